@@ -1,0 +1,67 @@
+//! The only thread-local: which runtime, if any, this thread is running.
+//!
+//! `block_on` enters the runtime for its duration; so does `Runtime`'s drop,
+//! so that destructors of the tasks it drops can reach the reactor. Everything
+//! that needs "the current runtime" (spawn, timers, wakes that must tell the
+//! runtime's own thread from another) asks here.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::executor::{Core, Shared};
+
+thread_local! {
+    static CURRENT: RefCell<Option<Rc<Core>>> = const { RefCell::new(None) };
+}
+
+/// The panic message for runtime functions called outside a runtime.
+pub(crate) const NO_RUNTIME: &str = "there is no runtime on this thread: \
+     call this inside `#[runtime::main]`, `#[runtime::test]`, `runtime::block_on(...)` \
+     or `Runtime::block_on(...)`";
+
+/// Makes `core` the current runtime until the guard drops, which restores
+/// whatever was current before.
+pub(crate) fn enter(core: Rc<Core>) -> EnterGuard {
+    let prev = CURRENT.with(|c| c.borrow_mut().replace(core));
+    EnterGuard { prev }
+}
+
+#[derive(Debug)]
+pub(crate) struct EnterGuard {
+    prev: Option<Rc<Core>>,
+}
+
+impl Drop for EnterGuard {
+    fn drop(&mut self) {
+        let prev = self.prev.take();
+        // The thread-local may already be gone if the thread is exiting.
+        let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
+    }
+}
+
+/// Whether a runtime is current on this thread.
+pub(crate) fn is_entered() -> bool {
+    CURRENT.try_with(|c| c.borrow().is_some()).unwrap_or(false)
+}
+
+/// Runs `f` with the current runtime, if there is one.
+pub(crate) fn try_with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> Option<R> {
+    CURRENT
+        .try_with(|c| c.borrow().as_ref().map(f))
+        .ok()
+        .flatten()
+}
+
+/// Runs `f` with the current runtime.
+///
+/// # Panics
+/// Outside a runtime, with [`NO_RUNTIME`].
+pub(crate) fn with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> R {
+    try_with(f).expect(NO_RUNTIME)
+}
+
+/// Whether `shared` belongs to the runtime current on this thread.
+pub(crate) fn is_current(shared: &Arc<Shared>) -> bool {
+    try_with(|core| Arc::ptr_eq(&core.shared, shared)).unwrap_or(false)
+}

@@ -1,0 +1,148 @@
+//! The part of a runtime other threads can reach: the injection queue, the
+//! block_on future's wake flag and the driver's remote waker.
+//!
+//! A wake from another thread pushes the task here and then calls `notify`,
+//! which writes to the driver's eventfd unless a write is already
+//! outstanding. The executor clears `notified` *before* it drains the queue,
+//! so a push it misses always comes with a fresh write that ends its next
+//! wait: no wake is lost, and a burst of remote wakes costs one write.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::Wake;
+
+use crate::builder::UnhandledPanic;
+use crate::driver::RemoteWaker;
+use crate::task::raw::TaskRef;
+
+/// The thread-safe half of a runtime.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    inject: Mutex<Inject>,
+    /// A remote wake is outstanding: the eventfd was written and the
+    /// executor has not drained the queue since.
+    notified: AtomicBool,
+    /// The future passed to `block_on` was woken.
+    main_woken: AtomicBool,
+    remote: RemoteWaker,
+    /// Wakes that arrived from another thread (or from outside the runtime).
+    pub(crate) remote_wakes: AtomicU64,
+    unhandled_panic: UnhandledPanic,
+    /// A task's panic went unhandled under `UnhandledPanic::ShutdownRuntime`.
+    panicked: AtomicBool,
+}
+
+#[derive(Debug, Default)]
+struct Inject {
+    tasks: VecDeque<Injected>,
+    /// The runtime is gone; tasks woken now are dropped, not queued.
+    closed: bool,
+}
+
+/// A task reference on its way to its runtime's thread.
+#[derive(Debug)]
+struct Injected(TaskRef);
+
+// SAFETY: a TaskRef only moves a reference count (atomic) across threads;
+// the task it names is polled, and its non-atomic fields touched, only by
+// the executor that drains this queue on the runtime's own thread.
+#[allow(unsafe_code)]
+unsafe impl Send for Injected {}
+
+impl Shared {
+    pub(crate) fn new(remote: RemoteWaker, unhandled_panic: UnhandledPanic) -> Shared {
+        Shared {
+            inject: Mutex::new(Inject::default()),
+            notified: AtomicBool::new(false),
+            main_woken: AtomicBool::new(false),
+            remote,
+            remote_wakes: AtomicU64::new(0),
+            unhandled_panic,
+            panicked: AtomicBool::new(false),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inject> {
+        // Nothing panics while holding the lock; a poisoned queue is intact.
+        self.inject.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Queues a task woken away from its runtime's thread.
+    pub(crate) fn push_remote(&self, task: TaskRef) {
+        let rejected = {
+            let mut inject = self.lock();
+            if inject.closed {
+                Some(task)
+            } else {
+                inject.tasks.push_back(Injected(task));
+                None
+            }
+        };
+        if rejected.is_none() {
+            self.remote_wakes.fetch_add(1, Relaxed);
+            self.notify();
+        }
+    }
+
+    /// Ends the driver's wait, unless an earlier wake already will.
+    pub(crate) fn notify(&self) {
+        if !self.notified.swap(true, AcqRel) {
+            // A write to our own eventfd fails only on counter overflow,
+            // which `wake` handles; there is no one to report anything to.
+            let _ = self.remote.wake();
+        }
+    }
+
+    /// Moves injected tasks onto `queue`, if any arrived.
+    pub(crate) fn drain_into(&self, queue: &mut VecDeque<TaskRef>) {
+        if self.notified.load(Relaxed) && self.notified.swap(false, AcqRel) {
+            queue.extend(self.lock().tasks.drain(..).map(|Injected(t)| t));
+        }
+    }
+
+    /// Closes the queue and returns what was in it.
+    pub(crate) fn close(&self) -> Vec<TaskRef> {
+        let mut inject = self.lock();
+        inject.closed = true;
+        inject.tasks.drain(..).map(|Injected(t)| t).collect()
+    }
+
+    pub(crate) fn set_main_woken(&self) {
+        self.main_woken.store(true, Release);
+    }
+
+    pub(crate) fn is_main_woken(&self) -> bool {
+        self.main_woken.load(Relaxed)
+    }
+
+    pub(crate) fn take_main_woken(&self) -> bool {
+        self.main_woken.load(Relaxed) && self.main_woken.swap(false, AcqRel)
+    }
+
+    /// A panic nobody will look at: shut down if the runtime was built so.
+    pub(crate) fn report_unhandled_panic(&self) {
+        if self.unhandled_panic == UnhandledPanic::ShutdownRuntime {
+            self.panicked.store(true, Release);
+        }
+    }
+
+    pub(crate) fn has_unhandled_panic(&self) -> bool {
+        self.panicked.load(Acquire)
+    }
+}
+
+/// The waker of the future passed to `block_on`.
+impl Wake for Shared {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.set_main_woken();
+        if !crate::context::is_current(self) {
+            self.remote_wakes.fetch_add(1, Relaxed);
+            self.notify();
+        }
+    }
+}

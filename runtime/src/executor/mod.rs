@@ -1,0 +1,238 @@
+//! The executor: one thread, one run queue, and the loop that polls tasks and
+//! turns the reactor.
+//!
+//! `Core` is a runtime's state on its own thread. `block_on` loops:
+//! 1. poll the `block_on` future if it was woken;
+//! 2. poll queued tasks until the queue is empty, the future is woken, or
+//!    [`EVENT_INTERVAL`] polls have passed since the reactor last turned;
+//! 3. move tasks woken from other threads onto the local queue;
+//! 4. turn the reactor: blocking until the next timer if nothing is runnable,
+//!    without blocking if the interval ran out. So a full run queue never
+//!    starves I/O or timers.
+
+mod budget;
+mod inject;
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use slab::Slab;
+
+use crate::blocking::Pool;
+use crate::builder::Config;
+use crate::context;
+use crate::reactor::Reactor;
+use crate::task::raw::{self, RunOutcome, TaskRef};
+use crate::task::JoinHandle;
+use crate::time::Timers;
+pub(crate) use budget::Budget;
+pub(crate) use inject::Shared;
+
+/// Polls between two turns of the reactor when tasks keep the queue full.
+/// Prime, like tokio's, so it does not beat in step with task patterns.
+pub(crate) const EVENT_INTERVAL: u32 = 61;
+
+/// A runtime's state on its own thread.
+#[derive(Debug)]
+pub(crate) struct Core {
+    /// Unique per runtime in the process; timers use it to find their store.
+    pub(crate) id: u64,
+    pub(crate) shared: Arc<Shared>,
+    run_queue: RefCell<VecDeque<TaskRef>>,
+    /// Every task whose future is not gone yet, keyed by `Header::owned_key`.
+    owned: RefCell<Slab<TaskRef>>,
+    pub(crate) reactor: RefCell<Reactor>,
+    pub(crate) timers: RefCell<Timers>,
+    pub(crate) budget: Budget,
+    pub(crate) blocking: Pool,
+    /// Wakers collected during a turn, woken after it; kept to reuse the buffer.
+    wake_buf: RefCell<Vec<Waker>>,
+    pub(crate) tasks_spawned: Cell<u64>,
+    pub(crate) polls: Cell<u64>,
+    shut_down: Cell<bool>,
+}
+
+impl Core {
+    pub(crate) fn new(config: &Config) -> std::io::Result<Core> {
+        let (reactor, remote) = Reactor::new(config.driver, config.event_capacity)?;
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        Ok(Core {
+            id: NEXT_ID.fetch_add(1, Relaxed),
+            shared: Arc::new(Shared::new(remote, config.unhandled_panic)),
+            run_queue: RefCell::new(VecDeque::with_capacity(256)),
+            owned: RefCell::new(Slab::new()),
+            reactor: RefCell::new(reactor),
+            timers: RefCell::new(Timers::new()),
+            budget: Budget::new(),
+            blocking: Pool::new(config.max_blocking_threads, config.thread_keep_alive),
+            wake_buf: RefCell::new(Vec::new()),
+            tasks_spawned: Cell::new(0),
+            polls: Cell::new(0),
+            shut_down: Cell::new(false),
+        })
+    }
+
+    pub(crate) fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+    {
+        let (owned, queued, join) = raw::allocate(future, self.shared.clone());
+        let key = self.owned.borrow_mut().insert(owned);
+        queued.set_owned_key(key);
+        self.run_queue.borrow_mut().push_back(queued);
+        self.tasks_spawned.set(self.tasks_spawned.get() + 1);
+        JoinHandle::new(join)
+    }
+
+    pub(crate) fn tasks_alive(&self) -> usize {
+        self.owned.borrow().len()
+    }
+
+    /// Runs `future` to completion on this thread, polling spawned tasks
+    /// and turning the reactor while it waits.
+    pub(crate) fn block_on<F: Future>(self: &Rc<Self>, future: F) -> F::Output {
+        assert!(
+            !context::is_entered(),
+            "cannot start a runtime from within a runtime: `block_on` was called \
+             while this thread is already running one; `.await` the future instead"
+        );
+        let _guard = context::enter(self.clone());
+        let waker = Waker::from(self.shared.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut future = pin!(future);
+        self.shared.set_main_woken();
+        let mut since_turn = 0;
+        loop {
+            if self.shared.take_main_woken() {
+                since_turn += 1;
+                self.budget.reset();
+                if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+                    return out;
+                }
+            }
+            self.check_unhandled_panic();
+            since_turn = self.run_tasks(since_turn);
+            self.shared.drain_into(&mut self.run_queue.borrow_mut());
+            if self.run_queue.borrow().is_empty() && !self.shared.is_main_woken() {
+                self.turn(self.idle_timeout());
+                since_turn = 0;
+            } else if since_turn >= EVENT_INTERVAL {
+                self.turn(Some(Duration::ZERO));
+                since_turn = 0;
+            }
+        }
+    }
+
+    /// Polls queued tasks until the queue is empty, the `block_on` future is
+    /// woken or the interval runs out. Returns the updated poll count.
+    fn run_tasks(&self, mut since_turn: u32) -> u32 {
+        while since_turn < EVENT_INTERVAL && !self.shared.is_main_woken() {
+            let Some(task) = self.run_queue.borrow_mut().pop_front() else {
+                break;
+            };
+            since_turn += 1;
+            self.run(task);
+        }
+        since_turn
+    }
+
+    fn run(&self, task: TaskRef) {
+        self.polls.set(self.polls.get() + 1);
+        self.budget.reset();
+        let outcome = task.run();
+        self.on_outcome(&task, outcome);
+    }
+
+    fn on_outcome(&self, task: &TaskRef, outcome: RunOutcome) {
+        if let RunOutcome::Complete { unhandled_panic } = outcome {
+            let owned = self.owned.borrow_mut().try_remove(task.owned_key());
+            drop(owned);
+            if unhandled_panic {
+                self.shared.report_unhandled_panic();
+            }
+        }
+    }
+
+    fn check_unhandled_panic(&self) {
+        if self.shared.has_unhandled_panic() {
+            panic!(
+                "a spawned task panicked and the runtime is configured to shut down \
+                 on unhandled panics (`UnhandledPanic::ShutdownRuntime`)"
+            );
+        }
+    }
+
+    /// How long to wait when nothing is runnable: until the next timer.
+    fn idle_timeout(&self) -> Option<Duration> {
+        let deadline = self.timers.borrow_mut().next_deadline()?;
+        Some(deadline.saturating_duration_since(Instant::now()))
+    }
+
+    /// One reactor turn plus expired timers; wakes what they release.
+    ///
+    /// # Panics
+    /// If the driver's wait fails (only on a broken epoll or kqueue fd).
+    fn turn(&self, timeout: Option<Duration>) {
+        let mut wakers = std::mem::take(&mut *self.wake_buf.borrow_mut());
+        let result = self.reactor.borrow_mut().turn(timeout, &mut wakers);
+        if let Err(e) = result {
+            panic!("the runtime's driver failed to wait for events: {e}");
+        }
+        self.timers.borrow_mut().fire(&mut wakers);
+        for waker in wakers.drain(..) {
+            waker.wake();
+        }
+        *self.wake_buf.borrow_mut() = wakers;
+    }
+
+    /// Drops every task's future, inside this runtime's context (the caller
+    /// enters it), and closes the injection queue. Idempotent.
+    pub(crate) fn shutdown(&self) {
+        if self.shut_down.replace(true) {
+            return;
+        }
+        loop {
+            let tasks: Vec<TaskRef> = self.owned.borrow_mut().drain().collect();
+            if tasks.is_empty() {
+                break;
+            }
+            for task in &tasks {
+                let _ = task.cancel();
+            }
+        }
+        drop(std::mem::take(&mut *self.run_queue.borrow_mut()));
+        drop(self.shared.close());
+        self.timers.borrow_mut().clear();
+        self.blocking.shutdown();
+    }
+}
+
+impl Drop for Core {
+    fn drop(&mut self) {
+        // Normally done by `Runtime::drop`; this keeps the invariant that no
+        // future outlives its runtime's thread even if a Core escapes it.
+        self.shutdown();
+    }
+}
+
+/// Queues a woken task: on this thread's runtime if it is the task's own,
+/// otherwise through the task's injection queue.
+pub(crate) fn schedule(task: TaskRef) {
+    let mut task = Some(task);
+    context::try_with(|core| {
+        if let Some(t) = task.take_if(|t| Arc::ptr_eq(&t.header().shared, &core.shared)) {
+            core.run_queue.borrow_mut().push_back(t);
+        }
+    });
+    if let Some(task) = task {
+        let shared = task.header().shared.clone();
+        shared.push_remote(task);
+    }
+}

@@ -1,0 +1,247 @@
+//! `AsyncFd`: any nonblocking file descriptor, registered with the reactor.
+//!
+//! Every readiness-based operation has one shape: is the source ready? → run
+//! the system call → on `WouldBlock` forget the readiness and wait for the
+//! driver's next edge → on anything else return. A new registration starts
+//! ready, so the first operation goes straight to the system call.
+//!
+//! An `AsyncFd` belongs to the runtime it was created in and holds a
+//! reference to it, so it is `!Send`; dropping it deregisters the fd.
+
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::os::fd::{AsRawFd, RawFd};
+use std::rc::Rc;
+use std::task::{ready, Context, Poll};
+
+use crate::context;
+use crate::executor::Core;
+use crate::reactor::{Direction, Token};
+
+/// A nonblocking fd whose readiness is awaited.
+///
+/// ```
+/// use std::io::{Read, Write};
+/// use std::os::unix::net::UnixStream;
+/// use runtime::io::AsyncFd;
+///
+/// runtime::block_on(async {
+///     let (a, b) = UnixStream::pair()?;
+///     a.set_nonblocking(true)?;
+///     let a = AsyncFd::new(a)?;
+///     (&b).write_all(b"ping")?;
+///     let mut buf = [0; 4];
+///     let n = a.read_with(|s| (&*s).read(&mut buf)).await?;
+///     assert_eq!(&buf[..n], b"ping");
+///     std::io::Result::Ok(())
+/// }).unwrap();
+/// ```
+pub struct AsyncFd<T: AsRawFd> {
+    /// `Some` until `into_inner`.
+    inner: Option<T>,
+    token: Token,
+    core: Rc<Core>,
+}
+
+impl<T: AsRawFd> AsyncFd<T> {
+    /// Registers `inner`, which must already be in nonblocking mode, with the
+    /// current runtime's reactor.
+    ///
+    /// # Errors
+    /// If the driver refuses the fd (for example a regular file, which epoll
+    /// cannot watch: `EPERM`).
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    pub fn new(inner: T) -> io::Result<AsyncFd<T>> {
+        let core = context::with(Rc::clone);
+        let token = core.reactor.borrow_mut().register(inner.as_raw_fd())?;
+        Ok(AsyncFd {
+            inner: Some(inner),
+            token,
+            core,
+        })
+    }
+
+    /// The wrapped value.
+    pub fn get_ref(&self) -> &T {
+        self.inner
+            .as_ref()
+            .expect("AsyncFd holds its value until into_inner")
+    }
+
+    /// The wrapped value, mutably.
+    pub fn get_mut(&mut self) -> &mut T {
+        self.inner
+            .as_mut()
+            .expect("AsyncFd holds its value until into_inner")
+    }
+
+    /// Deregisters the fd and gives back the value (still nonblocking).
+    pub fn into_inner(mut self) -> T {
+        self.deregister();
+        self.inner
+            .take()
+            .expect("AsyncFd holds its value until into_inner")
+    }
+
+    /// # Return value
+    /// - `Poll::Ready(Ok(()))` when a read may make progress (data, end of
+    ///   stream or an error is waiting), as far as the reactor knows.
+    /// - `Poll::Ready(Err(e))` with an error the driver reported for the fd.
+    /// - `Poll::Pending` otherwise; the task is woken at the next read edge.
+    ///   Also when the task has used up its cooperative budget for this poll
+    ///   (it is woken at once then, to give other tasks a turn).
+    pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_ready(Direction::Read, cx)
+    }
+
+    /// Like [`poll_read_ready`](Self::poll_read_ready), for writes.
+    pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_ready(Direction::Write, cx)
+    }
+
+    /// Waits until a read may make progress.
+    pub async fn readable(&self) -> io::Result<()> {
+        poll_fn(|cx| self.poll_read_ready(cx)).await
+    }
+
+    /// Waits until a write may make progress.
+    pub async fn writable(&self) -> io::Result<()> {
+        poll_fn(|cx| self.poll_write_ready(cx)).await
+    }
+
+    /// Forgets read readiness: the next `readable` waits for a new edge.
+    /// Call it when an operation returned `WouldBlock` outside `*_with`.
+    pub fn clear_read_ready(&self) {
+        self.core
+            .reactor
+            .borrow_mut()
+            .clear_readiness(self.token, Direction::Read);
+    }
+
+    /// Forgets write readiness, like [`clear_read_ready`](Self::clear_read_ready).
+    pub fn clear_write_ready(&self) {
+        self.core
+            .reactor
+            .borrow_mut()
+            .clear_readiness(self.token, Direction::Write);
+    }
+
+    /// Runs the read `op` until it does not return `WouldBlock`, waiting for
+    /// read readiness before each try. `EINTR` is retried.
+    pub async fn read_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
+        poll_fn(|cx| self.poll_read_with(cx, &mut op)).await
+    }
+
+    /// Runs the write `op` until it does not return `WouldBlock`, waiting
+    /// for write readiness before each try. `EINTR` is retried.
+    pub async fn write_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
+        poll_fn(|cx| self.poll_write_with(cx, &mut op)).await
+    }
+
+    /// The poll form of [`read_with`](Self::read_with).
+    pub fn poll_read_with<R>(
+        &self,
+        cx: &mut Context<'_>,
+        op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        self.poll_io(Direction::Read, cx, op)
+    }
+
+    /// The poll form of [`write_with`](Self::write_with).
+    pub fn poll_write_with<R>(
+        &self,
+        cx: &mut Context<'_>,
+        op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        self.poll_io(Direction::Write, cx, op)
+    }
+
+    /// Runs the read `op` once if the fd may be readable; `WouldBlock` if it
+    /// is not (or `op` says so, which also clears the readiness).
+    pub fn try_read_with<R>(&self, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
+        self.try_io(Direction::Read, op)
+    }
+
+    /// Runs the write `op` once if the fd may be writable, like
+    /// [`try_read_with`](Self::try_read_with).
+    pub fn try_write_with<R>(&self, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
+        self.try_io(Direction::Write, op)
+    }
+
+    fn poll_ready(&self, dir: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(self
+            .core
+            .reactor
+            .borrow_mut()
+            .poll_ready(self.token, dir, cx))?;
+        self.core.budget.poll_proceed(cx).map(Ok)
+    }
+
+    fn poll_io<R>(
+        &self,
+        dir: Direction,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        loop {
+            ready!(self.poll_ready(dir, cx))?;
+            match op(self.get_ref()) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear(dir),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+
+    fn try_io<R>(&self, dir: Direction, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
+        if !self.core.reactor.borrow().is_ready(self.token, dir) {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        let result = op(self.get_ref());
+        if matches!(&result, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+            self.clear(dir);
+        }
+        result
+    }
+
+    fn clear(&self, dir: Direction) {
+        self.core
+            .reactor
+            .borrow_mut()
+            .clear_readiness(self.token, dir);
+    }
+
+    fn deregister(&mut self) {
+        let Some(inner) = &self.inner else { return };
+        let (_result, slot) = self
+            .core
+            .reactor
+            .borrow_mut()
+            .deregister(self.token, inner.as_raw_fd());
+        // The slot's wakers are dropped here, after the reactor borrow ended.
+        drop(slot);
+    }
+}
+
+impl<T: AsRawFd> AsRawFd for AsyncFd<T> {
+    fn as_raw_fd(&self) -> RawFd {
+        self.get_ref().as_raw_fd()
+    }
+}
+
+impl<T: AsRawFd> Drop for AsyncFd<T> {
+    fn drop(&mut self) {
+        self.deregister();
+    }
+}
+
+impl<T: AsRawFd + fmt::Debug> fmt::Debug for AsyncFd<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncFd")
+            .field("inner", &self.inner)
+            .finish()
+    }
+}

@@ -1,0 +1,54 @@
+//! A single-threaded async runtime: one thread, one run queue, one reactor.
+//!
+//! # A tour
+//!
+//! Start a runtime with `#[runtime::main]` (or [`block_on`], or a
+//! [`Runtime`]), spawn tasks with [`spawn`] (they need not be `Send`), wait
+//! with the timers in [`time`], and do I/O through [`io::AsyncFd`] or the
+//! sockets of the `net` crate, which are built on it. [`metrics()`] shows
+//! what the runtime did, down to the system calls of its driver.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! runtime::block_on(async {
+//!     let task = runtime::spawn(async {
+//!         runtime::time::sleep(Duration::from_millis(1)).await;
+//!         "done"
+//!     });
+//!     assert_eq!(task.await.unwrap(), "done");
+//!     assert!(runtime::metrics().polls >= 2);
+//! });
+//! ```
+//!
+//! # Layers
+//!
+//! `net → io::AsyncFd → reactor → driver (epoll | kqueue) → libc`, and
+//! `executor → task`; `time` feeds the driver's wait timeout. See
+//! `docs/ARCHITECTURE.md` in the repository.
+//!
+//! # Dependencies
+//!
+//! `libc` (system calls), `slab` (the reactor's and timers' slots),
+//! `pin-project-lite` (`Timeout`), `futures-core` and `futures-task` (the
+//! ecosystem's traits), and `runtime-macros` (no dependencies of its own).
+
+mod blocking;
+mod builder;
+mod context;
+mod driver;
+mod executor;
+pub mod io;
+mod metrics;
+mod reactor;
+mod runtime;
+pub mod task;
+pub mod time;
+
+pub use blocking::spawn_blocking;
+pub use builder::{Builder, UnhandledPanic};
+pub use driver::Driver;
+pub use metrics::{metrics, Metrics};
+pub use runtime::{block_on, Runtime};
+pub use runtime_macros::{main, test};
+pub use task::{spawn, JoinError, JoinHandle};

@@ -1,0 +1,163 @@
+//! The reactor: a slab of registered sources on top of a driver.
+//!
+//! Each registered fd owns a [`Slot`] in the slab; its [`Token`] (slab index
+//! plus generation) is what the driver reports events under. `turn` waits on
+//! the driver once, sets the readiness of every slot an event names, and
+//! collects the wakers that readiness releases. The caller wakes them after
+//! the reactor's `RefCell` borrow has ended: no foreign code runs while the
+//! reactor is borrowed.
+//!
+//! Called by `io::AsyncFd` (register, poll_ready, clear_readiness,
+//! deregister) and by the executor (turn).
+
+mod slot;
+mod token;
+
+use std::io;
+use std::os::fd::RawFd;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use slab::Slab;
+
+use crate::driver::{Driver, DriverCounters, Event, Poller, RemoteWaker};
+pub(crate) use slot::Direction;
+use slot::Slot;
+pub(crate) use token::Token;
+
+/// Registered sources and the driver that watches them.
+#[derive(Debug)]
+pub(crate) struct Reactor {
+    poller: Poller,
+    slots: Slab<Slot>,
+    events: Vec<Event>,
+    capacity: usize,
+    next_generation: u32,
+    /// Turns of the reactor, blocking or not.
+    pub(crate) ticks: u64,
+    /// Events delivered to live sources.
+    pub(crate) events_delivered: u64,
+}
+
+impl Reactor {
+    /// A reactor on `driver` whose waits return at most `capacity` events,
+    /// and the handle other threads use to end its waits.
+    pub(crate) fn new(driver: Driver, capacity: usize) -> io::Result<(Reactor, RemoteWaker)> {
+        let capacity = capacity.max(1);
+        let mut poller = Poller::new(driver, capacity)?;
+        let remote = poller.remote_waker()?;
+        let reactor = Reactor {
+            poller,
+            slots: Slab::new(),
+            events: Vec::with_capacity(capacity),
+            capacity,
+            next_generation: 0,
+            ticks: 0,
+            events_delivered: 0,
+        };
+        Ok((reactor, remote))
+    }
+
+    pub(crate) fn driver(&self) -> Driver {
+        self.poller.driver()
+    }
+
+    pub(crate) fn counters(&self) -> DriverCounters {
+        self.poller.counters()
+    }
+
+    /// Registers `fd` for read and write readiness.
+    pub(crate) fn register(&mut self, fd: RawFd) -> io::Result<Token> {
+        let entry = self.slots.vacant_entry();
+        if entry.key() > Token::MAX_INDEX {
+            return Err(io::Error::other(
+                "too many sources registered with one reactor",
+            ));
+        }
+        self.next_generation = self.next_generation.wrapping_add(1);
+        let token = Token::new(entry.key(), self.next_generation);
+        self.poller.register(fd, token.raw())?;
+        entry.insert(Slot::new(token.generation()));
+        Ok(token)
+    }
+
+    /// Stops watching `fd` and frees its slot. The slot is returned so that
+    /// its wakers are dropped after the caller's borrow of the reactor ends.
+    pub(crate) fn deregister(&mut self, token: Token, fd: RawFd) -> (io::Result<()>, Option<Slot>) {
+        let slot = self
+            .slot_mut(token)
+            .is_some()
+            .then(|| self.slots.remove(token.index()));
+        (self.poller.deregister(fd), slot)
+    }
+
+    /// `Ready` if `token`'s source may make progress in `dir`; otherwise the
+    /// waker is stored and `Pending` returned. `Ready(Err)` hands on an error
+    /// the driver reported for the registration.
+    pub(crate) fn poll_ready(
+        &mut self,
+        token: Token,
+        dir: Direction,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
+        let Some(slot) = self.slot_mut(token) else {
+            return Poll::Ready(Err(io::Error::other("the source is no longer registered")));
+        };
+        if let Some(e) = slot.error.take() {
+            return Poll::Ready(Err(e));
+        }
+        if slot.is_ready(dir) {
+            return Poll::Ready(Ok(()));
+        }
+        slot.set_waker(dir, cx.waker());
+        Poll::Pending
+    }
+
+    /// Whether `token`'s source may make progress in `dir` (or has an error).
+    pub(crate) fn is_ready(&self, token: Token, dir: Direction) -> bool {
+        let slot = self
+            .slots
+            .get(token.index())
+            .filter(|s| s.generation == token.generation());
+        slot.is_some_and(|s| s.is_ready(dir) || s.error.is_some())
+    }
+
+    /// Forgets readiness in `dir` after an operation returned `WouldBlock`.
+    pub(crate) fn clear_readiness(&mut self, token: Token, dir: Direction) {
+        if let Some(slot) = self.slot_mut(token) {
+            slot.clear(dir);
+        }
+    }
+
+    /// Waits once for events (at most `timeout`), applies them and collects
+    /// the wakers they release into `wakers`.
+    pub(crate) fn turn(
+        &mut self,
+        timeout: Option<Duration>,
+        wakers: &mut Vec<Waker>,
+    ) -> io::Result<()> {
+        self.ticks += 1;
+        let mut events = std::mem::take(&mut self.events);
+        let result = self.poller.wait(&mut events, timeout);
+        for event in &events {
+            let token = Token::from_raw(event.token);
+            if let Some(slot) = self
+                .slots
+                .get_mut(token.index())
+                .filter(|s| s.generation == token.generation())
+            {
+                slot.on_event(event.readiness, wakers);
+                self.events_delivered += 1;
+            }
+        }
+        self.events = events;
+        debug_assert!(self.events.capacity() >= self.capacity);
+        result
+    }
+
+    fn slot_mut(&mut self, token: Token) -> Option<&mut Slot> {
+        self.slots
+            .get_mut(token.index())
+            .filter(|s| s.generation == token.generation())
+    }
+}

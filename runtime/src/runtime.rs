@@ -1,0 +1,101 @@
+//! `Runtime`: the handle that owns a runtime's core.
+
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::rc::Rc;
+
+use crate::builder::{Builder, Config};
+use crate::context;
+use crate::executor::Core;
+use crate::metrics::Metrics;
+use crate::task::JoinHandle;
+
+/// A single-threaded runtime: an executor, a reactor and timers.
+///
+/// A `Runtime` stays on the thread that made it (it is `!Send`), and so do
+/// its tasks, which need not be `Send`.
+///
+/// ```
+/// let rt = runtime::Runtime::new()?;
+/// let handle = rt.spawn(async { "spawned" });
+/// assert_eq!(rt.block_on(handle).unwrap(), "spawned");
+/// # std::io::Result::Ok(())
+/// ```
+pub struct Runtime {
+    core: Rc<Core>,
+}
+
+impl Runtime {
+    /// A runtime with the default settings (see [`Builder::new`]).
+    ///
+    /// # Errors
+    /// As [`Builder::build`].
+    pub fn new() -> io::Result<Runtime> {
+        Builder::new().build()
+    }
+
+    pub(crate) fn from_config(config: &Config) -> io::Result<Runtime> {
+        Ok(Runtime {
+            core: Rc::new(Core::new(config)?),
+        })
+    }
+
+    /// Runs `future` to completion on this thread, running spawned tasks,
+    /// I/O and timers while it waits.
+    ///
+    /// # Panics
+    /// If called inside a runtime (`.await` instead); if a task's panic went
+    /// unhandled under [`UnhandledPanic::ShutdownRuntime`](crate::UnhandledPanic);
+    /// if `future` panics.
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.core.block_on(future)
+    }
+
+    /// Spawns a task; it starts when the runtime next runs (in `block_on`).
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.core.spawn(future)
+    }
+
+    /// A snapshot of this runtime's counters.
+    pub fn metrics(&self) -> Metrics {
+        Metrics::of(&self.core)
+    }
+}
+
+impl Drop for Runtime {
+    /// Drops every task still held, inside this runtime's context, so their
+    /// destructors can deregister I/O and cancel timers.
+    fn drop(&mut self) {
+        let _guard = context::enter(self.core.clone());
+        self.core.shutdown();
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("metrics", &self.metrics())
+            .finish()
+    }
+}
+
+/// Runs `future` on a new runtime made for the call.
+///
+/// ```
+/// assert_eq!(runtime::block_on(async { 40 + 2 }), 42);
+/// ```
+///
+/// # Panics
+/// If the runtime cannot be created (the kernel refused its fds, or
+/// `RUNTIME_DRIVER` is invalid), and as [`Runtime::block_on`].
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    match Runtime::new() {
+        Ok(rt) => rt.block_on(future),
+        Err(e) => panic!("runtime::block_on could not create a runtime: {e}"),
+    }
+}

@@ -1,0 +1,90 @@
+//! Tasks: spawned futures, their wakers and their join handles.
+//!
+//! # The protocol
+//!
+//! A task is one heap allocation (`raw.rs`): a header, then the future or
+//! its output. The header's atomic state word (`state.rs`) holds the
+//! reference count and two flags, `SCHEDULED` and `COMPLETE`; it is the only
+//! part another thread touches, through a waker.
+//!
+//! References are held by:
+//! - the runtime's **owned list**, from spawn until the future is gone; the
+//!   runtime drops every future still in it when it shuts down;
+//! - a **run-queue entry**, one at most (that is what `SCHEDULED` means);
+//! - the **`JoinHandle`**, until it is dropped;
+//! - every **waker**.
+//!
+//! Who touches what:
+//! - A wake sets `SCHEDULED` (if neither it nor `COMPLETE` is set) and queues
+//!   the task: on the runtime's thread onto the local run queue, from
+//!   elsewhere onto the injection queue (`executor/inject.rs`).
+//! - The executor clears `SCHEDULED` just before it polls, so a wake during
+//!   the poll queues the task again.
+//! - The future, its output and the non-atomic header fields are touched on
+//!   the runtime's thread only. The future is dropped there; the output is
+//!   kept only while a `JoinHandle` wants it. The last reference may be
+//!   dropped anywhere, and then only frees memory.
+//! - A panic in `poll` is caught and becomes the output, a [`JoinError`].
+
+mod join;
+#[allow(unsafe_code)]
+pub(crate) mod raw;
+mod state;
+#[allow(unsafe_code)]
+mod waker;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+pub use join::{JoinError, JoinHandle};
+
+/// Spawns a future onto the current thread's runtime.
+///
+/// The future need not be `Send`: it runs on this thread only. It starts at
+/// the runtime's next turn and runs whether or not the handle is awaited.
+///
+/// ```
+/// runtime::block_on(async {
+///     let handle = runtime::spawn(async { 6 * 7 });
+///     assert_eq!(handle.await.unwrap(), 42);
+/// });
+/// ```
+///
+/// # Panics
+/// Outside a runtime; the message says how to start one.
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    crate::context::with(|core| core.spawn(future))
+}
+
+/// Gives the other tasks a turn: returns `Pending` once, after waking itself.
+///
+/// ```
+/// runtime::block_on(async {
+///     runtime::task::yield_now().await;
+/// });
+/// ```
+pub async fn yield_now() {
+    YieldNow { yielded: false }.await
+}
+
+struct YieldNow {
+    yielded: bool,
+}
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.yielded {
+            return Poll::Ready(());
+        }
+        self.yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}

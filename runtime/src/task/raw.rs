@@ -1,0 +1,383 @@
+//! The one allocation per task: a [`Header`] followed by the future's stage.
+//!
+//! Protocol (see also `task/mod.rs`):
+//! - `Header::state` is the only field another thread may touch, through a
+//!   waker: it counts references and says whether the task is queued or
+//!   complete. Every other field belongs to the runtime's own thread.
+//! - The future is dropped on the runtime's thread: when it completes, when
+//!   it is cancelled, or when the runtime shuts down. The owned list holds a
+//!   reference until then, so the last reference, which frees the memory and
+//!   may be dropped on any thread, never finds a future in the stage.
+//! - An output is stored only while a `JoinHandle` is interested; the handle
+//!   (which never leaves the runtime's thread) takes it or drops it. So the
+//!   stage is `Consumed` or holds a `Send` [`JoinError`] whenever the last
+//!   reference can be dropped on another thread.
+
+use std::cell::{Cell, UnsafeCell};
+use std::future::Future;
+use std::marker::PhantomData;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::ptr::{self, NonNull};
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+
+use super::join::JoinError;
+use super::state::State;
+use super::waker;
+use crate::executor::Shared;
+
+/// A `JoinHandle` exists and has not been dropped.
+const JOIN_INTEREST: u8 = 1;
+/// `abort` was called: the next run drops the future instead of polling it.
+const CANCEL_REQUESTED: u8 = 2;
+
+/// The part of a task that does not depend on the future's type.
+pub(crate) struct Header {
+    pub(crate) state: State,
+    vtable: &'static Vtable,
+    /// The runtime the task belongs to: where wakes send it.
+    pub(crate) shared: Arc<Shared>,
+    /// # Invariant
+    /// This and the fields below are touched only on the runtime's thread.
+    flags: Cell<u8>,
+    /// Key of the task in the runtime's owned list.
+    owned_key: Cell<usize>,
+    /// Woken when the task completes.
+    join_waker: Cell<Option<Waker>>,
+}
+
+/// The header and the stage, laid out so a `*Header` is a `*TaskCell<F>`.
+#[repr(C)]
+struct TaskCell<F: Future> {
+    header: Header,
+    stage: UnsafeCell<Stage<F>>,
+}
+
+enum Stage<F: Future> {
+    Running(F),
+    Finished(Result<F::Output, JoinError>),
+    Consumed,
+}
+
+/// Type-erased operations on a `TaskCell<F>`.
+struct Vtable {
+    poll: unsafe fn(NonNull<Header>) -> RunOutcome,
+    cancel: unsafe fn(NonNull<Header>) -> RunOutcome,
+    read_output: unsafe fn(NonNull<Header>, *mut ()),
+    drop_output: unsafe fn(NonNull<Header>) -> bool,
+    dealloc: unsafe fn(NonNull<Header>),
+}
+
+/// Holds the vtable of `TaskCell<F>` as a constant, so each `F` gets one static.
+struct VtableFor<F>(PhantomData<F>);
+
+impl<F: Future> VtableFor<F> {
+    const VTABLE: Vtable = Vtable {
+        poll: poll::<F>,
+        cancel: cancel::<F>,
+        read_output: read_output::<F>,
+        drop_output: drop_output::<F>,
+        dealloc: dealloc::<F>,
+    };
+}
+
+/// What running a task came to.
+#[must_use]
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum RunOutcome {
+    /// The future returned `Pending`.
+    Pending,
+    /// The future is gone; `unhandled_panic` if it panicked and no handle wants the panic.
+    Complete { unhandled_panic: bool },
+    /// It was complete already (a stale queue entry).
+    AlreadyComplete,
+}
+
+/// Allocates a task. Returns its owned-list reference, its run-queue
+/// reference and its join reference (the three the state starts with).
+pub(crate) fn allocate<F>(future: F, shared: Arc<Shared>) -> (TaskRef, TaskRef, JoinRef<F::Output>)
+where
+    F: Future + 'static,
+{
+    let vtable: &'static Vtable = &VtableFor::<F>::VTABLE;
+    let header = Header {
+        state: State::new(),
+        vtable,
+        shared,
+        flags: Cell::new(JOIN_INTEREST),
+        owned_key: Cell::new(usize::MAX),
+        join_waker: Cell::new(None),
+    };
+    let cell = Box::new(TaskCell {
+        header,
+        stage: UnsafeCell::new(Stage::Running(future)),
+    });
+    let ptr = NonNull::from(Box::leak(cell)).cast::<Header>();
+    (
+        TaskRef { ptr },
+        TaskRef { ptr },
+        JoinRef {
+            ptr,
+            _output: PhantomData,
+        },
+    )
+}
+
+/// Accesses the cell behind a header pointer.
+///
+/// # Safety
+/// `ptr` must come from `allocate::<F>` with this `F`, and a reference to
+/// the task must be held for the returned lifetime.
+unsafe fn cell<'a, F: Future>(ptr: NonNull<Header>) -> &'a TaskCell<F> {
+    // SAFETY: the caller guarantees the type and that the allocation lives.
+    unsafe { ptr.cast::<TaskCell<F>>().as_ref() }
+}
+
+/// Drops whatever the stage holds, in place, and leaves it `Consumed`.
+/// A panic from a destructor is caught and returned.
+///
+/// # Safety
+/// Runtime thread only, with no other reference into the stage alive.
+unsafe fn clear_stage<F: Future>(stage: *mut Stage<F>) -> Option<Box<dyn std::any::Any + Send>> {
+    // SAFETY: the caller guarantees exclusive access; the value is dropped in
+    // place (a pinned future is never moved) and then overwritten without a
+    // second drop, even if its destructor panicked part way.
+    let dropped = catch_unwind(AssertUnwindSafe(|| unsafe { ptr::drop_in_place(stage) }));
+    // SAFETY: as above; `stage` is valid for writes.
+    unsafe { ptr::write(stage, Stage::Consumed) };
+    dropped.err()
+}
+
+/// # Safety
+/// `ptr` from `allocate::<F>`; runtime thread; the caller holds a reference.
+unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
+    // SAFETY: guaranteed by the caller.
+    let cell = unsafe { cell::<F>(ptr) };
+    if cell.header.flags.get() & CANCEL_REQUESTED != 0 {
+        // SAFETY: guaranteed by the caller.
+        return unsafe { cancel::<F>(ptr) };
+    }
+    // SAFETY: runtime thread, and no other reference into the stage exists
+    // while the executor polls (JoinHandle reads it only once complete).
+    let Stage::Running(future) = (unsafe { &mut *cell.stage.get() }) else {
+        return RunOutcome::AlreadyComplete;
+    };
+    // SAFETY: the future lives in a heap cell that is never moved, and is
+    // dropped in place by `clear_stage`.
+    let future = unsafe { Pin::new_unchecked(future) };
+    let waker = waker::waker_ref(ptr);
+    let mut cx = Context::from_waker(&waker);
+    let result = match catch_unwind(AssertUnwindSafe(|| future.poll(&mut cx))) {
+        Ok(Poll::Pending) => return RunOutcome::Pending,
+        Ok(Poll::Ready(output)) => Ok(output),
+        Err(panic) => Err(JoinError::panic(panic)),
+    };
+    // SAFETY: the borrow of the future ended with the poll.
+    unsafe { complete(cell, result) }
+}
+
+/// # Safety
+/// As for `poll`.
+unsafe fn cancel<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
+    // SAFETY: guaranteed by the caller.
+    let cell = unsafe { cell::<F>(ptr) };
+    if cell.header.state.is_complete() {
+        return RunOutcome::AlreadyComplete;
+    }
+    // SAFETY: guaranteed by the caller.
+    let panic = unsafe { clear_stage(cell.stage.get()) };
+    let error = panic.map_or_else(JoinError::cancelled, JoinError::panic);
+    // SAFETY: no borrow of the stage is alive.
+    unsafe { complete(cell, Err(error)) }
+}
+
+/// Stores the result for the handle (or drops it), marks the task complete
+/// and wakes the handle.
+///
+/// # Safety
+/// Runtime thread; no borrow of the stage alive.
+unsafe fn complete<F: Future>(
+    cell: &TaskCell<F>,
+    result: Result<F::Output, JoinError>,
+) -> RunOutcome {
+    // SAFETY: guaranteed by the caller.
+    unsafe { clear_stage(cell.stage.get()) };
+    let header = &cell.header;
+    let interested = header.flags.get() & JOIN_INTEREST != 0;
+    let is_panic = matches!(&result, Err(e) if e.is_panic());
+    if interested {
+        // SAFETY: guaranteed by the caller; the stage is `Consumed`.
+        unsafe { *cell.stage.get() = Stage::Finished(result) };
+    } else {
+        let _ = catch_unwind(AssertUnwindSafe(move || drop(result)));
+    }
+    header.state.transition_to_complete();
+    if let Some(waker) = header.join_waker.take() {
+        waker.wake();
+    }
+    RunOutcome::Complete {
+        unhandled_panic: is_panic && !interested,
+    }
+}
+
+/// # Safety
+/// `ptr` from `allocate::<F>`; runtime thread; complete; `dst` points to an
+/// `Option<Result<F::Output, JoinError>>`.
+unsafe fn read_output<F: Future>(ptr: NonNull<Header>, dst: *mut ()) {
+    // SAFETY: guaranteed by the caller.
+    let cell = unsafe { cell::<F>(ptr) };
+    // SAFETY: the task is complete, so nothing else borrows the stage.
+    let stage = unsafe { &mut *cell.stage.get() };
+    match std::mem::replace(stage, Stage::Consumed) {
+        // SAFETY: the caller guarantees `dst`'s type.
+        Stage::Finished(result) => unsafe {
+            *dst.cast::<Option<Result<F::Output, JoinError>>>() = Some(result)
+        },
+        _ => panic!("JoinHandle polled after it returned the task's output"),
+    }
+}
+
+/// Drops a stored output; `true` if it was a panic nobody took.
+///
+/// # Safety
+/// `ptr` from `allocate::<F>`; runtime thread; complete.
+unsafe fn drop_output<F: Future>(ptr: NonNull<Header>) -> bool {
+    // SAFETY: guaranteed by the caller.
+    let cell = unsafe { cell::<F>(ptr) };
+    // SAFETY: the task is complete, so nothing else borrows the stage.
+    let old = std::mem::replace(unsafe { &mut *cell.stage.get() }, Stage::Consumed);
+    matches!(old, Stage::Finished(Err(e)) if e.is_panic())
+}
+
+/// # Safety
+/// `ptr` from `allocate::<F>`, and the last reference was just dropped.
+unsafe fn dealloc<F: Future>(ptr: NonNull<Header>) {
+    // SAFETY: the allocation came from `Box::leak` of this type, and with the
+    // last reference gone nothing else can reach it.
+    drop(unsafe { Box::from_raw(ptr.cast::<TaskCell<F>>().as_ptr()) });
+}
+
+/// One counted reference to a task, of any output type.
+pub(crate) struct TaskRef {
+    ptr: NonNull<Header>,
+}
+
+impl TaskRef {
+    /// # Safety
+    /// `ptr` points to a live task, and the caller hands over one reference.
+    pub(crate) unsafe fn from_raw(ptr: NonNull<Header>) -> TaskRef {
+        TaskRef { ptr }
+    }
+
+    pub(crate) fn header(&self) -> &Header {
+        // SAFETY: this reference keeps the allocation alive.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    /// Polls the task (or drops it if aborted). Runtime thread only.
+    pub(crate) fn run(&self) -> RunOutcome {
+        if self.header().state.transition_to_running() {
+            return RunOutcome::AlreadyComplete;
+        }
+        // SAFETY: the vtable matches the allocation; callers are the
+        // executor on the runtime's thread, holding this reference.
+        unsafe { (self.header().vtable.poll)(self.ptr) }
+    }
+
+    /// Drops the future as cancelled. Runtime thread only.
+    pub(crate) fn cancel(&self) -> RunOutcome {
+        // SAFETY: as for `run`.
+        unsafe { (self.header().vtable.cancel)(self.ptr) }
+    }
+
+    pub(crate) fn owned_key(&self) -> usize {
+        self.header().owned_key.get()
+    }
+
+    pub(crate) fn set_owned_key(&self, key: usize) {
+        self.header().owned_key.set(key);
+    }
+}
+
+impl Drop for TaskRef {
+    fn drop(&mut self) {
+        if self.header().state.ref_dec() {
+            // SAFETY: that was the last reference; the vtable matches.
+            unsafe { (self.header().vtable.dealloc)(self.ptr) }
+        }
+    }
+}
+
+impl std::fmt::Debug for TaskRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaskRef").field("ptr", &self.ptr).finish()
+    }
+}
+
+/// The `JoinHandle`'s reference: knows the output type. Never leaves the
+/// runtime's thread (it is `!Send` through its pointer).
+pub(crate) struct JoinRef<T> {
+    ptr: NonNull<Header>,
+    _output: PhantomData<T>,
+}
+
+impl<T> JoinRef<T> {
+    fn header(&self) -> &Header {
+        // SAFETY: this reference keeps the allocation alive.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    pub(crate) fn is_complete(&self) -> bool {
+        self.header().state.is_complete()
+    }
+
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.header().shared
+    }
+
+    /// The output once the task is complete; until then the waker is kept.
+    pub(crate) fn poll_output(&self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>> {
+        let header = self.header();
+        if !header.state.is_complete() {
+            let old = header.join_waker.take();
+            let keep = old.filter(|w| w.will_wake(cx.waker()));
+            header
+                .join_waker
+                .set(Some(keep.unwrap_or_else(|| cx.waker().clone())));
+            return Poll::Pending;
+        }
+        let mut out: Option<Result<T, JoinError>> = None;
+        // SAFETY: `T` is the output type the task was allocated with, the
+        // task is complete, and a JoinRef lives on the runtime's thread.
+        unsafe { (header.vtable.read_output)(self.ptr, (&mut out as *mut Option<_>).cast()) };
+        Poll::Ready(out.expect("read_output always writes the output"))
+    }
+
+    /// Asks for the task to be dropped at its next run, and schedules it.
+    pub(crate) fn abort(&self) {
+        let header = self.header();
+        if header.state.is_complete() {
+            return;
+        }
+        header.flags.set(header.flags.get() | CANCEL_REQUESTED);
+        waker::waker_ref(self.ptr).wake_by_ref();
+    }
+
+    /// Gives up interest in the output, dropping it if stored. Returns
+    /// `true` if that output was a panic nobody looked at.
+    pub(crate) fn detach(&self) -> bool {
+        let header = self.header();
+        header.flags.set(header.flags.get() & !JOIN_INTEREST);
+        drop(header.join_waker.take());
+        // SAFETY: complete, so the stage holds an output or nothing; runtime
+        // thread; the vtable matches.
+        header.state.is_complete() && unsafe { (header.vtable.drop_output)(self.ptr) }
+    }
+}
+
+impl<T> Drop for JoinRef<T> {
+    fn drop(&mut self) {
+        drop(TaskRef { ptr: self.ptr });
+    }
+}

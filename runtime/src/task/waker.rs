@@ -1,0 +1,69 @@
+//! The `RawWakerVTable` of tasks: the data pointer is the task's header.
+//!
+//! A waker owns one reference. `wake` on the runtime's own thread pushes the
+//! task onto the local run queue (one atomic update of the state word, no
+//! lock); from any other thread it goes to the injection queue, which wakes
+//! the driver (see `executor::schedule`).
+
+use std::mem::ManuallyDrop;
+use std::ptr::NonNull;
+use std::task::{RawWaker, RawWakerVTable, Waker};
+
+use super::raw::{Header, TaskRef};
+use super::state::{ByRef, ByVal};
+use crate::executor;
+
+static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
+
+/// A waker that borrows the caller's reference instead of owning one.
+pub(crate) fn waker_ref(ptr: NonNull<Header>) -> ManuallyDrop<Waker> {
+    let raw = RawWaker::new(ptr.as_ptr() as *const (), &VTABLE);
+    // SAFETY: the vtable's functions uphold the RawWaker contract (thread
+    // safe through the atomic state word); ManuallyDrop keeps this waker from
+    // dropping the reference it does not own, and `clone` takes a new one.
+    ManuallyDrop::new(unsafe { Waker::from_raw(raw) })
+}
+
+/// # Safety
+/// `ptr` is the header pointer of a waker, which holds a reference.
+unsafe fn header<'a>(ptr: *const ()) -> &'a Header {
+    // SAFETY: guaranteed by the caller: the waker's reference keeps it alive.
+    unsafe { &*(ptr as *const Header) }
+}
+
+/// # Safety
+/// `ptr` is a waker's data pointer; the waker's reference is handed over.
+unsafe fn task_ref(ptr: *const ()) -> TaskRef {
+    // SAFETY: a waker's pointer is never null and the caller hands over its reference.
+    unsafe { TaskRef::from_raw(NonNull::new_unchecked(ptr as *mut Header)) }
+}
+
+unsafe fn clone(ptr: *const ()) -> RawWaker {
+    // SAFETY: called through a live waker.
+    unsafe { header(ptr) }.state.ref_inc();
+    RawWaker::new(ptr, &VTABLE)
+}
+
+unsafe fn wake(ptr: *const ()) {
+    // SAFETY: called through a live waker, which gives up its reference here.
+    let (header, task) = unsafe { (header(ptr), task_ref(ptr)) };
+    match header.state.transition_to_scheduled_by_val() {
+        ByVal::Submit => executor::schedule(task),
+        ByVal::DropRef => drop(task),
+    }
+}
+
+unsafe fn wake_by_ref(ptr: *const ()) {
+    // SAFETY: called through a live waker.
+    let header = unsafe { header(ptr) };
+    match header.state.transition_to_scheduled_by_ref() {
+        // SAFETY: the transition took a new reference for the queue entry.
+        ByRef::Submit => executor::schedule(unsafe { task_ref(ptr) }),
+        ByRef::Nothing => {}
+    }
+}
+
+unsafe fn drop_waker(ptr: *const ()) {
+    // SAFETY: called through a live waker, which gives up its reference here.
+    drop(unsafe { task_ref(ptr) });
+}
