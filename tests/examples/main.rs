@@ -1,0 +1,1 @@
+//! Tests that start the examples as processes (issue 3).

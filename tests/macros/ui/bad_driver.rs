@@ -1,0 +1,4 @@
+#[runtime::main(driver = "io_uring")]
+async fn main() {
+    async {}.await;
+}

@@ -1,0 +1,2 @@
+#[runtime::main]
+const fn main() {}

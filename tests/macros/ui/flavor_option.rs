@@ -1,0 +1,4 @@
+#[runtime::main(flavor = "multi_thread")]
+async fn main() {
+    async {}.await;
+}

@@ -1,0 +1,4 @@
+#[runtime::main]
+fn main() {
+    println!("hello");
+}

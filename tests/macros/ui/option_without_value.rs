@@ -1,0 +1,6 @@
+#[runtime::test(event_capacity)]
+async fn capacity() {
+    async {}.await;
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[runtime::test]
+#[test]
+async fn twice() {
+    async {}.await;
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[runtime::main(foo = 1)]
+async fn main() {
+    async {}.await;
+}

@@ -1,0 +1,1 @@
+//! net integration tests (issue 3).
