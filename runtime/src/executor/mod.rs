@@ -130,10 +130,11 @@ impl Core {
         }
     }
 
-    /// Polls queued tasks until the queue is empty, the `block_on` future is
-    /// woken or the interval runs out. Returns the updated poll count.
+    /// Polls queued tasks until the queue is empty or the interval runs out.
+    /// Returns the updated poll count. (The `block_on` future, if woken,
+    /// waits for the batch: so its own yields let queued tasks run.)
     fn run_tasks(&self, mut since_turn: u32) -> u32 {
-        while since_turn < EVENT_INTERVAL && !self.shared.is_main_woken() {
+        while since_turn < EVENT_INTERVAL {
             let Some(task) = self.run_queue.borrow_mut().pop_front() else {
                 break;
             };

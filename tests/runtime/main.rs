@@ -1,0 +1,13 @@
+//! Integration tests of the `runtime` crate: one binary, many modules.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod async_fd;
+mod blocking;
+mod drop;
+mod join;
+mod metrics;
+mod spawn;
+mod time;
+mod wake;

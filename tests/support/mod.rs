@@ -1,0 +1,136 @@
+//! Helpers shared by the integration tests.
+//!
+//! Every test that waits runs through [`run`], which bounds it: the body runs
+//! on its own thread and runtime, and the test fails if it has not finished
+//! within [`LIMIT`], instead of hanging CI.
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::panic::resume_unwind;
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use runtime::{Builder, UnhandledPanic};
+
+/// How long any one test may take.
+pub const LIMIT: Duration = Duration::from_secs(30);
+
+/// Runs the future `make` returns on a fresh runtime (unhandled panics shut
+/// it down, as in `#[runtime::test]`), on its own thread, bounded by [`LIMIT`].
+pub fn run<F, Fut>(make: F) -> Fut::Output
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future,
+    Fut::Output: Send + 'static,
+{
+    run_with(
+        Builder::new().unhandled_panic(UnhandledPanic::ShutdownRuntime),
+        make,
+    )
+}
+
+/// [`run`] with a runtime from `builder`.
+pub fn run_with<F, Fut>(builder: Builder, make: F) -> Fut::Output
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future,
+    Fut::Output: Send + 'static,
+{
+    bounded(move || {
+        let rt = builder.build().expect("build runtime");
+        rt.block_on(make())
+    })
+}
+
+/// Runs `f` on its own thread and fails if it takes longer than [`LIMIT`].
+pub fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    let handle = thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(LIMIT) {
+        Ok(value) => value,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("test did not finish within {LIMIT:?}"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => match handle.join() {
+            Err(panic) => resume_unwind(panic),
+            Ok(()) => unreachable!("the test thread ended without a result or a panic"),
+        },
+    }
+}
+
+/// The text of a panic payload (`&str` or `String`).
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
+/// How many fds this process has open.
+pub fn fd_count() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+/// A nonblocking pipe: (read end, write end).
+pub fn pipe() -> (std::fs::File, std::fs::File) {
+    let (r, w) = std::io::pipe().expect("pipe");
+    let (r, w): (std::os::fd::OwnedFd, std::os::fd::OwnedFd) = (r.into(), w.into());
+    set_nonblocking(&r);
+    set_nonblocking(&w);
+    (r.into(), w.into())
+}
+
+fn set_nonblocking(fd: &std::os::fd::OwnedFd) {
+    use std::os::fd::AsRawFd;
+    // Tests may use libc directly; the crate's own unsafe stays in its modules.
+    #[allow(unsafe_code)]
+    // SAFETY: fcntl on an fd we own, with integer arguments only.
+    unsafe {
+        let flags = libc::fcntl(fd.as_raw_fd(), libc::F_GETFL);
+        assert!(flags >= 0);
+        assert_eq!(
+            libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK),
+            0
+        );
+    }
+}
+
+/// Runs `body` alone in a child process (this test binary, filtered to
+/// `test_path`, e.g. `"drop::drop_leaks_nothing"`), for checks that the
+/// other tests' threads would disturb: fd counts, fd limits. In the parent it
+/// asserts that the child passed, bounded by [`LIMIT`].
+pub fn isolated(test_path: &str, body: impl FnOnce()) {
+    const VAR: &str = "RUNTIME_TEST_ISOLATED";
+    if std::env::var(VAR).as_deref() == Ok(test_path) {
+        body();
+        return;
+    }
+    let exe = std::env::current_exe().expect("test binary path");
+    let mut child = std::process::Command::new(exe)
+        .args([test_path, "--exact", "--test-threads=1", "--nocapture"])
+        .env(VAR, test_path)
+        .spawn()
+        .expect("start child test process");
+    let deadline = std::time::Instant::now() + LIMIT;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for child") {
+            assert!(
+                status.success(),
+                "isolated test {test_path} failed: {status}"
+            );
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("isolated test {test_path} did not finish within {LIMIT:?}");
+        }
+        // Polling a child's exit status: there is no portable blocking wait
+        // with a timeout in std.
+        thread::sleep(Duration::from_millis(10));
+    }
+}
