@@ -49,7 +49,7 @@ impl State {
     /// A new task: referenced by the owned list, its run-queue entry and its
     /// `JoinHandle`, and scheduled.
     pub(crate) fn new() -> State {
-        State(AtomicUsize::new(3 * REF_ONE | SCHEDULED))
+        State(AtomicUsize::new((3 * REF_ONE) | SCHEDULED))
     }
 
     pub(crate) fn transition_to_scheduled_by_ref(&self) -> ByRef {
