@@ -46,24 +46,14 @@ struct State {
 
 impl std::fmt::Debug for State {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("State")
-            .field("jobs", &self.jobs.len())
-            .field("threads", &self.threads)
-            .finish()
+        f.debug_struct("State").field("jobs", &self.jobs.len()).field("threads", &self.threads).finish()
     }
 }
 
 impl Pool {
     pub(crate) fn new(max_threads: usize, keep_alive: Duration) -> Pool {
         let state = Mutex::new(State::default());
-        Pool {
-            inner: Arc::new(Inner {
-                state,
-                work: Condvar::new(),
-                max_threads: max_threads.max(1),
-                keep_alive,
-            }),
-        }
+        Pool { inner: Arc::new(Inner { state, work: Condvar::new(), max_threads: max_threads.max(1), keep_alive }) }
     }
 
     /// Queues `job`, starting a thread if none is idle and the bound allows.
@@ -81,9 +71,7 @@ impl Pool {
         }
         if state.threads < self.inner.max_threads {
             let inner = self.inner.clone();
-            let spawned = thread::Builder::new()
-                .name("runtime-blocking".into())
-                .spawn(move || inner.worker());
+            let spawned = thread::Builder::new().name("runtime-blocking".into()).spawn(move || inner.worker());
             match spawned {
                 Ok(_) => state.threads += 1,
                 Err(_) if state.threads == 0 => drop(state.jobs.drain(..).collect::<Vec<_>>()),
@@ -123,10 +111,8 @@ impl Inner {
                 break;
             }
             state.idle += 1;
-            let (guard, timeout) = self
-                .work
-                .wait_timeout(state, self.keep_alive)
-                .unwrap_or_else(PoisonError::into_inner);
+            let (guard, timeout) =
+                self.work.wait_timeout(state, self.keep_alive).unwrap_or_else(PoisonError::into_inner);
             state = guard;
             state.idle -= 1;
             if timeout.timed_out() && state.jobs.is_empty() {
@@ -158,7 +144,9 @@ impl<T> Future for BlockingTask<T> {
         match handoff.result.take() {
             Some(Ok(value)) => Poll::Ready(value),
             Some(Err(panic)) => resume_unwind(panic),
-            None if handoff.abandoned => panic!("spawn_blocking: the runtime could not run the job (shut down, or no thread could be started)"),
+            None if handoff.abandoned => {
+                panic!("spawn_blocking: the runtime could not run the job (shut down, or no thread could be started)")
+            }
             None => {
                 handoff.waker = Some(cx.waker().clone());
                 Poll::Pending
@@ -207,21 +195,11 @@ where
     T: Send + 'static,
 {
     context::with(|core| {
-        let handoff = Arc::new(Mutex::new(Handoff {
-            result: None,
-            waker: None,
-            abandoned: false,
-        }));
-        let guard = RunGuard {
-            handoff: handoff.clone(),
-        };
+        let handoff = Arc::new(Mutex::new(Handoff { result: None, waker: None, abandoned: false }));
+        let guard = RunGuard { handoff: handoff.clone() };
         core.blocking.submit(Box::new(move || {
             let result = catch_unwind(AssertUnwindSafe(f));
-            guard
-                .handoff
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .result = Some(result);
+            guard.handoff.lock().unwrap_or_else(PoisonError::into_inner).result = Some(result);
             drop(guard);
         }));
         core.spawn(BlockingTask { handoff })

@@ -47,10 +47,7 @@ pub(crate) fn is_entered() -> bool {
 
 /// Runs `f` with the current runtime, if there is one.
 pub(crate) fn try_with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> Option<R> {
-    CURRENT
-        .try_with(|c| c.borrow().as_ref().map(f))
-        .ok()
-        .flatten()
+    CURRENT.try_with(|c| c.borrow().as_ref().map(f)).ok().flatten()
 }
 
 /// Runs `f` with the current runtime.

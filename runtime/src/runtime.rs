@@ -36,9 +36,7 @@ impl Runtime {
     }
 
     pub(crate) fn from_config(config: &Config) -> io::Result<Runtime> {
-        Ok(Runtime {
-            core: Rc::new(Core::new(config)?),
-        })
+        Ok(Runtime { core: Rc::new(Core::new(config)?) })
     }
 
     /// Runs `future` to completion on this thread, running spawned tasks,
@@ -78,9 +76,7 @@ impl Drop for Runtime {
 
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Runtime")
-            .field("metrics", &self.metrics())
-            .finish()
+        f.debug_struct("Runtime").field("metrics", &self.metrics()).finish()
     }
 }
 

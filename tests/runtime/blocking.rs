@@ -14,8 +14,7 @@ fn spawn_blocking_returns_its_value() {
 fn spawn_blocking_does_not_block_the_executor() {
     run(|| async {
         let (tx, rx) = std::sync::mpsc::channel::<()>();
-        let blocked =
-            runtime::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(20)).is_ok());
+        let blocked = runtime::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(20)).is_ok());
         // The executor keeps running tasks and timers meanwhile.
         runtime::time::sleep(Duration::from_millis(2)).await;
         let other = runtime::spawn(async { 1 }).await.unwrap();
@@ -28,9 +27,7 @@ fn spawn_blocking_does_not_block_the_executor() {
 #[test]
 fn spawn_blocking_panic_reaches_the_handle() {
     run(|| async {
-        let err = runtime::spawn_blocking(|| panic!("blocking boom"))
-            .await
-            .unwrap_err();
+        let err = runtime::spawn_blocking(|| panic!("blocking boom")).await.unwrap_err();
         assert!(err.is_panic());
         assert!(err.to_string().contains("blocking boom"));
     });

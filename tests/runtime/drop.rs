@@ -56,29 +56,24 @@ fn drop_runtime_cancels_handles_still_held() {
 
 #[test]
 fn drop_runtime_with_io_timers_and_tasks_leaks_no_fds() {
-    isolated(
-        "drop::drop_runtime_with_io_timers_and_tasks_leaks_no_fds",
-        || {
-            // Warm up lazily created process-wide fds before counting.
-            drop(runtime::Runtime::new().unwrap());
-            let before = fd_count();
-            for _ in 0..20 {
-                let rt = runtime::Runtime::new().unwrap();
-                rt.block_on(async {
-                    let (r, w) = crate::support::pipe();
-                    let r = runtime::io::AsyncFd::new(r).unwrap();
-                    runtime::spawn(async move {
-                        let _w = w;
-                        let _ = r.readable().await;
-                        let _ = r
-                            .read_with(|f| std::io::Read::read(&mut &*f, &mut [0u8; 8]))
-                            .await;
-                    });
-                    runtime::spawn(runtime::time::sleep(Duration::from_secs(3600)));
-                    runtime::task::yield_now().await;
+    isolated("drop::drop_runtime_with_io_timers_and_tasks_leaks_no_fds", || {
+        // Warm up lazily created process-wide fds before counting.
+        drop(runtime::Runtime::new().unwrap());
+        let before = fd_count();
+        for _ in 0..20 {
+            let rt = runtime::Runtime::new().unwrap();
+            rt.block_on(async {
+                let (r, w) = crate::support::pipe();
+                let r = runtime::io::AsyncFd::new(r).unwrap();
+                runtime::spawn(async move {
+                    let _w = w;
+                    let _ = r.readable().await;
+                    let _ = r.read_with(|f| std::io::Read::read(&mut &*f, &mut [0u8; 8])).await;
                 });
-            }
-            assert_eq!(fd_count(), before);
-        },
-    );
+                runtime::spawn(runtime::time::sleep(Duration::from_secs(3600)));
+                runtime::task::yield_now().await;
+            });
+        }
+        assert_eq!(fd_count(), before);
+    });
 }

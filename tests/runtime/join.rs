@@ -84,10 +84,7 @@ fn join_detached_panic_is_ignored_by_default() {
 fn join_detached_panic_shuts_down_a_runtime_built_to() {
     let result = crate::support::bounded(|| {
         std::panic::catch_unwind(|| {
-            let rt = runtime::Builder::new()
-                .unhandled_panic(runtime::UnhandledPanic::ShutdownRuntime)
-                .build()
-                .unwrap();
+            let rt = runtime::Builder::new().unhandled_panic(runtime::UnhandledPanic::ShutdownRuntime).build().unwrap();
             rt.block_on(async {
                 drop(runtime::spawn(async { panic!("background failure") }));
                 sleep(Duration::from_secs(3600)).await;
@@ -102,10 +99,7 @@ fn join_detached_panic_shuts_down_a_runtime_built_to() {
 fn join_handle_dropped_with_unseen_panic_shuts_down_a_runtime_built_to() {
     let result = crate::support::bounded(|| {
         std::panic::catch_unwind(|| {
-            let rt = runtime::Builder::new()
-                .unhandled_panic(runtime::UnhandledPanic::ShutdownRuntime)
-                .build()
-                .unwrap();
+            let rt = runtime::Builder::new().unhandled_panic(runtime::UnhandledPanic::ShutdownRuntime).build().unwrap();
             rt.block_on(async {
                 let handle = runtime::spawn(async { panic!("unseen") });
                 while !handle.is_finished() {

@@ -25,9 +25,7 @@ fn spawn_runs_a_non_send_future_and_returns_its_output() {
 #[test]
 fn spawn_100_000_tasks_all_complete() {
     let total = run(|| async {
-        let handles: Vec<_> = (0..100_000u64)
-            .map(|i| runtime::spawn(async move { i }))
-            .collect();
+        let handles: Vec<_> = (0..100_000u64).map(|i| runtime::spawn(async move { i })).collect();
         let mut sum = 0;
         for h in handles {
             sum += h.await.unwrap();
@@ -73,8 +71,7 @@ fn runtime_spawn_before_block_on_runs_inside_it() {
 
 #[test]
 fn block_on_inside_a_runtime_panics() {
-    let result =
-        std::panic::catch_unwind(|| runtime::block_on(async { runtime::block_on(async {}) }));
+    let result = std::panic::catch_unwind(|| runtime::block_on(async { runtime::block_on(async {}) }));
     assert!(result.is_err());
 }
 
@@ -106,9 +103,7 @@ fn spawn_busy_yielding_tasks_do_not_starve_timers_or_io() {
         let r = runtime::io::AsyncFd::new(r).unwrap();
         std::io::Write::write_all(&mut &w, b"x").unwrap();
         let mut buf = [0u8; 1];
-        r.read_with(|f| std::io::Read::read(&mut &*f, &mut buf))
-            .await
-            .unwrap();
+        r.read_with(|f| std::io::Read::read(&mut &*f, &mut buf)).await.unwrap();
         runtime::time::sleep(Duration::from_millis(5)).await;
         stop.set(true);
     });
@@ -121,19 +116,12 @@ fn spawn_always_ready_io_task_yields_through_the_budget() {
         // fds are always ready, so without the cooperative budget it would
         // never return from its poll and the other task would never run.
         let (r, w) = crate::support::pipe();
-        let (r, w) = (
-            runtime::io::AsyncFd::new(r).unwrap(),
-            runtime::io::AsyncFd::new(w).unwrap(),
-        );
+        let (r, w) = (runtime::io::AsyncFd::new(r).unwrap(), runtime::io::AsyncFd::new(w).unwrap());
         let hog = runtime::spawn(async move {
             let mut byte = [0u8; 1];
             loop {
-                w.write_with(|f| std::io::Write::write(&mut &*f, b"x"))
-                    .await
-                    .unwrap();
-                r.read_with(|f| std::io::Read::read(&mut &*f, &mut byte))
-                    .await
-                    .unwrap();
+                w.write_with(|f| std::io::Write::write(&mut &*f, b"x")).await.unwrap();
+                r.read_with(|f| std::io::Read::read(&mut &*f, &mut byte)).await.unwrap();
             }
         });
         let other = runtime::spawn(async { "ran" });

@@ -15,10 +15,7 @@ fn sleep_never_fires_early() {
             let start = Instant::now();
             sleep(Duration::from_millis(ms)).await;
             let took = start.elapsed();
-            assert!(
-                took >= Duration::from_millis(ms),
-                "sleep({ms} ms) took {took:?}"
-            );
+            assert!(took >= Duration::from_millis(ms), "sleep({ms} ms) took {took:?}");
         }
     });
 }

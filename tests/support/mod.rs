@@ -25,10 +25,7 @@ where
     Fut: Future,
     Fut::Output: Send + 'static,
 {
-    run_with(
-        Builder::new().unhandled_panic(UnhandledPanic::ShutdownRuntime),
-        make,
-    )
+    run_with(Builder::new().unhandled_panic(UnhandledPanic::ShutdownRuntime), make)
 }
 
 /// [`run`] with a runtime from `builder`.
@@ -71,9 +68,7 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// How many fds this process has open.
 pub fn fd_count() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .map(|d| d.count())
-        .unwrap_or(0)
+    std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
 }
 
 /// A nonblocking pipe: (read end, write end).
@@ -93,10 +88,7 @@ fn set_nonblocking(fd: &std::os::fd::OwnedFd) {
     unsafe {
         let flags = libc::fcntl(fd.as_raw_fd(), libc::F_GETFL);
         assert!(flags >= 0);
-        assert_eq!(
-            libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK),
-            0
-        );
+        assert_eq!(libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK), 0);
     }
 }
 
@@ -105,6 +97,11 @@ fn set_nonblocking(fd: &std::os::fd::OwnedFd) {
 /// other tests' threads would disturb: fd counts, fd limits. In the parent it
 /// asserts that the child passed, bounded by [`LIMIT`].
 pub fn isolated(test_path: &str, body: impl FnOnce()) {
+    isolated_with_env(test_path, &[], body);
+}
+
+/// [`isolated`], with extra environment variables set in the child.
+pub fn isolated_with_env(test_path: &str, env: &[(&str, &str)], body: impl FnOnce()) {
     const VAR: &str = "RUNTIME_TEST_ISOLATED";
     if std::env::var(VAR).as_deref() == Ok(test_path) {
         body();
@@ -114,15 +111,13 @@ pub fn isolated(test_path: &str, body: impl FnOnce()) {
     let mut child = std::process::Command::new(exe)
         .args([test_path, "--exact", "--test-threads=1", "--nocapture"])
         .env(VAR, test_path)
+        .envs(env.iter().copied())
         .spawn()
         .expect("start child test process");
     let deadline = std::time::Instant::now() + LIMIT;
     loop {
         if let Some(status) = child.try_wait().expect("wait for child") {
-            assert!(
-                status.success(),
-                "isolated test {test_path} failed: {status}"
-            );
+            assert!(status.success(), "isolated test {test_path} failed: {status}");
             return;
         }
         if std::time::Instant::now() > deadline {

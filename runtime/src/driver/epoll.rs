@@ -13,7 +13,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 use super::syscall::{context, cvt, retry};
-use super::{timeout_ms, DriverCounters, Event, Readiness};
+use super::{DriverCounters, Event, Readiness};
 
 /// The token of the remote-wake eventfd; the reactor never hands it out.
 pub(crate) const WAKER_TOKEN: u64 = u64::MAX;
@@ -29,33 +29,25 @@ pub(crate) struct Epoll {
 impl Epoll {
     pub(crate) fn new(capacity: usize) -> io::Result<Epoll> {
         // SAFETY: epoll_create1 takes no pointers; the result is checked by cvt.
-        let fd = cvt(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) })
-            .map_err(|e| context(e, "epoll_create1"))?;
+        let fd = cvt(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) }).map_err(|e| context(e, "epoll_create1"))?;
         // SAFETY: `fd` was just returned by the kernel and nothing else owns it.
         let ep = unsafe { OwnedFd::from_raw_fd(fd) };
         let empty = libc::epoll_event { events: 0, u64: 0 };
         let buf = vec![empty; capacity.clamp(1, i32::MAX as usize)];
-        Ok(Epoll {
-            ep,
-            buf,
-            counters: DriverCounters::default(),
-        })
+        Ok(Epoll { ep, buf, counters: DriverCounters::default() })
     }
 
     pub(crate) fn register(&mut self, fd: RawFd, token: u64) -> io::Result<()> {
         let flags = libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLET;
-        let mut ev = libc::epoll_event {
-            events: flags as u32,
-            u64: token,
-        };
-        self.ctl(libc::EPOLL_CTL_ADD, fd, &mut ev)
-            .map_err(|e| context(e, "epoll_ctl(EPOLL_CTL_ADD)"))
+        let mut ev = libc::epoll_event { events: flags as u32, u64: token };
+        self.ctl(libc::EPOLL_CTL_ADD, fd, &mut ev).map_err(|e| context(e, "epoll_ctl(EPOLL_CTL_ADD)"))
     }
 
-    pub(crate) fn deregister(&mut self, fd: RawFd) -> io::Result<()> {
+    /// Always an `epoll_ctl`: even a closing fd may live on in a `dup`, and
+    /// epoll forgets only the last copy's registration by itself.
+    pub(crate) fn deregister(&mut self, fd: RawFd, _closing: bool) -> io::Result<()> {
         let mut ev = libc::epoll_event { events: 0, u64: 0 };
-        self.ctl(libc::EPOLL_CTL_DEL, fd, &mut ev)
-            .map_err(|e| context(e, "epoll_ctl(EPOLL_CTL_DEL)"))
+        self.ctl(libc::EPOLL_CTL_DEL, fd, &mut ev).map_err(|e| context(e, "epoll_ctl(EPOLL_CTL_DEL)"))
     }
 
     fn ctl(&mut self, op: i32, fd: RawFd, ev: &mut libc::epoll_event) -> io::Result<()> {
@@ -67,11 +59,7 @@ impl Epoll {
         Ok(())
     }
 
-    pub(crate) fn wait(
-        &mut self,
-        events: &mut Vec<Event>,
-        timeout: Option<Duration>,
-    ) -> io::Result<()> {
+    pub(crate) fn wait(&mut self, events: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<()> {
         events.clear();
         let ms = timeout_ms(timeout);
         let n = retry(|| {
@@ -85,10 +73,7 @@ impl Epoll {
         for ev in &self.buf[..n as usize] {
             let (bits, token) = (ev.events, ev.u64);
             if token != WAKER_TOKEN {
-                events.push(Event {
-                    token,
-                    readiness: readiness(bits),
-                });
+                events.push(Event { token, readiness: readiness(bits), error: 0 });
             }
         }
         Ok(())
@@ -108,7 +93,7 @@ impl Epoll {
 /// Maps epoll's bits to [`Readiness`], the way mio reads them.
 fn readiness(bits: u32) -> Readiness {
     let has = |flag: i32| bits & flag as u32 != 0;
-    let mut r = Readiness::EMPTY;
+    let mut r = Readiness::default();
     if has(libc::EPOLLIN | libc::EPOLLPRI) {
         r = r.union(Readiness::READABLE);
     }
@@ -144,6 +129,17 @@ impl RemoteWaker {
                 self.wake()
             }
             Err(e) => Err(e),
+        }
+    }
+}
+
+/// Milliseconds for a wait, rounded up so a wait never ends before the deadline.
+pub(crate) fn timeout_ms(timeout: Option<Duration>) -> i32 {
+    match timeout {
+        None => -1,
+        Some(d) => {
+            let ms = d.as_nanos().div_ceil(1_000_000);
+            ms.min(i32::MAX as u128) as i32
         }
     }
 }

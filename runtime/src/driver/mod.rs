@@ -23,12 +23,33 @@ use std::io;
 use std::os::fd::RawFd;
 use std::time::Duration;
 
+#[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 mod epoll;
+#[cfg(any(
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly",
+    all(target_os = "linux", feature = "kqueue-emulation"),
+))]
+#[allow(unsafe_code)]
+mod kqueue;
 #[allow(unsafe_code)]
 pub(crate) mod syscall;
 
-pub(crate) use epoll::RemoteWaker;
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly",
+)))]
+compile_error!("runtime runs on Linux (epoll), macOS and the BSDs (kqueue)");
 
 /// The kernel interface a runtime waits on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,9 +61,14 @@ pub enum Driver {
 }
 
 impl Driver {
-    /// The driver of the platform this was compiled for.
+    /// The driver of the platform this was compiled for: epoll on Linux,
+    /// kqueue elsewhere.
     pub const fn platform_default() -> Driver {
-        Driver::Epoll
+        if cfg!(target_os = "linux") {
+            Driver::Epoll
+        } else {
+            Driver::Kqueue
+        }
     }
 
     /// The driver's name as metrics report it: `"epoll"` or `"kqueue"`.
@@ -65,7 +91,6 @@ impl fmt::Display for Driver {
 pub(crate) struct Readiness(u8);
 
 impl Readiness {
-    pub(crate) const EMPTY: Readiness = Readiness(0);
     /// Data can be read (or a connection accepted).
     pub(crate) const READABLE: Readiness = Readiness(1);
     /// Data can be written.
@@ -96,17 +121,8 @@ impl Readiness {
 
 impl fmt::Debug for Readiness {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = [
-            "READABLE",
-            "WRITABLE",
-            "READ_CLOSED",
-            "WRITE_CLOSED",
-            "ERROR",
-        ];
-        let set: Vec<_> = (0..5)
-            .filter(|b| self.0 & (1 << b) != 0)
-            .map(|b| names[b])
-            .collect();
+        let names = ["READABLE", "WRITABLE", "READ_CLOSED", "WRITE_CLOSED", "ERROR"];
+        let set: Vec<_> = (0..5).filter(|b| self.0 & (1 << b) != 0).map(|b| names[b]).collect();
         write!(f, "Readiness({})", set.join("|"))
     }
 }
@@ -116,6 +132,9 @@ impl fmt::Debug for Readiness {
 pub(crate) struct Event {
     pub(crate) token: u64,
     pub(crate) readiness: Readiness,
+    /// An errno the kernel reported for the source's registration (kqueue's
+    /// `EV_ERROR`), or 0.
+    pub(crate) error: i32,
 }
 
 /// What a driver counts at its system-call sites.
@@ -134,68 +153,154 @@ pub(crate) struct DriverCounters {
 /// The driver a reactor runs on, chosen at run time.
 #[derive(Debug)]
 pub(crate) enum Poller {
+    #[cfg(target_os = "linux")]
     Epoll(epoll::Epoll),
+    #[cfg(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly",
+        all(target_os = "linux", feature = "kqueue-emulation"),
+    ))]
+    Kqueue(kqueue::Kqueue),
+}
+
+/// Ends a driver's wait from any thread.
+#[derive(Debug)]
+pub(crate) enum RemoteWaker {
+    #[cfg(target_os = "linux")]
+    Epoll(epoll::RemoteWaker),
+    #[cfg(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly",
+        all(target_os = "linux", feature = "kqueue-emulation"),
+    ))]
+    Kqueue(kqueue::RemoteWaker),
+}
+
+impl RemoteWaker {
+    pub(crate) fn wake(&self) -> io::Result<()> {
+        match self {
+            #[cfg(target_os = "linux")]
+            RemoteWaker::Epoll(w) => w.wake(),
+            #[cfg(any(
+                target_os = "macos",
+                target_os = "ios",
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_os = "dragonfly",
+                all(target_os = "linux", feature = "kqueue-emulation"),
+            ))]
+            RemoteWaker::Kqueue(w) => w.wake(),
+        }
+    }
+}
+
+/// Dispatches a method call to whichever driver `$poller` holds.
+macro_rules! dispatch {
+    ($poller:expr, $p:ident => $call:expr) => {
+        match $poller {
+            #[cfg(target_os = "linux")]
+            Poller::Epoll($p) => $call,
+            #[cfg(any(
+                target_os = "macos",
+                target_os = "ios",
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_os = "dragonfly",
+                all(target_os = "linux", feature = "kqueue-emulation"),
+            ))]
+            Poller::Kqueue($p) => $call,
+        }
+    };
 }
 
 impl Poller {
+    /// Creates the kernel object of `driver`, or says why it cannot.
     pub(crate) fn new(driver: Driver, capacity: usize) -> io::Result<Poller> {
         match driver {
+            #[cfg(target_os = "linux")]
             Driver::Epoll => Ok(Poller::Epoll(epoll::Epoll::new(capacity)?)),
-            Driver::Kqueue => Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                "the kqueue driver is not available on this platform yet",
-            )),
+            #[cfg(any(
+                target_os = "macos",
+                target_os = "ios",
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_os = "dragonfly",
+                all(target_os = "linux", feature = "kqueue-emulation"),
+            ))]
+            Driver::Kqueue => Ok(Poller::Kqueue(kqueue::Kqueue::new(capacity)?)),
+            #[allow(unreachable_patterns)]
+            other => Err(io::Error::new(io::ErrorKind::Unsupported, unsupported(other))),
         }
     }
 
     pub(crate) fn driver(&self) -> Driver {
         match self {
+            #[cfg(target_os = "linux")]
             Poller::Epoll(_) => Driver::Epoll,
+            #[cfg(any(
+                target_os = "macos",
+                target_os = "ios",
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_os = "dragonfly",
+                all(target_os = "linux", feature = "kqueue-emulation"),
+            ))]
+            Poller::Kqueue(_) => Driver::Kqueue,
         }
     }
 
     pub(crate) fn register(&mut self, fd: RawFd, token: u64) -> io::Result<()> {
-        match self {
-            Poller::Epoll(p) => p.register(fd, token),
-        }
+        dispatch!(self, p => p.register(fd, token))
     }
 
-    pub(crate) fn deregister(&mut self, fd: RawFd) -> io::Result<()> {
-        match self {
-            Poller::Epoll(p) => p.deregister(fd),
-        }
+    /// Stops reporting `fd`; `closing` says the caller closes it next.
+    pub(crate) fn deregister(&mut self, fd: RawFd, closing: bool) -> io::Result<()> {
+        dispatch!(self, p => p.deregister(fd, closing))
     }
 
-    pub(crate) fn wait(
-        &mut self,
-        events: &mut Vec<Event>,
-        timeout: Option<Duration>,
-    ) -> io::Result<()> {
-        match self {
-            Poller::Epoll(p) => p.wait(events, timeout),
-        }
+    pub(crate) fn wait(&mut self, events: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<()> {
+        dispatch!(self, p => p.wait(events, timeout))
     }
 
     pub(crate) fn remote_waker(&mut self) -> io::Result<RemoteWaker> {
         match self {
-            Poller::Epoll(p) => p.remote_waker(),
+            #[cfg(target_os = "linux")]
+            Poller::Epoll(p) => p.remote_waker().map(RemoteWaker::Epoll),
+            #[cfg(any(
+                target_os = "macos",
+                target_os = "ios",
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_os = "dragonfly",
+                all(target_os = "linux", feature = "kqueue-emulation"),
+            ))]
+            Poller::Kqueue(p) => Ok(RemoteWaker::Kqueue(p.remote_waker())),
         }
     }
 
     pub(crate) fn counters(&self) -> DriverCounters {
-        match self {
-            Poller::Epoll(p) => p.counters,
-        }
+        dispatch!(self, p => p.counters)
     }
 }
 
-/// Milliseconds for a wait, rounded up so a wait never ends before the deadline.
-pub(crate) fn timeout_ms(timeout: Option<Duration>) -> i32 {
-    match timeout {
-        None => -1,
-        Some(d) => {
-            let ms = d.as_nanos().div_ceil(1_000_000);
-            ms.min(i32::MAX as u128) as i32
+fn unsupported(driver: Driver) -> &'static str {
+    match driver {
+        Driver::Epoll => "the epoll driver exists only on Linux",
+        Driver::Kqueue => {
+            "the kqueue driver runs on Linux only with the test-only `runtime` feature `kqueue-emulation`"
         }
     }
 }

@@ -16,7 +16,9 @@ pub(crate) fn cvt<T: IsMinusOne>(ret: T) -> io::Result<T> {
     }
 }
 
-/// Runs `f` until it returns anything but `EINTR`.
+/// Runs `f` until it returns anything but `EINTR`. (kqueue handles EINTR
+/// itself: its retry must not submit the changelist again.)
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub(crate) fn retry<T>(mut f: impl FnMut() -> io::Result<T>) -> io::Result<T> {
     loop {
         match f() {

@@ -117,8 +117,8 @@ impl Core {
                     return out;
                 }
             }
-            self.check_unhandled_panic();
             since_turn = self.run_tasks(since_turn);
+            self.check_unhandled_panic();
             self.shared.drain_into(&mut self.run_queue.borrow_mut());
             if self.run_queue.borrow().is_empty() && !self.shared.is_main_woken() {
                 self.turn(self.idle_timeout());

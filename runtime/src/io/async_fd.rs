@@ -57,33 +57,23 @@ impl<T: AsRawFd> AsyncFd<T> {
     pub fn new(inner: T) -> io::Result<AsyncFd<T>> {
         let core = context::with(Rc::clone);
         let token = core.reactor.borrow_mut().register(inner.as_raw_fd())?;
-        Ok(AsyncFd {
-            inner: Some(inner),
-            token,
-            core,
-        })
+        Ok(AsyncFd { inner: Some(inner), token, core })
     }
 
     /// The wrapped value.
     pub fn get_ref(&self) -> &T {
-        self.inner
-            .as_ref()
-            .expect("AsyncFd holds its value until into_inner")
+        self.inner.as_ref().expect("AsyncFd holds its value until into_inner")
     }
 
     /// The wrapped value, mutably.
     pub fn get_mut(&mut self) -> &mut T {
-        self.inner
-            .as_mut()
-            .expect("AsyncFd holds its value until into_inner")
+        self.inner.as_mut().expect("AsyncFd holds its value until into_inner")
     }
 
     /// Deregisters the fd and gives back the value (still nonblocking).
     pub fn into_inner(mut self) -> T {
-        self.deregister();
-        self.inner
-            .take()
-            .expect("AsyncFd holds its value until into_inner")
+        self.deregister(false);
+        self.inner.take().expect("AsyncFd holds its value until into_inner")
     }
 
     /// # Return value
@@ -115,18 +105,12 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// Forgets read readiness: the next `readable` waits for a new edge.
     /// Call it when an operation returned `WouldBlock` outside `*_with`.
     pub fn clear_read_ready(&self) {
-        self.core
-            .reactor
-            .borrow_mut()
-            .clear_readiness(self.token, Direction::Read);
+        self.core.reactor.borrow_mut().clear_readiness(self.token, Direction::Read);
     }
 
     /// Forgets write readiness, like [`clear_read_ready`](Self::clear_read_ready).
     pub fn clear_write_ready(&self) {
-        self.core
-            .reactor
-            .borrow_mut()
-            .clear_readiness(self.token, Direction::Write);
+        self.core.reactor.borrow_mut().clear_readiness(self.token, Direction::Write);
     }
 
     /// Runs the read `op` until it does not return `WouldBlock`, waiting for
@@ -142,20 +126,12 @@ impl<T: AsRawFd> AsyncFd<T> {
     }
 
     /// The poll form of [`read_with`](Self::read_with).
-    pub fn poll_read_with<R>(
-        &self,
-        cx: &mut Context<'_>,
-        op: impl FnMut(&T) -> io::Result<R>,
-    ) -> Poll<io::Result<R>> {
+    pub fn poll_read_with<R>(&self, cx: &mut Context<'_>, op: impl FnMut(&T) -> io::Result<R>) -> Poll<io::Result<R>> {
         self.poll_io(Direction::Read, cx, op)
     }
 
     /// The poll form of [`write_with`](Self::write_with).
-    pub fn poll_write_with<R>(
-        &self,
-        cx: &mut Context<'_>,
-        op: impl FnMut(&T) -> io::Result<R>,
-    ) -> Poll<io::Result<R>> {
+    pub fn poll_write_with<R>(&self, cx: &mut Context<'_>, op: impl FnMut(&T) -> io::Result<R>) -> Poll<io::Result<R>> {
         self.poll_io(Direction::Write, cx, op)
     }
 
@@ -172,11 +148,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     }
 
     fn poll_ready(&self, dir: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        ready!(self
-            .core
-            .reactor
-            .borrow_mut()
-            .poll_ready(self.token, dir, cx))?;
+        ready!(self.core.reactor.borrow_mut().poll_ready(self.token, dir, cx))?;
         self.core.budget.poll_proceed(cx).map(Ok)
     }
 
@@ -208,19 +180,14 @@ impl<T: AsRawFd> AsyncFd<T> {
     }
 
     fn clear(&self, dir: Direction) {
-        self.core
-            .reactor
-            .borrow_mut()
-            .clear_readiness(self.token, dir);
+        self.core.reactor.borrow_mut().clear_readiness(self.token, dir);
     }
 
-    fn deregister(&mut self) {
+    /// `closing`: the fd is dropped right after (with `self`), not handed back.
+    fn deregister(&mut self, closing: bool) {
         let Some(inner) = &self.inner else { return };
-        let (_result, slot) = self
-            .core
-            .reactor
-            .borrow_mut()
-            .deregister(self.token, inner.as_raw_fd());
+        let fd = inner.as_raw_fd();
+        let (_result, slot) = self.core.reactor.borrow_mut().deregister(self.token, fd, closing);
         // The slot's wakers are dropped here, after the reactor borrow ended.
         drop(slot);
     }
@@ -234,14 +201,12 @@ impl<T: AsRawFd> AsRawFd for AsyncFd<T> {
 
 impl<T: AsRawFd> Drop for AsyncFd<T> {
     fn drop(&mut self) {
-        self.deregister();
+        self.deregister(true);
     }
 }
 
 impl<T: AsRawFd + fmt::Debug> fmt::Debug for AsyncFd<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncFd")
-            .field("inner", &self.inner)
-            .finish()
+        f.debug_struct("AsyncFd").field("inner", &self.inner).finish()
     }
 }

@@ -70,9 +70,7 @@ impl Reactor {
     pub(crate) fn register(&mut self, fd: RawFd) -> io::Result<Token> {
         let entry = self.slots.vacant_entry();
         if entry.key() > Token::MAX_INDEX {
-            return Err(io::Error::other(
-                "too many sources registered with one reactor",
-            ));
+            return Err(io::Error::other("too many sources registered with one reactor"));
         }
         self.next_generation = self.next_generation.wrapping_add(1);
         let token = Token::new(entry.key(), self.next_generation);
@@ -81,25 +79,18 @@ impl Reactor {
         Ok(token)
     }
 
-    /// Stops watching `fd` and frees its slot. The slot is returned so that
+    /// Stops watching `fd` (which the caller closes next if `closing`) and
+    /// frees its slot. The slot is returned so that
     /// its wakers are dropped after the caller's borrow of the reactor ends.
-    pub(crate) fn deregister(&mut self, token: Token, fd: RawFd) -> (io::Result<()>, Option<Slot>) {
-        let slot = self
-            .slot_mut(token)
-            .is_some()
-            .then(|| self.slots.remove(token.index()));
-        (self.poller.deregister(fd), slot)
+    pub(crate) fn deregister(&mut self, token: Token, fd: RawFd, closing: bool) -> (io::Result<()>, Option<Slot>) {
+        let slot = self.slot_mut(token).is_some().then(|| self.slots.remove(token.index()));
+        (self.poller.deregister(fd, closing), slot)
     }
 
     /// `Ready` if `token`'s source may make progress in `dir`; otherwise the
     /// waker is stored and `Pending` returned. `Ready(Err)` hands on an error
     /// the driver reported for the registration.
-    pub(crate) fn poll_ready(
-        &mut self,
-        token: Token,
-        dir: Direction,
-        cx: &mut Context<'_>,
-    ) -> Poll<io::Result<()>> {
+    pub(crate) fn poll_ready(&mut self, token: Token, dir: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let Some(slot) = self.slot_mut(token) else {
             return Poll::Ready(Err(io::Error::other("the source is no longer registered")));
         };
@@ -115,10 +106,7 @@ impl Reactor {
 
     /// Whether `token`'s source may make progress in `dir` (or has an error).
     pub(crate) fn is_ready(&self, token: Token, dir: Direction) -> bool {
-        let slot = self
-            .slots
-            .get(token.index())
-            .filter(|s| s.generation == token.generation());
+        let slot = self.slots.get(token.index()).filter(|s| s.generation == token.generation());
         slot.is_some_and(|s| s.is_ready(dir) || s.error.is_some())
     }
 
@@ -131,22 +119,18 @@ impl Reactor {
 
     /// Waits once for events (at most `timeout`), applies them and collects
     /// the wakers they release into `wakers`.
-    pub(crate) fn turn(
-        &mut self,
-        timeout: Option<Duration>,
-        wakers: &mut Vec<Waker>,
-    ) -> io::Result<()> {
+    pub(crate) fn turn(&mut self, timeout: Option<Duration>, wakers: &mut Vec<Waker>) -> io::Result<()> {
         self.ticks += 1;
         let mut events = std::mem::take(&mut self.events);
         let result = self.poller.wait(&mut events, timeout);
         for event in &events {
             let token = Token::from_raw(event.token);
-            if let Some(slot) = self
-                .slots
-                .get_mut(token.index())
-                .filter(|s| s.generation == token.generation())
-            {
-                slot.on_event(event.readiness, wakers);
+            if let Some(slot) = self.slots.get_mut(token.index()).filter(|s| s.generation == token.generation()) {
+                if event.error != 0 {
+                    slot.on_error(io::Error::from_raw_os_error(event.error), wakers);
+                } else {
+                    slot.on_event(event.readiness, wakers);
+                }
                 self.events_delivered += 1;
             }
         }
@@ -156,8 +140,6 @@ impl Reactor {
     }
 
     fn slot_mut(&mut self, token: Token) -> Option<&mut Slot> {
-        self.slots
-            .get_mut(token.index())
-            .filter(|s| s.generation == token.generation())
+        self.slots.get_mut(token.index()).filter(|s| s.generation == token.generation())
     }
 }

@@ -45,13 +45,7 @@ pub(crate) struct Slot {
 impl Slot {
     pub(crate) fn new(generation: u32) -> Slot {
         let readiness = Readiness::READABLE.union(Readiness::WRITABLE);
-        Slot {
-            generation,
-            readiness,
-            reader: None,
-            writer: None,
-            error: None,
-        }
+        Slot { generation, readiness, reader: None, writer: None, error: None }
     }
 
     pub(crate) fn is_ready(&self, dir: Direction) -> bool {
@@ -84,7 +78,6 @@ impl Slot {
 
     /// Records an error for the source and releases both waiters. (The
     /// kqueue driver reports per-change errors this way.)
-    #[allow(dead_code)]
     pub(crate) fn on_error(&mut self, error: io::Error, wakers: &mut Vec<Waker>) {
         self.error = Some(error);
         self.on_event(Readiness::ERROR, wakers);

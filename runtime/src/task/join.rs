@@ -64,9 +64,7 @@ impl<T> Drop for JoinHandle<T> {
 
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JoinHandle")
-            .field("finished", &self.is_finished())
-            .finish()
+        f.debug_struct("JoinHandle").field("finished", &self.is_finished()).finish()
     }
 }
 
@@ -82,15 +80,11 @@ enum Repr {
 
 impl JoinError {
     pub(crate) fn cancelled() -> JoinError {
-        JoinError {
-            repr: Repr::Cancelled,
-        }
+        JoinError { repr: Repr::Cancelled }
     }
 
     pub(crate) fn panic(payload: Box<dyn Any + Send + 'static>) -> JoinError {
-        JoinError {
-            repr: Repr::Panic(payload),
-        }
+        JoinError { repr: Repr::Panic(payload) }
     }
 
     /// The task was aborted, or dropped when its runtime shut down.
@@ -108,8 +102,7 @@ impl JoinError {
     /// # Panics
     /// If the task was cancelled rather than panicked; see [`try_into_panic`](Self::try_into_panic).
     pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
-        self.try_into_panic()
-            .expect("`JoinError::into_panic` called on a cancelled task's error")
+        self.try_into_panic().expect("`JoinError::into_panic` called on a cancelled task's error")
     }
 
     /// The panic's payload, or the error back if the task was cancelled.
@@ -123,10 +116,7 @@ impl JoinError {
 
 /// The message of a panic payload, when it is a string.
 pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> Option<&str> {
-    payload
-        .downcast_ref::<&'static str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+    payload.downcast_ref::<&'static str>().copied().or_else(|| payload.downcast_ref::<String>().map(String::as_str))
 }
 
 impl fmt::Display for JoinError {

@@ -109,19 +109,9 @@ where
         owned_key: Cell::new(usize::MAX),
         join_waker: Cell::new(None),
     };
-    let cell = Box::new(TaskCell {
-        header,
-        stage: UnsafeCell::new(Stage::Running(future)),
-    });
+    let cell = Box::new(TaskCell { header, stage: UnsafeCell::new(Stage::Running(future)) });
     let ptr = NonNull::from(Box::leak(cell)).cast::<Header>();
-    (
-        TaskRef { ptr },
-        TaskRef { ptr },
-        JoinRef {
-            ptr,
-            _output: PhantomData,
-        },
-    )
+    (TaskRef { ptr }, TaskRef { ptr }, JoinRef { ptr, _output: PhantomData })
 }
 
 /// Accesses the cell behind a header pointer.
@@ -197,10 +187,7 @@ unsafe fn cancel<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
 ///
 /// # Safety
 /// Runtime thread; no borrow of the stage alive.
-unsafe fn complete<F: Future>(
-    cell: &TaskCell<F>,
-    result: Result<F::Output, JoinError>,
-) -> RunOutcome {
+unsafe fn complete<F: Future>(cell: &TaskCell<F>, result: Result<F::Output, JoinError>) -> RunOutcome {
     // SAFETY: guaranteed by the caller.
     unsafe { clear_stage(cell.stage.get()) };
     let header = &cell.header;
@@ -216,9 +203,7 @@ unsafe fn complete<F: Future>(
     if let Some(waker) = header.join_waker.take() {
         waker.wake();
     }
-    RunOutcome::Complete {
-        unhandled_panic: is_panic && !interested,
-    }
+    RunOutcome::Complete { unhandled_panic: is_panic && !interested }
 }
 
 /// # Safety
@@ -231,9 +216,7 @@ unsafe fn read_output<F: Future>(ptr: NonNull<Header>, dst: *mut ()) {
     let stage = unsafe { &mut *cell.stage.get() };
     match std::mem::replace(stage, Stage::Consumed) {
         // SAFETY: the caller guarantees `dst`'s type.
-        Stage::Finished(result) => unsafe {
-            *dst.cast::<Option<Result<F::Output, JoinError>>>() = Some(result)
-        },
+        Stage::Finished(result) => unsafe { *dst.cast::<Option<Result<F::Output, JoinError>>>() = Some(result) },
         _ => panic!("JoinHandle polled after it returned the task's output"),
     }
 }
@@ -342,9 +325,7 @@ impl<T> JoinRef<T> {
         if !header.state.is_complete() {
             let old = header.join_waker.take();
             let keep = old.filter(|w| w.will_wake(cx.waker()));
-            header
-                .join_waker
-                .set(Some(keep.unwrap_or_else(|| cx.waker().clone())));
+            header.join_waker.set(Some(keep.unwrap_or_else(|| cx.waker().clone())));
             return Poll::Pending;
         }
         let mut out: Option<Result<T, JoinError>> = None;

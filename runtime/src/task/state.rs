@@ -59,10 +59,7 @@ impl State {
                 return ByRef::Nothing;
             }
             check_overflow(cur);
-            match self
-                .0
-                .compare_exchange_weak(cur, (cur | SCHEDULED) + REF_ONE, AcqRel, Acquire)
-            {
+            match self.0.compare_exchange_weak(cur, (cur | SCHEDULED) + REF_ONE, AcqRel, Acquire) {
                 Ok(_) => return ByRef::Submit,
                 Err(actual) => cur = actual,
             }
@@ -75,10 +72,7 @@ impl State {
             if cur & (SCHEDULED | COMPLETE) != 0 {
                 return ByVal::DropRef;
             }
-            match self
-                .0
-                .compare_exchange_weak(cur, cur | SCHEDULED, AcqRel, Acquire)
-            {
+            match self.0.compare_exchange_weak(cur, cur | SCHEDULED, AcqRel, Acquire) {
                 Ok(_) => return ByVal::Submit,
                 Err(actual) => cur = actual,
             }

@@ -33,15 +33,8 @@ pub struct Interval {
 
 impl Interval {
     pub(crate) fn new(start: Instant, period: Duration) -> Interval {
-        assert!(
-            period > Duration::ZERO,
-            "`interval` period must be non-zero"
-        );
-        Interval {
-            sleep: Sleep::new(start),
-            period,
-            missed: MissedTickBehavior::default(),
-        }
+        assert!(period > Duration::ZERO, "`interval` period must be non-zero");
+        Interval { sleep: Sleep::new(start), period, missed: MissedTickBehavior::default() }
     }
 
     /// Waits for the next tick and returns the instant it was scheduled for.

@@ -29,11 +29,7 @@ pub struct Sleep {
 
 impl Sleep {
     pub(crate) fn new(deadline: Instant) -> Sleep {
-        Sleep {
-            deadline,
-            entry: None,
-            elapsed: false,
-        }
+        Sleep { deadline, entry: None, elapsed: false }
     }
 
     /// The instant this sleep completes at.
@@ -54,13 +50,10 @@ impl Sleep {
         let Some((id, key)) = self.entry.take() else {
             return;
         };
-        self.entry = context::try_with(|core| {
-            (core.id == id)
-                .then(|| core.timers.borrow_mut().reset(key, deadline))
+        self.entry =
+            context::try_with(|core| (core.id == id).then(|| core.timers.borrow_mut().reset(key, deadline)).flatten())
                 .flatten()
-        })
-        .flatten()
-        .map(|key| (id, key));
+                .map(|key| (id, key));
     }
 }
 
@@ -119,6 +112,5 @@ impl Drop for Sleep {
 /// `now + duration`, or a point decades ahead if that overflows.
 pub(crate) fn deadline_after(duration: Duration) -> Instant {
     let now = Instant::now();
-    now.checked_add(duration)
-        .unwrap_or_else(|| now + Duration::from_secs(86400 * 365 * 30))
+    now.checked_add(duration).unwrap_or_else(|| now + Duration::from_secs(86400 * 365 * 30))
 }

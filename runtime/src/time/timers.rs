@@ -53,12 +53,7 @@ impl Timers {
 
     pub(crate) fn insert(&mut self, deadline: Instant, waker: &Waker) -> TimerKey {
         let seq = self.bump_seq();
-        let index = self.entries.insert(Entry {
-            deadline,
-            seq,
-            waker: Some(waker.clone()),
-            fired: false,
-        });
+        let index = self.entries.insert(Entry { deadline, seq, waker: Some(waker.clone()), fired: false });
         self.heap.push(Reverse((deadline, index, seq)));
         TimerKey { index, seq }
     }
@@ -71,11 +66,7 @@ impl Timers {
         if entry.fired {
             return Poll::Ready(());
         }
-        if !entry
-            .waker
-            .as_ref()
-            .is_some_and(|w| w.will_wake(cx.waker()))
-        {
+        if !entry.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
             entry.waker = Some(cx.waker().clone());
         }
         Poll::Pending
@@ -91,10 +82,7 @@ impl Timers {
         entry.fired = false;
         self.heap.push(Reverse((deadline, key.index, seq)));
         self.compact_if_stale();
-        Some(TimerKey {
-            index: key.index,
-            seq,
-        })
+        Some(TimerKey { index: key.index, seq })
     }
 
     pub(crate) fn remove(&mut self, key: TimerKey) {
@@ -145,9 +133,7 @@ impl Timers {
     }
 
     fn is_live(&self, index: usize, seq: u64) -> bool {
-        self.entries
-            .get(index)
-            .is_some_and(|e| e.seq == seq && !e.fired)
+        self.entries.get(index).is_some_and(|e| e.seq == seq && !e.fired)
     }
 
     fn entry_mut(&mut self, key: TimerKey) -> Option<&mut Entry> {
@@ -194,11 +180,7 @@ mod tests {
             t.remove(k);
         }
         assert_eq!(t.len(), 0);
-        assert!(
-            t.heap.len() <= 128,
-            "heap kept {} stale entries",
-            t.heap.len()
-        );
+        assert!(t.heap.len() <= 128, "heap kept {} stale entries", t.heap.len());
     }
 
     #[test]
