@@ -207,3 +207,6 @@ impl RemoteWaker {
         self.kq.kevent(&[trigger], &mut [], Some(Duration::ZERO)).map(drop)
     }
 }
+
+#[cfg(test)]
+mod tests;
