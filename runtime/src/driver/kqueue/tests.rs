@@ -247,16 +247,18 @@ fn kqueue_runtime_change_queued_while_busy_is_flushed_within_the_interval() {
     });
 }
 
-/// A socket pair one of whose ends has the (just closed) number `fd`: the
-/// kernel hands out the lowest free number, unless another test thread
-/// took it first, so try a few times.
+/// A socket pair one of whose ends has the (just closed) number `fd`. The
+/// kernel hands out the lowest free number, and other test threads free
+/// lower ones now and then, so keep taking pairs (holding the others) until
+/// one lands on `fd`.
 fn reuse(fd: RawFd) -> (UnixStream, UnixStream) {
-    for _ in 0..100 {
+    let mut held = Vec::new();
+    for _ in 0..500 {
         let (a, b) = pair();
         match (a.as_raw_fd() == fd, b.as_raw_fd() == fd) {
             (true, _) => return (a, b),
             (_, true) => return (b, a),
-            _ => {}
+            _ => held.push((a, b)),
         }
     }
     panic!("fd {fd} was not reused");
