@@ -85,7 +85,10 @@ impl Epoll {
         let fd = cvt(unsafe { libc::eventfd(0, flags) }).map_err(|e| context(e, "eventfd"))?;
         // SAFETY: `fd` was just returned by the kernel and nothing else owns it.
         let file = unsafe { File::from_raw_fd(fd) };
-        self.register(file.as_raw_fd(), WAKER_TOKEN)?;
+        // Read interest only: every write is a new edge, so the counter
+        // need not be read back (see `RemoteWaker::wake`).
+        let mut ev = libc::epoll_event { events: (libc::EPOLLIN | libc::EPOLLET) as u32, u64: WAKER_TOKEN };
+        self.ctl(libc::EPOLL_CTL_ADD, file.as_raw_fd(), &mut ev).map_err(|e| context(e, "epoll_ctl(EPOLL_CTL_ADD)"))?;
         Ok(RemoteWaker { file })
     }
 }
