@@ -26,15 +26,7 @@ use std::time::Duration;
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 mod epoll;
-#[cfg(any(
-    target_os = "macos",
-    target_os = "ios",
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    all(target_os = "linux", feature = "kqueue-emulation"),
-))]
+#[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
 #[allow(unsafe_code)]
 mod kqueue;
 #[allow(unsafe_code)]
@@ -155,15 +147,7 @@ pub(crate) struct DriverCounters {
 pub(crate) enum Poller {
     #[cfg(target_os = "linux")]
     Epoll(epoll::Epoll),
-    #[cfg(any(
-        target_os = "macos",
-        target_os = "ios",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly",
-        all(target_os = "linux", feature = "kqueue-emulation"),
-    ))]
+    #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
     Kqueue(kqueue::Kqueue),
 }
 
@@ -172,15 +156,7 @@ pub(crate) enum Poller {
 pub(crate) enum RemoteWaker {
     #[cfg(target_os = "linux")]
     Epoll(epoll::RemoteWaker),
-    #[cfg(any(
-        target_os = "macos",
-        target_os = "ios",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly",
-        all(target_os = "linux", feature = "kqueue-emulation"),
-    ))]
+    #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
     Kqueue(kqueue::RemoteWaker),
 }
 
@@ -189,15 +165,7 @@ impl RemoteWaker {
         match self {
             #[cfg(target_os = "linux")]
             RemoteWaker::Epoll(w) => w.wake(),
-            #[cfg(any(
-                target_os = "macos",
-                target_os = "ios",
-                target_os = "freebsd",
-                target_os = "netbsd",
-                target_os = "openbsd",
-                target_os = "dragonfly",
-                all(target_os = "linux", feature = "kqueue-emulation"),
-            ))]
+            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
             RemoteWaker::Kqueue(w) => w.wake(),
         }
     }
@@ -209,15 +177,7 @@ macro_rules! dispatch {
         match $poller {
             #[cfg(target_os = "linux")]
             Poller::Epoll($p) => $call,
-            #[cfg(any(
-                target_os = "macos",
-                target_os = "ios",
-                target_os = "freebsd",
-                target_os = "netbsd",
-                target_os = "openbsd",
-                target_os = "dragonfly",
-                all(target_os = "linux", feature = "kqueue-emulation"),
-            ))]
+            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
             Poller::Kqueue($p) => $call,
         }
     };
@@ -229,15 +189,7 @@ impl Poller {
         match driver {
             #[cfg(target_os = "linux")]
             Driver::Epoll => Ok(Poller::Epoll(epoll::Epoll::new(capacity)?)),
-            #[cfg(any(
-                target_os = "macos",
-                target_os = "ios",
-                target_os = "freebsd",
-                target_os = "netbsd",
-                target_os = "openbsd",
-                target_os = "dragonfly",
-                all(target_os = "linux", feature = "kqueue-emulation"),
-            ))]
+            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
             Driver::Kqueue => Ok(Poller::Kqueue(kqueue::Kqueue::new(capacity)?)),
             #[allow(unreachable_patterns)]
             other => Err(io::Error::new(io::ErrorKind::Unsupported, unsupported(other))),
@@ -248,15 +200,7 @@ impl Poller {
         match self {
             #[cfg(target_os = "linux")]
             Poller::Epoll(_) => Driver::Epoll,
-            #[cfg(any(
-                target_os = "macos",
-                target_os = "ios",
-                target_os = "freebsd",
-                target_os = "netbsd",
-                target_os = "openbsd",
-                target_os = "dragonfly",
-                all(target_os = "linux", feature = "kqueue-emulation"),
-            ))]
+            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
             Poller::Kqueue(_) => Driver::Kqueue,
         }
     }
@@ -278,15 +222,7 @@ impl Poller {
         match self {
             #[cfg(target_os = "linux")]
             Poller::Epoll(p) => p.remote_waker().map(RemoteWaker::Epoll),
-            #[cfg(any(
-                target_os = "macos",
-                target_os = "ios",
-                target_os = "freebsd",
-                target_os = "netbsd",
-                target_os = "openbsd",
-                target_os = "dragonfly",
-                all(target_os = "linux", feature = "kqueue-emulation"),
-            ))]
+            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
             Poller::Kqueue(p) => Ok(RemoteWaker::Kqueue(p.remote_waker())),
         }
     }
