@@ -29,7 +29,6 @@ mod epoll;
 #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
 #[allow(unsafe_code)]
 mod kqueue;
-#[allow(unsafe_code)]
 pub(crate) mod syscall;
 
 #[cfg(not(any(
