@@ -42,6 +42,8 @@ pub mod io;
 mod metrics;
 mod reactor;
 mod runtime;
+#[allow(unsafe_code)]
+pub mod signal;
 pub mod task;
 pub mod time;
 

@@ -8,6 +8,7 @@ mod blocking;
 mod drop;
 mod join;
 mod metrics;
+mod signal;
 mod spawn;
 mod time;
 mod wake;
