@@ -95,8 +95,7 @@ fn check_test_attribute(kind: Kind, f: &AsyncFn) -> Result<(), Error> {
     let found = f.attrs.chunks(2).find(|pair| is_test_path(&pair[1]));
     match found {
         Some(pair) if kind == Kind::Test => {
-            let msg =
-                "`#[runtime::test]` already makes this function a test: remove this attribute";
+            let msg = "`#[runtime::test]` already makes this function a test: remove this attribute";
             Err(Error::spanning(pair[0].span(), pair[1].span(), msg))
         }
         _ => Ok(()),
@@ -109,11 +108,9 @@ fn is_test_path(attribute: &TokenTree) -> bool {
         return false;
     };
     let path: Vec<TokenTree> = group.stream().into_iter().collect();
-    let is_path_token = |t: &TokenTree| {
-        matches!(t, TokenTree::Ident(_)) || matches!(t, TokenTree::Punct(p) if p.as_char() == ':')
-    };
-    path.iter().all(is_path_token)
-        && matches!(path.last(), Some(TokenTree::Ident(i)) if i.to_string() == "test")
+    let is_path_token =
+        |t: &TokenTree| matches!(t, TokenTree::Ident(_)) || matches!(t, TokenTree::Punct(p) if p.as_char() == ':');
+    path.iter().all(is_path_token) && matches!(path.last(), Some(TokenTree::Ident(i)) if i.to_string() == "test")
 }
 
 /// The function, without `async`, running its body on a new runtime.
@@ -142,15 +139,9 @@ fn block_on(kind: Kind, user_body: Group, options: Options) -> TokenStream {
     let at = Span::call_site().located_at(user_body.span());
     let body = |span: Span| TokenTree::Ident(Ident::new("body", span));
     let mut out = fragment("let", Span::call_site());
-    out.extend([
-        body(Span::mixed_site()),
-        Punct::new('=', Spacing::Alone).into(),
-    ]);
+    out.extend([body(Span::mixed_site()), Punct::new('=', Spacing::Alone).into()]);
     out.extend(fragment("async move", Span::call_site()));
-    out.extend([
-        TokenTree::Group(user_body),
-        Punct::new(';', Spacing::Alone).into(),
-    ]);
+    out.extend([TokenTree::Group(user_body), Punct::new(';', Spacing::Alone).into()]);
     out.extend(fragment("::runtime::Builder::new()", at));
     out.extend(builder_calls(kind, options, at));
     let start = ".build().expect(\"failed to start the runtime\").block_on";
@@ -164,18 +155,10 @@ fn block_on(kind: Kind, user_body: Group, options: Options) -> TokenStream {
 fn builder_calls(kind: Kind, options: Options, at: Span) -> TokenStream {
     let mut out = TokenStream::new();
     if let Some((variant, span)) = options.driver {
-        out.extend(call(
-            "driver",
-            variant_path("Driver", variant, span, at),
-            at,
-        ));
+        out.extend(call("driver", variant_path("Driver", variant, span, at), at));
     }
     if let Some(capacity) = options.event_capacity {
-        out.extend(call(
-            "event_capacity",
-            TokenTree::Literal(capacity).into(),
-            at,
-        ));
+        out.extend(call("event_capacity", TokenTree::Literal(capacity).into(), at));
     }
     let test_default = (kind == Kind::Test).then_some(("ShutdownRuntime", at));
     if let Some((variant, span)) = options.unhandled_panic.or(test_default) {
@@ -207,12 +190,7 @@ fn group(delimiter: Delimiter, stream: TokenStream, span: Span) -> TokenTree {
 
 /// A fixed piece of the expansion, every token spanned at `span`.
 fn fragment(source: &str, span: Span) -> TokenStream {
-    respan(
-        source
-            .parse()
-            .expect("the macros' own fragments are valid Rust"),
-        span,
-    )
+    respan(source.parse().expect("the macros' own fragments are valid Rust"), span)
 }
 
 fn respan(stream: TokenStream, span: Span) -> TokenStream {
@@ -233,9 +211,7 @@ fn respan(stream: TokenStream, span: Span) -> TokenStream {
 fn fallback(item: TokenStream) -> TokenStream {
     let tokens: Vec<TokenTree> = item.clone().into_iter().collect();
     let is_main = tokens.windows(2).any(|pair| match pair {
-        [TokenTree::Ident(f), TokenTree::Ident(name)] => {
-            f.to_string() == "fn" && name.to_string() == "main"
-        }
+        [TokenTree::Ident(f), TokenTree::Ident(name)] => f.to_string() == "fn" && name.to_string() == "main",
         _ => false,
     });
     if !is_main {

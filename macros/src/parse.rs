@@ -62,10 +62,7 @@ struct Cursor {
 
 impl Cursor {
     fn new(stream: TokenStream) -> Cursor {
-        Cursor {
-            tokens: flatten(stream),
-            pos: 0,
-        }
+        Cursor { tokens: flatten(stream), pos: 0 }
     }
 
     fn peek(&self) -> Option<&TokenTree> {
@@ -92,8 +89,7 @@ impl Cursor {
     }
 
     fn eat_punct(&mut self, ch: char) -> bool {
-        self.eat(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ch))
-            .is_some()
+        self.eat(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ch)).is_some()
     }
 
     fn eat_literal(&mut self) -> Option<Literal> {
@@ -119,12 +115,10 @@ pub(crate) fn parse_fn(item: TokenStream, kind: Kind) -> Result<AsyncFn, Error> 
     let vis = visibility(&mut c);
     let not_a_fn = Error::new(c.span(), format!("{} goes on an `async fn`", kind.attr()));
     let quals = qualifiers(&mut c);
-    let (Some(fn_token), Some(TokenTree::Ident(name))) = (c.eat_ident("fn"), c.eat(|_| true))
-    else {
+    let (Some(fn_token), Some(TokenTree::Ident(name))) = (c.eat_ident("fn"), c.eat(|_| true)) else {
         return Err(not_a_fn);
     };
-    let is_inputs =
-        |t: &TokenTree| matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis);
+    let is_inputs = |t: &TokenTree| matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis);
     let generics_start = c.pos;
     while c.eat(|t| !is_inputs(t)).is_some() {}
     let generics = c.tokens[generics_start..c.pos].to_vec();
@@ -136,17 +130,7 @@ pub(crate) fn parse_fn(item: TokenStream, kind: Kind) -> Result<AsyncFn, Error> 
     if body.delimiter() != Delimiter::Brace {
         return Err(not_a_fn);
     }
-    Ok(AsyncFn {
-        attrs,
-        vis,
-        quals,
-        fn_token,
-        name,
-        generics,
-        inputs,
-        output,
-        body,
-    })
+    Ok(AsyncFn { attrs, vis, quals, fn_token, name, generics, inputs, output, body })
 }
 
 /// `#[...]` pairs, doc comments included (they arrive as `#[doc = "..."]`).
@@ -167,10 +151,7 @@ fn visibility(c: &mut Cursor) -> Vec<TokenTree> {
         return Vec::new();
     };
     let restriction = c.eat_group(Delimiter::Parenthesis).map(TokenTree::Group);
-    [TokenTree::Ident(public)]
-        .into_iter()
-        .chain(restriction)
-        .collect()
+    [TokenTree::Ident(public)].into_iter().chain(restriction).collect()
 }
 
 /// `async`, `const`, `unsafe` and `extern "abi"`, in any order.
@@ -198,10 +179,7 @@ const BAD_CAPACITY: &str = "`event_capacity` takes an integer, like `event_capac
 const BAD_PANIC: &str = "`unhandled_panic` takes \"ignore\" or \"shutdown_runtime\"";
 /// The literals `driver` and `unhandled_panic` take, as written, and the variant each names.
 const DRIVERS: &[(&str, &str)] = &[("\"epoll\"", "Epoll"), ("\"kqueue\"", "Kqueue")];
-const PANICS: &[(&str, &str)] = &[
-    ("\"ignore\"", "Ignore"),
-    ("\"shutdown_runtime\"", "ShutdownRuntime"),
-];
+const PANICS: &[(&str, &str)] = &[("\"ignore\"", "Ignore"), ("\"shutdown_runtime\"", "ShutdownRuntime")];
 
 /// Reads `key = literal, ...` (a trailing comma is fine).
 pub(crate) fn parse_options(args: TokenStream) -> Result<Options, Error> {
@@ -222,8 +200,7 @@ pub(crate) fn parse_options(args: TokenStream) -> Result<Options, Error> {
         let value = c.eat(|_| true);
         set_option(&mut opts, &name, value, key.span())?;
         if c.peek().is_some() && !c.eat_punct(',') {
-            let msg =
-                "expected `,` between options: write `driver = \"epoll\", event_capacity = 1024`";
+            let msg = "expected `,` between options: write `driver = \"epoll\", event_capacity = 1024`";
             return Err(Error::new(c.span(), msg));
         }
     }
@@ -236,10 +213,7 @@ fn check_key(opts: &Options, key: &Ident, name: &str) -> Result<&'static str, Er
     let (given, example) = match name {
         "driver" => (opts.driver.is_some(), "driver = \"epoll\""),
         "event_capacity" => (opts.event_capacity.is_some(), "event_capacity = 1024"),
-        "unhandled_panic" => (
-            opts.unhandled_panic.is_some(),
-            "unhandled_panic = \"ignore\"",
-        ),
+        "unhandled_panic" => (opts.unhandled_panic.is_some(), "unhandled_panic = \"ignore\""),
         "flavor" | "worker_threads" => {
             let msg = format!("this runtime runs tasks on one thread: remove `{name}`");
             return Err(Error::new(key.span(), msg));
@@ -250,22 +224,14 @@ fn check_key(opts: &Options, key: &Ident, name: &str) -> Result<&'static str, Er
         }
     };
     if given {
-        return Err(Error::new(
-            key.span(),
-            format!("option `{name}` is given twice"),
-        ));
+        return Err(Error::new(key.span(), format!("option `{name}` is given twice")));
     }
     Ok(example)
 }
 
 /// Checks `value` for the option `name` and stores it; a bad or missing value
 /// is blamed on the value, or on the option's name when there is none.
-fn set_option(
-    opts: &mut Options,
-    name: &str,
-    value: Option<TokenTree>,
-    key: Span,
-) -> Result<(), Error> {
+fn set_option(opts: &mut Options, name: &str, value: Option<TokenTree>, key: Span) -> Result<(), Error> {
     let span = value.as_ref().map_or(key, TokenTree::span);
     let literal = match value {
         Some(TokenTree::Literal(literal)) => Some(literal),
@@ -274,9 +240,7 @@ fn set_option(
     let text = literal.as_ref().map(Literal::to_string).unwrap_or_default();
     let choose = |choices: &[(&str, &'static str)], msg: &str| {
         let choice = choices.iter().find(|choice| choice.0 == text);
-        choice
-            .map(|&(_, variant)| (variant, span))
-            .ok_or_else(|| Error::new(span, msg))
+        choice.map(|&(_, variant)| (variant, span)).ok_or_else(|| Error::new(span, msg))
     };
     match name {
         "driver" => opts.driver = Some(choose(DRIVERS, BAD_DRIVER)?),

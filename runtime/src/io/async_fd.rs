@@ -103,14 +103,19 @@ impl<T: AsRawFd> AsyncFd<T> {
     }
 
     /// Forgets read readiness: the next `readable` waits for a new edge.
-    /// Call it when an operation returned `WouldBlock` outside `*_with`.
+    /// Call it after an operation outside `*_with` returned `WouldBlock`, or
+    /// after a short read or write that drained the socket.
+    ///
+    /// An end of stream the reactor has seen is kept: after a short read
+    /// (which drained the socket without seeing `WouldBlock`) the next read
+    /// still returns 0 at once if the peer's FIN came with the data.
     pub fn clear_read_ready(&self) {
-        self.core.reactor.borrow_mut().clear_readiness(self.token, Direction::Read);
+        self.core.reactor.borrow_mut().clear_ready_keeping_closed(self.token, Direction::Read);
     }
 
     /// Forgets write readiness, like [`clear_read_ready`](Self::clear_read_ready).
     pub fn clear_write_ready(&self) {
-        self.core.reactor.borrow_mut().clear_readiness(self.token, Direction::Write);
+        self.core.reactor.borrow_mut().clear_ready_keeping_closed(self.token, Direction::Write);
     }
 
     /// Runs the read `op` until it does not return `WouldBlock`, waiting for

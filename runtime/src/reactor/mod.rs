@@ -117,6 +117,13 @@ impl Reactor {
         }
     }
 
+    /// Forgets readiness in `dir` but not an end of stream (after a short read).
+    pub(crate) fn clear_ready_keeping_closed(&mut self, token: Token, dir: Direction) {
+        if let Some(slot) = self.slot_mut(token) {
+            slot.clear_keeping_closed(dir);
+        }
+    }
+
     /// Waits once for events (at most `timeout`), applies them and collects
     /// the wakers they release into `wakers`.
     pub(crate) fn turn(&mut self, timeout: Option<Duration>, wakers: &mut Vec<Waker>) -> io::Result<()> {

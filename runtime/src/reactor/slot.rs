@@ -61,9 +61,17 @@ impl Slot {
         }
     }
 
-    /// Forgets the readiness that let an operation in `dir` proceed.
+    /// Forgets the readiness that let an operation in `dir` proceed: the
+    /// kernel said `WouldBlock`, so none of it holds any more.
     pub(crate) fn clear(&mut self, dir: Direction) {
         self.readiness = self.readiness.remove(dir.mask());
+    }
+
+    /// Forgets that `dir` is ready but remembers that the peer closed: for a
+    /// caller that drained a stream without seeing `WouldBlock` (a short
+    /// read), where the end of stream may have come in the same edge.
+    pub(crate) fn clear_keeping_closed(&mut self, dir: Direction) {
+        self.readiness = self.readiness.remove(dir.mask().remove(Readiness::READ_CLOSED));
     }
 
     /// Adds the readiness of an event and collects the wakers it releases.
@@ -127,6 +135,17 @@ mod tests {
         assert!(slot.is_ready(Direction::Read));
         assert!(!slot.is_ready(Direction::Write));
         assert!(slot.writer.is_some());
+    }
+
+    #[test]
+    fn slot_clear_keeping_closed_keeps_the_end_of_stream() {
+        let mut slot = Slot::new(1);
+        let mut woken = Vec::new();
+        slot.on_event(Readiness::READ_CLOSED, &mut woken);
+        slot.clear_keeping_closed(Direction::Read);
+        assert!(slot.is_ready(Direction::Read), "the end of stream must stay visible");
+        slot.clear(Direction::Read);
+        assert!(!slot.is_ready(Direction::Read));
     }
 
     #[test]

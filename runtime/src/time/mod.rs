@@ -1,6 +1,6 @@
 //! Timers: `sleep`, `sleep_until`, `timeout`, `interval`.
 //!
-//! Deadlines live in the runtime's [`Timers`] store; the executor folds the
+//! Deadlines live in the runtime's `Timers` store; the executor folds the
 //! earliest one into the driver's wait timeout (rounded up to the driver's
 //! millisecond resolution, so a timer never fires early) and fires expired
 //! ones after each turn of the reactor.

@@ -1,12 +1,10 @@
 //! `Sleep`: a future that completes at a deadline.
 //!
 //! A `Sleep` takes no timer slot until it is first polled with its deadline
-//! still ahead; then it registers in the polling runtime's [`Timers`] and
+//! still ahead; then it registers in the polling runtime's `Timers` and
 //! keeps the key. Dropping it removes the entry, so abandoned timeouts cost
 //! nothing. It holds no reference to the runtime (only its id), so it is
 //! `Send` and `Sync`, as timer traits of other crates ask.
-//!
-//! [`Timers`]: super::Timers
 
 use std::future::Future;
 use std::pin::Pin;
