@@ -1,1 +1,174 @@
-//! Tests that start the examples as processes (issue 3).
+//! Tests that start the examples as processes and talk to them (issue 3).
+//!
+//! # How the example binaries are found
+//!
+//! Cargo builds `CARGO_BIN_EXE_*` paths only for `[[bin]]` targets, not for
+//! examples, and `cargo test --test examples` does not build the examples.
+//! So the first test that needs one runs `cargo build --examples` once per
+//! test process (a `OnceLock`; `$CARGO`, the cargo that runs the tests,
+//! with the same profile, and with `runtime/kqueue-emulation` if this binary
+//! has it), which is quick when they are up to date and keeps a stale binary
+//! from being tested. The binaries are then found
+//! next to this test's own executable: `target/<profile>/deps/examples-<hash>`
+//! → `target/<profile>/examples/<name>`.
+//!
+//! # How the tests stay bounded
+//!
+//! Each example starts on port 0 (`127.0.0.1:0`) and prints `listening on
+//! ADDR` as its first stdout line, which [`Example::start`] reads (within
+//! 20 s). The tests talk to it with std's blocking sockets, every one with
+//! read and write timeouts, inside `support::bounded` (30 s). The
+//! [`Example`] guard kills the process on drop, and the process is also
+//! asked to die with the thread that started it (`PR_SET_PDEATHSIG`), so a
+//! failed test leaves no server behind.
+
+#![allow(unsafe_code)]
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod chat;
+mod echo;
+mod http_hello;
+mod proxy;
+mod udp_echo;
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::thread;
+use std::time::Duration;
+
+/// How long any one blocking socket call in these tests may wait.
+pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A running example process, killed on drop.
+#[derive(Debug)]
+pub struct Example {
+    child: Child,
+    /// The address from its `listening on ADDR` line.
+    pub addr: String,
+    /// Everything it wrote to stderr so far.
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Example {
+    /// Starts example `name` with `args` and waits for its first line.
+    pub fn start(name: &str, args: &[&str]) -> Example {
+        let mut command = Command::new(example_path(name));
+        command.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        // SAFETY: prctl is async-signal-safe and touches only the child's own state.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let mut child = command.spawn().unwrap_or_else(|e| panic!("start example {name}: {e}"));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let err_pipe = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        thread::spawn(move || {
+            for line in BufReader::new(err_pipe).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        let (tx, rx) = mpsc::channel();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        thread::spawn(move || {
+            let mut line = String::new();
+            let _ = out.read_line(&mut line);
+            let _ = tx.send(line);
+            // Keep draining, so the example never blocks on a full pipe.
+            let _ = std::io::copy(&mut out, &mut std::io::sink());
+        });
+        let mut example = Example { child, addr: String::new(), stderr };
+        let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
+        let addr = line.trim().strip_prefix("listening on ").map(str::to_owned);
+        example.addr =
+            addr.unwrap_or_else(|| panic!("example {name}: first line {line:?}; stderr: {}", example.stderr()));
+        example
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// What the example has written to stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// A blocking TCP connection to the example, with timeouts set.
+    pub fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(&self.addr).unwrap();
+        stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+        stream.set_write_timeout(Some(IO_TIMEOUT)).unwrap();
+        stream
+    }
+}
+
+impl Drop for Example {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads one `\n`-terminated line (without the `\n`).
+pub fn read_line(stream: &mut impl Read) -> String {
+    let mut line = Vec::new();
+    let mut byte = [0];
+    while stream.read(&mut byte).expect("read a line") == 1 && byte[0] != b'\n' {
+        line.push(byte[0]);
+    }
+    String::from_utf8(line).unwrap()
+}
+
+/// `target/<profile>/examples/<name>`, after building the examples once.
+fn example_path(name: &str) -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap().to_path_buf();
+    BUILT.get_or_init(|| build_examples(&profile_dir));
+    let path = profile_dir.join("examples").join(name);
+    assert!(path.exists(), "{} is missing: run `cargo build --examples`", path.display());
+    path
+}
+
+/// Runs `cargo build --examples` for the profile these tests were built with.
+fn build_examples(profile_dir: &std::path::Path) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").into());
+    let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+        Some("debug") | None => "dev".to_owned(),
+        Some(other) => other.to_owned(),
+    };
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+    let status = Command::new(cargo)
+        .args(["build", "--examples", "--profile", &profile, "--manifest-path", manifest])
+        .args(feature_args())
+        .stdin(Stdio::null())
+        .status();
+    match status {
+        Ok(s) if s.success() => {}
+        // A binary from an earlier build may still do; `example_path` checks.
+        other => eprintln!("cargo build --examples failed ({other:?}); using what is built"),
+    }
+}
+
+/// The `runtime` features this test binary was built with, for the
+/// examples' build: with `kqueue-emulation` (Linux, testing only) a kqueue
+/// runtime can be built here, and the examples need it too, since they
+/// inherit `RUNTIME_DRIVER`.
+fn feature_args() -> &'static [&'static str] {
+    let kqueue = runtime::Builder::new().driver(runtime::Driver::Kqueue).build();
+    if cfg!(target_os = "linux") && kqueue.is_ok() {
+        &["--features", "runtime/kqueue-emulation"]
+    } else {
+        &[]
+    }
+}

@@ -1,1 +1,33 @@
-//! net integration tests (issue 3).
+//! net integration tests (issue 3): every socket type, method and fault.
+//!
+//! One binary, many modules (links are slow on two cores). Every test that
+//! waits is bounded: it runs through `support::run` (its own thread and
+//! runtime, failing after 30 s) or a `runtime::time::timeout`. Tests that
+//! change process-wide state (the fd table near its limit, the `SIGPIPE`
+//! disposition) re-invoke this binary to run in a child process
+//! (`util::run_child`), so they cannot disturb the tests running in parallel
+//! threads here.
+
+#[path = "../support/mod.rs"]
+mod support;
+mod util;
+
+mod faults;
+mod futures_io;
+mod tcp_listener;
+mod tcp_stream;
+mod udp;
+mod unix;
+
+/// The socket types belong to their runtime's thread.
+#[test]
+fn net_types_are_not_send() {
+    assert_not_send!(net::TcpStream);
+    assert_not_send!(net::TcpListener);
+    assert_not_send!(net::UdpSocket);
+    assert_not_send!(net::UnixStream);
+    assert_not_send!(net::UnixListener);
+    assert_not_send!(net::UnixDatagram);
+    assert_not_send!(net::tcp::OwnedReadHalf);
+    assert_not_send!(net::tcp::OwnedWriteHalf);
+}

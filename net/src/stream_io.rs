@@ -1,0 +1,192 @@
+//! Reading and writing a connected stream socket (TCP or Unix) through its
+//! [`AsyncFd`]: the one place that holds the readiness policy every stream
+//! type and half shares, in async, poll and `try_` form.
+//!
+//! Each operation has the shape ready? → syscall → on `WouldBlock` clear the
+//! readiness and wait (that loop is `AsyncFd::*_with`). On top of it, a
+//! write that returned `n < buf.len()` filled the send buffer, so write
+//! readiness is cleared at once and the next write waits for the driver's
+//! edge instead of trying a send that would say `EAGAIN`.
+//!
+//! Likewise a read that returned `0 < n < buf.len()` drained the receive
+//! buffer: read readiness is cleared (keeping an end of stream the reactor
+//! saw, since the peer's FIN may have come in the same edge as the data), so
+//! a request/response exchange costs one read and one write, with no read
+//! that only says `EAGAIN`. The test
+//! `tcp_stream_read_sees_eof_that_arrived_with_the_data` guards the FIN case.
+//!
+//! An empty buffer reads `Ok(0)` at once: `recv(2)` of zero bytes on an
+//! empty TCP socket says `EAGAIN`, which would wait for data nobody asked for.
+//!
+//! The async forms are `poll_fn` over the poll forms, which are
+//! `AsyncFd::poll_read_with(cx, |s| (&*s).read(buf))` and its write twin, so
+//! the inherent methods and the `futures-io` impls share one path. Reads go
+//! through std (`read(2)`); writes use `sys::send` with
+//! `MSG_NOSIGNAL`, so a write to a peer that has gone returns `BrokenPipe`.
+
+use std::future::poll_fn;
+use std::io::{self, Read};
+use std::os::fd::{AsFd, AsRawFd};
+use std::task::{Context, Poll};
+
+use runtime::io::AsyncFd;
+
+use crate::sys;
+
+/// A connected stream socket std can read.
+pub(crate) trait StreamSocket: AsRawFd + AsFd
+where
+    for<'a> &'a Self: Read,
+{
+    /// The pending socket error (`SO_ERROR`), cleared by reading it.
+    fn take_error(&self) -> io::Result<Option<io::Error>>;
+    /// Whether the socket has a peer (`getpeername` succeeds).
+    fn is_connected(&self) -> io::Result<bool>;
+}
+
+impl StreamSocket for std::net::TcpStream {
+    fn take_error(&self) -> io::Result<Option<io::Error>> {
+        std::net::TcpStream::take_error(self)
+    }
+
+    fn is_connected(&self) -> io::Result<bool> {
+        not_connected_is_false(self.peer_addr().map(drop))
+    }
+}
+
+impl StreamSocket for std::os::unix::net::UnixStream {
+    fn take_error(&self) -> io::Result<Option<io::Error>> {
+        std::os::unix::net::UnixStream::take_error(self)
+    }
+
+    fn is_connected(&self) -> io::Result<bool> {
+        not_connected_is_false(self.peer_addr().map(drop))
+    }
+}
+
+fn not_connected_is_false(peer: io::Result<()>) -> io::Result<bool> {
+    match peer {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Waits for a nonblocking `connect` that returned `EINPROGRESS` to finish,
+/// and returns its outcome (`SO_ERROR`).
+///
+/// A new registration starts "assumed writable", so readiness is cleared
+/// first; the loop also survives a wake-up that came before the connection.
+pub(crate) async fn finish_connect<T: StreamSocket>(fd: &AsyncFd<T>) -> io::Result<()>
+where
+    for<'a> &'a T: Read,
+{
+    loop {
+        fd.clear_write_ready();
+        fd.writable().await?;
+        if let Some(e) = fd.get_ref().take_error()? {
+            return Err(e);
+        }
+        if fd.get_ref().is_connected()? {
+            return Ok(());
+        }
+    }
+}
+
+/// Clears read readiness after a short read, which drained the socket.
+fn after_read<T: AsRawFd>(fd: &AsyncFd<T>, n: usize, len: usize) {
+    if 0 < n && n < len {
+        fd.clear_read_ready();
+    }
+}
+
+/// Clears write readiness after a write that filled the send buffer.
+fn after_write<T: AsRawFd>(fd: &AsyncFd<T>, n: usize, len: usize) {
+    if n < len {
+        fd.clear_write_ready();
+    }
+}
+
+pub(crate) async fn read<T>(fd: &AsyncFd<T>, buf: &mut [u8]) -> io::Result<usize>
+where
+    T: AsRawFd,
+    for<'a> &'a T: Read,
+{
+    poll_fn(|cx| poll_read(fd, cx, buf)).await
+}
+
+pub(crate) fn poll_read<T>(fd: &AsyncFd<T>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>>
+where
+    T: AsRawFd,
+    for<'a> &'a T: Read,
+{
+    if buf.is_empty() {
+        return Poll::Ready(Ok(0));
+    }
+    let len = buf.len();
+    let result = fd.poll_read_with(cx, |s| (&*s).read(buf));
+    if let Poll::Ready(Ok(n)) = result {
+        after_read(fd, n, len);
+    }
+    result
+}
+
+pub(crate) fn try_read<T>(fd: &AsyncFd<T>, buf: &mut [u8]) -> io::Result<usize>
+where
+    T: AsRawFd,
+    for<'a> &'a T: Read,
+{
+    if buf.is_empty() {
+        return Ok(0);
+    }
+    let len = buf.len();
+    let n = fd.try_read_with(|s| (&*s).read(buf))?;
+    after_read(fd, n, len);
+    Ok(n)
+}
+
+pub(crate) async fn read_exact<T>(fd: &AsyncFd<T>, mut buf: &mut [u8]) -> io::Result<()>
+where
+    T: AsRawFd,
+    for<'a> &'a T: Read,
+{
+    while !buf.is_empty() {
+        match read(fd, buf).await? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => buf = &mut buf[n..],
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn write<T: AsRawFd + AsFd>(fd: &AsyncFd<T>, buf: &[u8]) -> io::Result<usize> {
+    poll_fn(|cx| poll_write(fd, cx, buf)).await
+}
+
+pub(crate) fn poll_write<T: AsRawFd + AsFd>(
+    fd: &AsyncFd<T>,
+    cx: &mut Context<'_>,
+    buf: &[u8],
+) -> Poll<io::Result<usize>> {
+    let result = fd.poll_write_with(cx, |s| sys::send(s.as_fd(), buf));
+    if let Poll::Ready(Ok(n)) = result {
+        after_write(fd, n, buf.len());
+    }
+    result
+}
+
+pub(crate) fn try_write<T: AsRawFd + AsFd>(fd: &AsyncFd<T>, buf: &[u8]) -> io::Result<usize> {
+    let n = fd.try_write_with(|s| sys::send(s.as_fd(), buf))?;
+    after_write(fd, n, buf.len());
+    Ok(n)
+}
+
+pub(crate) async fn write_all<T: AsRawFd + AsFd>(fd: &AsyncFd<T>, mut buf: &[u8]) -> io::Result<()> {
+    while !buf.is_empty() {
+        match write(fd, buf).await? {
+            0 => return Err(io::ErrorKind::WriteZero.into()),
+            n => buf = &buf[n..],
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! `TcpListener`: a listening TCP socket whose `accept` is awaited.
+//!
+//! `bind` creates the socket nonblocking and close-on-exec, sets
+//! `SO_REUSEADDR` (as std does) and listens with a backlog of 1024 (capped
+//! by the kernel). Accepted sockets come from `accept4` with the same flags.
+//! `accept` hands every error to the caller, `EMFILE` and `ENFILE`
+//! included: what to do then (back off, shed load) is the server's choice;
+//! the examples' accept loops show one.
+
+use std::fmt;
+use std::future::{poll_fn, ready};
+use std::io;
+use std::net::SocketAddr;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::task::{Context, Poll};
+
+use runtime::io::AsyncFd;
+
+use super::TcpStream;
+use crate::addr::{self, ToSocketAddrs};
+use crate::sys::{self, Family, Kind, SockAddr};
+
+/// A TCP socket listening for connections.
+///
+/// ```
+/// # runtime::block_on(async {
+/// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+/// let addr = listener.local_addr()?;
+/// let client = net::TcpStream::connect(addr).await?;
+/// let (server, peer) = listener.accept().await?;
+/// assert_eq!(peer, client.local_addr()?);
+/// assert_eq!(server.local_addr()?, addr);
+/// # std::io::Result::Ok(()) }).unwrap();
+/// ```
+pub struct TcpListener {
+    fd: AsyncFd<std::net::TcpListener>,
+}
+
+impl TcpListener {
+    /// Binds to `addr` (port 0 picks a free port), trying each address it
+    /// resolves to in order, and starts listening.
+    pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+        addr::try_each(&addr, "bind to", |a| ready(Self::bind_addr(a))).await
+    }
+
+    fn bind_addr(addr: SocketAddr) -> io::Result<TcpListener> {
+        let socket = sys::socket(Family::of(&addr), Kind::Stream)?;
+        sys::set_reuseaddr(socket.as_fd())?;
+        sys::bind(socket.as_fd(), &SockAddr::from_inet(&addr))?;
+        sys::listen(socket.as_fd(), sys::BACKLOG)?;
+        Ok(TcpListener { fd: AsyncFd::new(socket.into())? })
+    }
+
+    /// Waits for a connection and returns it with the peer's address.
+    ///
+    /// # Errors
+    /// The OS error, unchanged: `EMFILE`/`ENFILE` when out of fds (the
+    /// connection stays queued), `ECONNABORTED` for a connection reset while
+    /// queued, and so on. None of them ends the listener.
+    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+        poll_fn(|cx| self.poll_accept(cx)).await
+    }
+
+    /// The poll form of [`accept`](Self::accept).
+    ///
+    /// # Return value
+    /// - `Poll::Ready(Ok((stream, peer)))` with a new connection.
+    /// - `Poll::Ready(Err(e))` with the OS error of `accept`.
+    /// - `Poll::Pending` when none is queued; the task is woken when one is.
+    pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        self.fd.poll_read_with(cx, |l| sys::accept(l.as_fd())).map(|accepted| {
+            let (socket, addr) = accepted?;
+            Ok((TcpStream::from_socket(socket.into())?, addr.to_inet()?))
+        })
+    }
+
+    /// Wraps a listening std socket, switching it to nonblocking mode.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
+        listener.set_nonblocking(true)?;
+        Ok(TcpListener { fd: AsyncFd::new(listener)? })
+    }
+
+    /// Deregisters the listener and returns it as a std listener, still in
+    /// nonblocking mode.
+    pub fn into_std(self) -> io::Result<std::net::TcpListener> {
+        Ok(self.fd.into_inner())
+    }
+
+    /// The address the listener is bound to (with the real port if it was
+    /// bound to port 0).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.fd.get_ref().local_addr()
+    }
+}
+
+impl AsRawFd for TcpListener {
+    fn as_raw_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
+impl AsFd for TcpListener {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.get_ref().as_fd()
+    }
+}
+
+impl fmt::Debug for TcpListener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TcpListener").field("fd", &self.as_raw_fd()).field("local", &self.local_addr().ok()).finish()
+    }
+}

@@ -1,0 +1,204 @@
+//! `TcpStream`: a connected TCP socket whose reads and writes are awaited.
+//!
+//! Owns connecting (each resolved address in order; a nonblocking `connect`
+//! that waits for writability and then reads `SO_ERROR`), the socket's
+//! options and addresses, and the conversion to and from std. The reading
+//! and writing itself, and its readiness policy, live in `stream_io.rs`, which
+//! the halves of `split.rs` share.
+
+use std::fmt;
+use std::io;
+use std::net::{Shutdown, SocketAddr};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::rc::Rc;
+
+use runtime::io::AsyncFd;
+
+use super::split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
+use crate::addr::{self, ToSocketAddrs};
+use crate::stream_io;
+use crate::sys::{self, Connect, Family, Kind, SockAddr};
+
+/// A TCP connection.
+///
+/// Like every `net` type it belongs to the runtime thread that made it
+/// (`!Send`). Dropping it closes the connection.
+///
+/// ```
+/// # runtime::block_on(async {
+/// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+/// let mut client = net::TcpStream::connect(listener.local_addr()?).await?;
+/// let (mut server, _) = listener.accept().await?;
+/// client.write_all(b"ping").await?;
+/// let mut buf = [0; 4];
+/// server.read_exact(&mut buf).await?;
+/// assert_eq!(&buf, b"ping");
+/// # std::io::Result::Ok(()) }).unwrap();
+/// ```
+pub struct TcpStream {
+    fd: AsyncFd<std::net::TcpStream>,
+}
+
+impl TcpStream {
+    /// Connects to `addr`, trying each address it resolves to in order, and
+    /// returns the first connection made or the last error (which names the
+    /// address it is for, and keeps the OS error's kind, e.g.
+    /// `ConnectionRefused`).
+    ///
+    /// A host name is resolved on the runtime's blocking pool.
+    pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
+        addr::try_each(&addr, "connect to", Self::connect_addr).await
+    }
+
+    async fn connect_addr(addr: SocketAddr) -> io::Result<TcpStream> {
+        let socket = sys::socket(Family::of(&addr), Kind::Stream)?;
+        let status = sys::connect(socket.as_fd(), &SockAddr::from_inet(&addr))?;
+        let stream = TcpStream::from_socket(socket.into())?;
+        if status == Connect::InProgress {
+            stream_io::finish_connect(&stream.fd).await?;
+        }
+        Ok(stream)
+    }
+
+    /// Wraps a socket that `net` made nonblocking and close-on-exec.
+    pub(crate) fn from_socket(stream: std::net::TcpStream) -> io::Result<TcpStream> {
+        Ok(TcpStream { fd: AsyncFd::new(stream)? })
+    }
+
+    /// Wraps a connected std stream, switching it to nonblocking mode.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
+        stream.set_nonblocking(true)?;
+        sys::prepare_std(stream.as_fd())?;
+        TcpStream::from_socket(stream)
+    }
+
+    /// Deregisters the stream and returns it as a std stream, still in
+    /// nonblocking mode (call `set_nonblocking(false)` to block).
+    pub fn into_std(self) -> io::Result<std::net::TcpStream> {
+        Ok(self.fd.into_inner())
+    }
+
+    /// Reads into `buf`; `Ok(0)` means the peer will send nothing more (or
+    /// `buf` is empty).
+    pub async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        stream_io::read(&self.fd, buf).await
+    }
+
+    /// Reads exactly `buf.len()` bytes; `UnexpectedEof` if the stream ends
+    /// first (what was read by then is in `buf`).
+    pub async fn read_exact(&mut self, buf: &mut [u8]) -> io::Result<()> {
+        stream_io::read_exact(&self.fd, buf).await
+    }
+
+    /// Writes some of `buf` and returns how much. A peer that has gone gives
+    /// `BrokenPipe` (or `ConnectionReset`), never `SIGPIPE`.
+    pub async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        stream_io::write(&self.fd, buf).await
+    }
+
+    /// Writes all of `buf`.
+    pub async fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        stream_io::write_all(&self.fd, buf).await
+    }
+
+    /// Reads into `buf` without taking the data from the socket.
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.fd.read_with(|s| s.peek(buf)).await
+    }
+
+    /// Reads once if data is ready; `WouldBlock` if not.
+    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        stream_io::try_read(&self.fd, buf)
+    }
+
+    /// Writes once if the socket can take data; `WouldBlock` if not.
+    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        stream_io::try_write(&self.fd, buf)
+    }
+
+    /// Waits until a read may make progress (data, end of stream or error).
+    /// May wake spuriously: follow with [`try_read`](Self::try_read) and
+    /// handle `WouldBlock`.
+    pub async fn readable(&self) -> io::Result<()> {
+        self.fd.readable().await
+    }
+
+    /// Waits until a write may make progress. May wake spuriously.
+    pub async fn writable(&self) -> io::Result<()> {
+        self.fd.writable().await
+    }
+
+    /// Shuts down the read, write or both halves, at once (like std). After
+    /// `Shutdown::Write` the peer reads end of stream; reads here go on.
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.fd.get_ref().shutdown(how)
+    }
+
+    /// The local address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.fd.get_ref().local_addr()
+    }
+
+    /// The peer's address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.fd.get_ref().peer_addr()
+    }
+
+    /// Sets `TCP_NODELAY` (disables Nagle's algorithm when `true`).
+    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
+        self.fd.get_ref().set_nodelay(nodelay)
+    }
+
+    /// Whether `TCP_NODELAY` is set.
+    pub fn nodelay(&self) -> io::Result<bool> {
+        self.fd.get_ref().nodelay()
+    }
+
+    /// Takes the pending socket error (`SO_ERROR`), if any.
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.fd.get_ref().take_error()
+    }
+
+    /// Borrowed read and write halves, for reading and writing at once in
+    /// one task (`futures::join!`, `select`).
+    pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
+        ReadHalf::pair(self)
+    }
+
+    /// Owned read and write halves that share the stream (through an `Rc`),
+    /// for two tasks of this runtime. [`OwnedReadHalf::reunite`] gives the
+    /// stream back. Dropping the write half shuts down the write direction.
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        OwnedReadHalf::pair(Rc::new(self))
+    }
+
+    /// The registered socket, for the halves and the `futures-io` impls.
+    pub(crate) fn fd(&self) -> &AsyncFd<std::net::TcpStream> {
+        &self.fd
+    }
+}
+
+impl AsRawFd for TcpStream {
+    fn as_raw_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
+impl AsFd for TcpStream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.get_ref().as_fd()
+    }
+}
+
+impl fmt::Debug for TcpStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TcpStream")
+            .field("fd", &self.as_raw_fd())
+            .field("local", &self.local_addr().ok())
+            .field("peer", &self.peer_addr().ok())
+            .finish()
+    }
+}

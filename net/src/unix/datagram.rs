@@ -1,0 +1,175 @@
+//! `UnixDatagram`: Unix datagram sockets, bound to a path, unbound, or one
+//! of a connected pair.
+//!
+//! Like `UdpSocket`, every method takes `&self` and readiness is cleared
+//! only on `WouldBlock` (a short datagram says nothing about the queue).
+//! `connect` is synchronous, as for std and tokio: there is no name to
+//! resolve and a datagram connect does not wait for the peer.
+
+use std::fmt;
+use std::io;
+use std::net::Shutdown;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::unix::net::SocketAddr;
+use std::path::Path;
+
+use runtime::io::AsyncFd;
+
+use crate::sys::{self, Family, Kind, SockAddr};
+
+type StdUnixDatagram = std::os::unix::net::UnixDatagram;
+
+/// A Unix datagram socket.
+///
+/// ```
+/// # runtime::block_on(async {
+/// let (a, b) = net::UnixDatagram::pair()?;
+/// a.send(b"hi").await?;
+/// let mut buf = [0; 8];
+/// let n = b.recv(&mut buf).await?;
+/// assert_eq!(&buf[..n], b"hi");
+/// # std::io::Result::Ok(()) }).unwrap();
+/// ```
+pub struct UnixDatagram {
+    fd: AsyncFd<StdUnixDatagram>,
+}
+
+impl UnixDatagram {
+    /// A socket bound to `path` (which must not exist yet).
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixDatagram> {
+        let path = path.as_ref();
+        let bind = || {
+            let socket = sys::socket(Family::Unix, Kind::Datagram)?;
+            sys::bind(socket.as_fd(), &SockAddr::from_path(path)?)?;
+            UnixDatagram::from_socket(socket.into())
+        };
+        bind().map_err(|e| io::Error::new(e.kind(), format!("bind to {path:?}: {e}")))
+    }
+
+    /// A socket bound to no address: it can send (with `send_to`, or after
+    /// `connect`) but nobody can address a reply to it.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    pub fn unbound() -> io::Result<UnixDatagram> {
+        UnixDatagram::from_socket(sys::socket(Family::Unix, Kind::Datagram)?.into())
+    }
+
+    /// A connected pair of sockets.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
+        let (a, b) = sys::socketpair(Kind::Datagram)?;
+        Ok((UnixDatagram::from_socket(a.into())?, UnixDatagram::from_socket(b.into())?))
+    }
+
+    fn from_socket(socket: StdUnixDatagram) -> io::Result<UnixDatagram> {
+        Ok(UnixDatagram { fd: AsyncFd::new(socket)? })
+    }
+
+    /// Sets the default destination for [`send`](Self::send) and the only
+    /// source [`recv`](Self::recv) accepts.
+    pub fn connect(&self, path: impl AsRef<Path>) -> io::Result<()> {
+        let path = path.as_ref();
+        let context = |e: io::Error| io::Error::new(e.kind(), format!("connect to {path:?}: {e}"));
+        self.fd.get_ref().connect(path).map_err(context)
+    }
+
+    /// Sends `buf` to the connected peer.
+    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        self.fd.write_with(|s| s.send(buf)).await
+    }
+
+    /// Receives a datagram from the connected peer.
+    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.fd.read_with(|s| s.recv(buf)).await
+    }
+
+    /// Sends `buf` to the socket bound at `path`.
+    pub async fn send_to(&self, buf: &[u8], path: impl AsRef<Path>) -> io::Result<usize> {
+        let path = path.as_ref();
+        self.fd.write_with(|s| s.send_to(buf, path)).await
+    }
+
+    /// Receives a datagram and the address of its sender.
+    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        self.fd.read_with(|s| s.recv_from(buf)).await
+    }
+
+    /// Sends once if the socket can take it; `WouldBlock` if not.
+    pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
+        self.fd.try_write_with(|s| s.send(buf))
+    }
+
+    /// Receives once if a datagram is queued; `WouldBlock` if not.
+    pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.fd.try_read_with(|s| s.recv(buf))
+    }
+
+    /// Waits until a receive may make progress. May wake spuriously.
+    pub async fn readable(&self) -> io::Result<()> {
+        self.fd.readable().await
+    }
+
+    /// Waits until a send may make progress. May wake spuriously.
+    pub async fn writable(&self) -> io::Result<()> {
+        self.fd.writable().await
+    }
+
+    /// Shuts down the read, write or both directions.
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.fd.get_ref().shutdown(how)
+    }
+
+    /// The local address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.fd.get_ref().local_addr()
+    }
+
+    /// The connected peer's address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.fd.get_ref().peer_addr()
+    }
+
+    /// Takes the pending socket error (`SO_ERROR`), if any.
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.fd.get_ref().take_error()
+    }
+
+    /// Wraps a std socket, switching it to nonblocking mode.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    pub fn from_std(socket: StdUnixDatagram) -> io::Result<UnixDatagram> {
+        socket.set_nonblocking(true)?;
+        UnixDatagram::from_socket(socket)
+    }
+
+    /// Deregisters the socket and returns it as a std socket, still in
+    /// nonblocking mode.
+    pub fn into_std(self) -> io::Result<StdUnixDatagram> {
+        Ok(self.fd.into_inner())
+    }
+}
+
+impl AsRawFd for UnixDatagram {
+    fn as_raw_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
+impl AsFd for UnixDatagram {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.get_ref().as_fd()
+    }
+}
+
+impl fmt::Debug for UnixDatagram {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnixDatagram").field("fd", &self.as_raw_fd()).field("local", &self.local_addr().ok()).finish()
+    }
+}

@@ -1,0 +1,123 @@
+//! `UnixListener`: a listening Unix stream socket whose `accept` is awaited.
+//!
+//! `bind` creates the socket nonblocking and close-on-exec, binds the path
+//! (which must not exist yet; remove a stale one first) and listens.
+//! `accept` returns every OS error unchanged, `EMFILE` and `ENFILE`
+//! included, like `TcpListener::accept`.
+
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::unix::net::SocketAddr;
+use std::path::Path;
+use std::task::{Context, Poll};
+
+use runtime::io::AsyncFd;
+
+use super::UnixStream;
+use crate::sys::{self, Family, Kind, SockAddr};
+
+/// A Unix stream socket listening for connections.
+///
+/// ```
+/// # runtime::block_on(async {
+/// let path = std::env::temp_dir().join(format!("net-doc-{}.sock", std::process::id()));
+/// # let _ = std::fs::remove_file(&path);
+/// let listener = net::UnixListener::bind(&path)?;
+/// let mut client = net::UnixStream::connect(&path).await?;
+/// let (mut server, _) = listener.accept().await?;
+/// client.write_all(b"hi").await?;
+/// let mut buf = [0; 2];
+/// server.read_exact(&mut buf).await?;
+/// assert_eq!(&buf, b"hi");
+/// std::fs::remove_file(&path)?;
+/// # std::io::Result::Ok(()) }).unwrap();
+/// ```
+pub struct UnixListener {
+    fd: AsyncFd<std::os::unix::net::UnixListener>,
+}
+
+impl UnixListener {
+    /// Binds to `path` and starts listening.
+    ///
+    /// # Errors
+    /// `AddrInUse` if the path exists; `InvalidInput` if it is too long for
+    /// a socket address. The message names the path.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixListener> {
+        let path = path.as_ref();
+        Self::bind_path(path).map_err(|e| io::Error::new(e.kind(), format!("bind to {path:?}: {e}")))
+    }
+
+    fn bind_path(path: &Path) -> io::Result<UnixListener> {
+        let socket = sys::socket(Family::Unix, Kind::Stream)?;
+        sys::bind(socket.as_fd(), &SockAddr::from_path(path)?)?;
+        sys::listen(socket.as_fd(), sys::BACKLOG)?;
+        Ok(UnixListener { fd: AsyncFd::new(socket.into())? })
+    }
+
+    /// Waits for a connection and returns it with the peer's address
+    /// (usually unnamed).
+    ///
+    /// # Errors
+    /// The OS error, unchanged (`EMFILE`, `ENFILE`, ...).
+    pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
+        poll_fn(|cx| self.poll_accept(cx)).await
+    }
+
+    /// The poll form of [`accept`](Self::accept).
+    ///
+    /// # Return value
+    /// - `Poll::Ready(Ok((stream, peer)))` with a new connection.
+    /// - `Poll::Ready(Err(e))` with the OS error of `accept`.
+    /// - `Poll::Pending` when none is queued; the task is woken when one is.
+    pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
+        self.fd.poll_read_with(cx, |l| sys::accept(l.as_fd())).map(|accepted| {
+            let (socket, _) = accepted?;
+            let stream = std::os::unix::net::UnixStream::from(socket);
+            let peer = stream.peer_addr()?;
+            Ok((UnixStream::from_socket(stream)?, peer))
+        })
+    }
+
+    /// Wraps a listening std socket, switching it to nonblocking mode.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
+        listener.set_nonblocking(true)?;
+        Ok(UnixListener { fd: AsyncFd::new(listener)? })
+    }
+
+    /// Deregisters the listener and returns it as a std listener, still in
+    /// nonblocking mode.
+    pub fn into_std(self) -> io::Result<std::os::unix::net::UnixListener> {
+        Ok(self.fd.into_inner())
+    }
+
+    /// The address (path) the listener is bound to.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.fd.get_ref().local_addr()
+    }
+}
+
+impl AsRawFd for UnixListener {
+    fn as_raw_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
+impl AsFd for UnixListener {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.get_ref().as_fd()
+    }
+}
+
+impl fmt::Debug for UnixListener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnixListener").field("fd", &self.as_raw_fd()).field("local", &self.local_addr().ok()).finish()
+    }
+}

@@ -1,0 +1,189 @@
+//! `UnixStream`: a connected Unix stream socket whose reads and writes are
+//! awaited.
+//!
+//! Owns connecting (a nonblocking `connect`; a Unix socket usually connects
+//! at once, and one that is in progress waits for writability and
+//! `SO_ERROR` like TCP), `pair`, the addresses, and the conversion to and
+//! from std. Reading and writing, with the readiness policy, are
+//! `stream_io.rs`'s, shared with TCP and the halves of `split.rs`.
+
+use std::fmt;
+use std::io;
+use std::net::Shutdown;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::unix::net::SocketAddr;
+use std::path::Path;
+use std::rc::Rc;
+
+use runtime::io::AsyncFd;
+
+use super::split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
+use crate::stream_io;
+use crate::sys::{self, Connect, Family, Kind, SockAddr};
+
+/// A Unix stream connection.
+///
+/// ```
+/// # runtime::block_on(async {
+/// let (mut a, mut b) = net::UnixStream::pair()?;
+/// a.write_all(b"ping").await?;
+/// let mut buf = [0; 4];
+/// b.read_exact(&mut buf).await?;
+/// assert_eq!(&buf, b"ping");
+/// # std::io::Result::Ok(()) }).unwrap();
+/// ```
+pub struct UnixStream {
+    fd: AsyncFd<std::os::unix::net::UnixStream>,
+}
+
+type StdUnixStream = std::os::unix::net::UnixStream;
+
+impl UnixStream {
+    /// Connects to the socket bound at `path`.
+    ///
+    /// # Errors
+    /// The OS error's kind (`NotFound`, `ConnectionRefused`, ...), with a
+    /// message that names the path.
+    pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
+        let path = path.as_ref();
+        let context = |e: io::Error| io::Error::new(e.kind(), format!("connect to {path:?}: {e}"));
+        let socket = sys::socket(Family::Unix, Kind::Stream)?;
+        let status = sys::connect(socket.as_fd(), &SockAddr::from_path(path)?).map_err(context)?;
+        let stream = UnixStream::from_socket(socket.into())?;
+        if status == Connect::InProgress {
+            stream_io::finish_connect(&stream.fd).await.map_err(context)?;
+        }
+        Ok(stream)
+    }
+
+    /// A connected pair of streams.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
+        let (a, b) = sys::socketpair(Kind::Stream)?;
+        Ok((UnixStream::from_socket(a.into())?, UnixStream::from_socket(b.into())?))
+    }
+
+    /// Wraps a socket that `net` made nonblocking and close-on-exec.
+    pub(crate) fn from_socket(stream: StdUnixStream) -> io::Result<UnixStream> {
+        Ok(UnixStream { fd: AsyncFd::new(stream)? })
+    }
+
+    /// Wraps a connected std stream, switching it to nonblocking mode.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    pub fn from_std(stream: StdUnixStream) -> io::Result<UnixStream> {
+        stream.set_nonblocking(true)?;
+        sys::prepare_std(stream.as_fd())?;
+        UnixStream::from_socket(stream)
+    }
+
+    /// Deregisters the stream and returns it as a std stream, still in
+    /// nonblocking mode.
+    pub fn into_std(self) -> io::Result<StdUnixStream> {
+        Ok(self.fd.into_inner())
+    }
+
+    /// Reads into `buf`; `Ok(0)` means the peer will send nothing more.
+    pub async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        stream_io::read(&self.fd, buf).await
+    }
+
+    /// Reads exactly `buf.len()` bytes; `UnexpectedEof` if the stream ends
+    /// first.
+    pub async fn read_exact(&mut self, buf: &mut [u8]) -> io::Result<()> {
+        stream_io::read_exact(&self.fd, buf).await
+    }
+
+    /// Writes some of `buf`. A peer that has gone gives `BrokenPipe`, never
+    /// `SIGPIPE`.
+    pub async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        stream_io::write(&self.fd, buf).await
+    }
+
+    /// Writes all of `buf`.
+    pub async fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        stream_io::write_all(&self.fd, buf).await
+    }
+
+    /// Reads once if data is ready; `WouldBlock` if not.
+    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        stream_io::try_read(&self.fd, buf)
+    }
+
+    /// Writes once if the socket can take data; `WouldBlock` if not.
+    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        stream_io::try_write(&self.fd, buf)
+    }
+
+    /// Waits until a read may make progress. May wake spuriously.
+    pub async fn readable(&self) -> io::Result<()> {
+        self.fd.readable().await
+    }
+
+    /// Waits until a write may make progress. May wake spuriously.
+    pub async fn writable(&self) -> io::Result<()> {
+        self.fd.writable().await
+    }
+
+    /// Shuts down the read, write or both halves, at once (like std).
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.fd.get_ref().shutdown(how)
+    }
+
+    /// The local address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.fd.get_ref().local_addr()
+    }
+
+    /// The peer's address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.fd.get_ref().peer_addr()
+    }
+
+    /// Takes the pending socket error (`SO_ERROR`), if any.
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.fd.get_ref().take_error()
+    }
+
+    /// Borrowed read and write halves, for reading and writing at once in
+    /// one task.
+    pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
+        ReadHalf::pair(self)
+    }
+
+    /// Owned halves sharing the stream through an `Rc`, for two tasks of
+    /// this runtime. Dropping the write half shuts down the write direction.
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        OwnedReadHalf::pair(Rc::new(self))
+    }
+
+    /// The registered socket, for the halves and the `futures-io` impls.
+    pub(crate) fn fd(&self) -> &AsyncFd<StdUnixStream> {
+        &self.fd
+    }
+}
+
+impl AsRawFd for UnixStream {
+    fn as_raw_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
+impl AsFd for UnixStream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.get_ref().as_fd()
+    }
+}
+
+impl fmt::Debug for UnixStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnixStream")
+            .field("fd", &self.as_raw_fd())
+            .field("local", &self.local_addr().ok())
+            .field("peer", &self.peer_addr().ok())
+            .finish()
+    }
+}
