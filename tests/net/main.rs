@@ -12,6 +12,7 @@
 mod support;
 mod util;
 
+mod batching;
 mod faults;
 mod futures_io;
 mod tcp_listener;
