@@ -31,7 +31,7 @@ impl Kind {
 
 /// Runs an `async fn` on a new runtime (runs `async fn main` as the program).
 ///
-/// ```ignore
+/// ```no_run
 /// #[runtime::main]
 /// async fn main() -> std::io::Result<()> {
 ///     let listener = net::TcpListener::bind("127.0.0.1:8080").await?;
@@ -43,7 +43,7 @@ impl Kind {
 /// becomes a plain `fn main() -> std::io::Result<()>` whose body builds a
 /// [`Builder`] and calls `block_on` on the original body:
 ///
-/// ```ignore
+/// ```text
 /// fn main() -> std::io::Result<()> {
 ///     let body = async move { /* the body as written */ };
 ///     ::runtime::Builder::new()
@@ -69,7 +69,7 @@ impl Kind {
 ///   what a panic in a task nobody awaits does (`Builder::unhandled_panic`).
 ///   By default `"ignore"`.
 ///
-/// ```ignore
+/// ```no_run
 /// #[runtime::main(driver = "epoll", event_capacity = 4096)]
 /// async fn main() {
 ///     // ...
@@ -87,7 +87,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Makes an `async fn` a `#[test]` that runs on its own new runtime.
 ///
-/// ```ignore
+/// ```no_run
 /// #[runtime::test]
 /// async fn echo_round_trip() -> std::io::Result<()> {
 ///     let (mut a, mut b) = net::UnixStream::pair()?;
@@ -108,7 +108,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// panic in a background task fails the test instead of being printed and
 /// forgotten. Write `unhandled_panic = "ignore"` to get the `main` behaviour.
 ///
-/// ```ignore
+/// ```no_run
 /// #[runtime::test(driver = "kqueue", unhandled_panic = "ignore")]
 /// async fn survives_a_panicking_task() {
 ///     let task = runtime::spawn(async { panic!("boom") });
