@@ -30,6 +30,7 @@ mod support;
 mod chat;
 mod echo;
 mod http_hello;
+mod hyper_hello;
 mod proxy;
 mod udp_echo;
 
