@@ -7,6 +7,7 @@
 //! the halves of `split.rs` share.
 
 use std::fmt;
+use std::future::Future;
 use std::io;
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
@@ -83,25 +84,25 @@ impl TcpStream {
 
     /// Reads into `buf`; `Ok(0)` means the peer will send nothing more (or
     /// `buf` is empty).
-    pub async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        stream_io::read(&self.fd, buf).await
+    pub fn read<'a>(&'a mut self, buf: &'a mut [u8]) -> impl Future<Output = io::Result<usize>> + 'a {
+        stream_io::read(&self.fd, buf)
     }
 
     /// Reads exactly `buf.len()` bytes; `UnexpectedEof` if the stream ends
     /// first (what was read by then is in `buf`).
-    pub async fn read_exact(&mut self, buf: &mut [u8]) -> io::Result<()> {
-        stream_io::read_exact(&self.fd, buf).await
+    pub fn read_exact<'a>(&'a mut self, buf: &'a mut [u8]) -> impl Future<Output = io::Result<()>> + 'a {
+        stream_io::read_exact(&self.fd, buf)
     }
 
     /// Writes some of `buf` and returns how much. A peer that has gone gives
     /// `BrokenPipe` (or `ConnectionReset`), never `SIGPIPE`.
-    pub async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        stream_io::write(&self.fd, buf).await
+    pub fn write<'a>(&'a mut self, buf: &'a [u8]) -> impl Future<Output = io::Result<usize>> + 'a {
+        stream_io::write(&self.fd, buf)
     }
 
     /// Writes all of `buf`.
-    pub async fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        stream_io::write_all(&self.fd, buf).await
+    pub fn write_all<'a>(&'a mut self, buf: &'a [u8]) -> impl Future<Output = io::Result<()>> + 'a {
+        stream_io::write_all(&self.fd, buf)
     }
 
     /// Reads into `buf` without taking the data from the socket.

@@ -23,7 +23,20 @@ pub(crate) const WAKER_TOKEN: u64 = u64::MAX;
 pub(crate) struct Epoll {
     ep: OwnedFd,
     buf: Vec<libc::epoll_event>,
+    /// The kernel has `epoll_pwait2`; cleared at the first `ENOSYS`.
+    has_pwait2: bool,
+    /// The thread's timer slack before `precise_slack` lowered it.
+    saved_slack: Option<u64>,
     pub(crate) counters: DriverCounters,
+}
+
+impl Drop for Epoll {
+    fn drop(&mut self) {
+        if let Some(old) = self.saved_slack {
+            // SAFETY: prctl with integer arguments only sets this thread's timer slack.
+            unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, old, 0, 0, 0) };
+        }
+    }
 }
 
 impl Epoll {
@@ -34,7 +47,7 @@ impl Epoll {
         let ep = unsafe { OwnedFd::from_raw_fd(fd) };
         let empty = libc::epoll_event { events: 0, u64: 0 };
         let buf = vec![empty; capacity.clamp(1, i32::MAX as usize)];
-        Ok(Epoll { ep, buf, counters: DriverCounters::default() })
+        Ok(Epoll { ep, buf, has_pwait2: true, saved_slack: None, counters: DriverCounters::default() })
     }
 
     pub(crate) fn register(&mut self, fd: RawFd, token: u64) -> io::Result<()> {
@@ -61,22 +74,61 @@ impl Epoll {
 
     pub(crate) fn wait(&mut self, events: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<()> {
         events.clear();
-        let ms = timeout_ms(timeout);
         let n = retry(|| {
             self.counters.wait_syscalls += 1;
-            let (ptr, len) = (self.buf.as_mut_ptr(), self.buf.len() as i32);
-            // SAFETY: `ptr` points to `len` initialised epoll_events owned by
-            // `self.buf`, which the kernel may overwrite; it outlives the call.
-            cvt(unsafe { libc::epoll_wait(self.ep.as_raw_fd(), ptr, len, ms) })
+            self.wait_once(timeout)
         })
         .map_err(|e| context(e, "epoll_wait"))?;
-        for ev in &self.buf[..n as usize] {
+        for ev in &self.buf[..n] {
             let (bits, token) = (ev.events, ev.u64);
             if token != WAKER_TOKEN {
                 events.push(Event { token, readiness: readiness(bits), error: 0 });
             }
         }
         Ok(())
+    }
+
+    /// One wait. A timeout that is not a whole number of milliseconds goes
+    /// to `epoll_pwait2` (nanoseconds, Linux 5.11+), so timers fire within
+    /// microseconds of their deadline instead of up to a millisecond late;
+    /// where the kernel lacks it (`ENOSYS`), `epoll_wait` with the timeout
+    /// rounded up to the next millisecond.
+    fn wait_once(&mut self, timeout: Option<Duration>) -> io::Result<usize> {
+        let (ep, ptr, len) = (self.ep.as_raw_fd(), self.buf.as_mut_ptr(), self.buf.len() as i32);
+        if let Some(d) = timeout.filter(|d| self.has_pwait2 && d.subsec_nanos() % 1_000_000 != 0) {
+            self.precise_slack();
+            let ts = libc::timespec { tv_sec: d.as_secs().min(i32::MAX as u64) as _, tv_nsec: d.subsec_nanos() as _ };
+            let no_mask: *const libc::sigset_t = std::ptr::null();
+            // SAFETY: `ptr` points to `len` initialised epoll_events owned by
+            // `self.buf`; `ts` outlives the call; a null mask means "keep the
+            // thread's mask" and makes the size argument unused.
+            let r = unsafe {
+                libc::syscall(libc::SYS_epoll_pwait2, ep, ptr, len, &ts as *const libc::timespec, no_mask, 0usize)
+            };
+            match cvt(r as isize) {
+                Err(e) if e.raw_os_error() == Some(libc::ENOSYS) => self.has_pwait2 = false,
+                other => return other.map(|n| n as usize),
+            }
+        }
+        // SAFETY: as above.
+        cvt(unsafe { libc::epoll_wait(ep, ptr, len, timeout_ms(timeout)) }).map(|n| n as usize)
+    }
+
+    /// Before the first sub-millisecond wait, lowers this thread's timer
+    /// slack (by default 50 µs, by which the kernel may delay any timed wait
+    /// to batch wake-ups) to 1 µs, so timers fire within microseconds of
+    /// their deadline. A runtime never leaves its thread, so this is the
+    /// runtime's thread; `Drop` puts the old slack back.
+    fn precise_slack(&mut self) {
+        if self.saved_slack.is_none() {
+            // SAFETY: prctl with integer arguments only reads or sets this
+            // thread's timer slack.
+            let old = unsafe { libc::prctl(libc::PR_GET_TIMERSLACK, 0, 0, 0, 0) };
+            // SAFETY: as above.
+            if old > 0 && unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, 1000, 0, 0, 0) } == 0 {
+                self.saved_slack = Some(old as u64);
+            }
+        }
     }
 
     pub(crate) fn remote_waker(&mut self) -> io::Result<RemoteWaker> {
@@ -144,5 +196,38 @@ pub(crate) fn timeout_ms(timeout: Option<Duration>) -> i32 {
             let ms = d.as_nanos().div_ceil(1_000_000);
             ms.min(i32::MAX as u128) as i32
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slack() -> i32 {
+        // SAFETY: prctl with integer arguments only reads this thread's timer slack.
+        unsafe { libc::prctl(libc::PR_GET_TIMERSLACK, 0, 0, 0, 0) }
+    }
+
+    #[test]
+    fn epoll_precise_wait_lowers_timer_slack_and_drop_restores_it() {
+        let before = slack();
+        let mut ep = Epoll::new(8).unwrap();
+        let mut events = Vec::new();
+        ep.wait(&mut events, Some(Duration::from_millis(2))).unwrap();
+        assert_eq!(slack(), before, "a whole-millisecond wait leaves the slack alone");
+        ep.wait(&mut events, Some(Duration::from_micros(1500))).unwrap();
+        assert_eq!(slack(), 1000);
+        assert!(events.is_empty());
+        drop(ep);
+        assert_eq!(slack(), before);
+    }
+
+    #[test]
+    fn epoll_timeout_ms_rounds_up_never_down() {
+        assert_eq!(timeout_ms(None), -1);
+        assert_eq!(timeout_ms(Some(Duration::ZERO)), 0);
+        assert_eq!(timeout_ms(Some(Duration::from_nanos(1))), 1);
+        assert_eq!(timeout_ms(Some(Duration::from_micros(1500))), 2);
+        assert_eq!(timeout_ms(Some(Duration::from_secs(u64::MAX))), i32::MAX);
     }
 }

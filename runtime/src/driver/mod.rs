@@ -97,14 +97,17 @@ impl Readiness {
     /// Everything that lets a write make progress.
     pub(crate) const WRITE_ALL: Readiness = Readiness(2 | 8 | 16);
 
+    #[inline]
     pub(crate) const fn union(self, other: Readiness) -> Readiness {
         Readiness(self.0 | other.0)
     }
 
+    #[inline]
     pub(crate) const fn intersects(self, other: Readiness) -> bool {
         self.0 & other.0 != 0
     }
 
+    #[inline]
     pub(crate) const fn remove(self, other: Readiness) -> Readiness {
         Readiness(self.0 & !other.0)
     }

@@ -21,11 +21,13 @@ impl Budget {
         Budget(Cell::new(BUDGET))
     }
 
+    #[inline]
     pub(crate) fn reset(&self) {
         self.0.set(BUDGET);
     }
 
     /// Charges one unit, or, when none is left, wakes the task and returns `Pending`.
+    #[inline]
     pub(crate) fn poll_proceed(&self, cx: &mut Context<'_>) -> Poll<()> {
         match self.0.get() {
             0 => {

@@ -188,7 +188,11 @@ impl Core {
         }
         self.timers.borrow_mut().fire(&mut wakers);
         for waker in wakers.drain(..) {
-            waker.wake();
+            match crate::task::wake_local(waker, &self.shared) {
+                Ok(Some(task)) => self.run_queue.borrow_mut().push_back(task),
+                Ok(None) => {}
+                Err(other) => other.wake(),
+            }
         }
         *self.wake_buf.borrow_mut() = wakers;
     }

@@ -152,11 +152,13 @@ impl<T: AsRawFd> AsyncFd<T> {
         self.try_io(Direction::Write, op)
     }
 
+    #[inline(always)]
     fn poll_ready(&self, dir: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         ready!(self.core.reactor.borrow_mut().poll_ready(self.token, dir, cx))?;
         self.core.budget.poll_proceed(cx).map(Ok)
     }
 
+    #[inline]
     fn poll_io<R>(
         &self,
         dir: Direction,

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use slab::Slab;
 
-use crate::driver::{Driver, DriverCounters, Event, Poller, RemoteWaker};
+use crate::driver::{Driver, DriverCounters, Event, Poller, Readiness, RemoteWaker};
 pub(crate) use slot::Direction;
 use slot::Slot;
 pub(crate) use token::Token;
@@ -90,12 +90,15 @@ impl Reactor {
     /// `Ready` if `token`'s source may make progress in `dir`; otherwise the
     /// waker is stored and `Pending` returned. `Ready(Err)` hands on an error
     /// the driver reported for the registration.
+    #[inline(always)]
     pub(crate) fn poll_ready(&mut self, token: Token, dir: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let Some(slot) = self.slot_mut(token) else {
             return Poll::Ready(Err(io::Error::other("the source is no longer registered")));
         };
-        if let Some(e) = slot.error.take() {
-            return Poll::Ready(Err(e));
+        if slot.readiness.intersects(Readiness::ERROR) {
+            if let Some(e) = slot.error.take() {
+                return Poll::Ready(Err(e));
+            }
         }
         if slot.is_ready(dir) {
             return Poll::Ready(Ok(()));
@@ -105,12 +108,14 @@ impl Reactor {
     }
 
     /// Whether `token`'s source may make progress in `dir` (or has an error).
+    #[inline]
     pub(crate) fn is_ready(&self, token: Token, dir: Direction) -> bool {
         let slot = self.slots.get(token.index()).filter(|s| s.generation == token.generation());
         slot.is_some_and(|s| s.is_ready(dir) || s.error.is_some())
     }
 
     /// Forgets readiness in `dir` after an operation returned `WouldBlock`.
+    #[inline]
     pub(crate) fn clear_readiness(&mut self, token: Token, dir: Direction) {
         if let Some(slot) = self.slot_mut(token) {
             slot.clear(dir);
@@ -118,6 +123,7 @@ impl Reactor {
     }
 
     /// Forgets readiness in `dir` but not an end of stream (after a short read).
+    #[inline]
     pub(crate) fn clear_ready_keeping_closed(&mut self, token: Token, dir: Direction) {
         if let Some(slot) = self.slot_mut(token) {
             slot.clear_keeping_closed(dir);
@@ -146,6 +152,7 @@ impl Reactor {
         result
     }
 
+    #[inline]
     fn slot_mut(&mut self, token: Token) -> Option<&mut Slot> {
         self.slots.get_mut(token.index()).filter(|s| s.generation == token.generation())
     }

@@ -48,11 +48,13 @@ impl Slot {
         Slot { generation, readiness, reader: None, writer: None, error: None }
     }
 
+    #[inline]
     pub(crate) fn is_ready(&self, dir: Direction) -> bool {
         self.readiness.intersects(dir.mask())
     }
 
     /// Stores `waker` for `dir`, unless it would wake the same task already.
+    #[inline]
     pub(crate) fn set_waker(&mut self, dir: Direction, waker: &Waker) {
         let slot = self.waiter(dir);
         match slot {
@@ -63,18 +65,32 @@ impl Slot {
 
     /// Forgets the readiness that let an operation in `dir` proceed: the
     /// kernel said `WouldBlock`, so none of it holds any more.
+    #[inline]
     pub(crate) fn clear(&mut self, dir: Direction) {
         self.readiness = self.readiness.remove(dir.mask());
+        self.keep_error_visible();
     }
 
     /// Forgets that `dir` is ready but remembers that the peer closed: for a
     /// caller that drained a stream without seeing `WouldBlock` (a short
     /// read), where the end of stream may have come in the same edge.
+    #[inline]
     pub(crate) fn clear_keeping_closed(&mut self, dir: Direction) {
         self.readiness = self.readiness.remove(dir.mask().remove(Readiness::READ_CLOSED));
+        self.keep_error_visible();
+    }
+
+    /// A stored error keeps `ERROR` set until an operation has returned it:
+    /// `poll_ready` looks for the error only when that bit is set.
+    #[inline]
+    fn keep_error_visible(&mut self) {
+        if self.error.is_some() {
+            self.readiness = self.readiness.union(Readiness::ERROR);
+        }
     }
 
     /// Adds the readiness of an event and collects the wakers it releases.
+    #[inline]
     pub(crate) fn on_event(&mut self, readiness: Readiness, wakers: &mut Vec<Waker>) {
         self.readiness = self.readiness.union(readiness);
         for dir in [Direction::Read, Direction::Write] {
@@ -91,6 +107,7 @@ impl Slot {
         self.on_event(Readiness::ERROR, wakers);
     }
 
+    #[inline]
     fn waiter(&mut self, dir: Direction) -> &mut Option<Waker> {
         match dir {
             Direction::Read => &mut self.reader,

@@ -38,6 +38,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 pub use join::{JoinError, JoinHandle};
+pub(crate) use waker::wake_local;
 
 /// Spawns a future onto the current thread's runtime.
 ///

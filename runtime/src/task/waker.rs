@@ -11,7 +11,8 @@ use std::task::{RawWaker, RawWakerVTable, Waker};
 
 use super::raw::{Header, TaskRef};
 use super::state::{ByRef, ByVal};
-use crate::executor;
+use crate::executor::{self, Shared};
+use std::sync::Arc;
 
 static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
 
@@ -66,4 +67,31 @@ unsafe fn wake_by_ref(ptr: *const ()) {
 unsafe fn drop_waker(ptr: *const ()) {
     // SAFETY: called through a live waker, which gives up its reference here.
     drop(unsafe { task_ref(ptr) });
+}
+
+/// Wakes `waker` without asking the thread-local which runtime is current,
+/// when the caller is `shared`'s executor on its own thread (the reactor's
+/// and timers' wake-ups): if it is a task waker of `shared`, the wake is
+/// done here and the run-queue reference it produced (if the task was not
+/// queued already) is returned for the caller to push. Any other waker is
+/// handed back, to be woken as usual.
+pub(crate) fn wake_local(waker: Waker, shared: &Shared) -> Result<Option<TaskRef>, Waker> {
+    if !std::ptr::eq(waker.vtable(), &VTABLE) {
+        return Err(waker);
+    }
+    let ptr = waker.data();
+    // SAFETY: a waker with our vtable carries a task header pointer and holds
+    // a reference, which keeps the header alive here.
+    let header = unsafe { header(ptr) };
+    if !std::ptr::eq(Arc::as_ptr(&header.shared), shared) {
+        return Err(waker);
+    }
+    // The waker's reference moves into `task`.
+    let _ = ManuallyDrop::new(waker);
+    // SAFETY: as above; the reference is handed over exactly once.
+    let task = unsafe { task_ref(ptr) };
+    match header.state.transition_to_scheduled_by_val() {
+        ByVal::Submit => Ok(Some(task)),
+        ByVal::DropRef => Ok(None),
+    }
 }

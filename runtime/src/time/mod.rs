@@ -1,9 +1,11 @@
 //! Timers: `sleep`, `sleep_until`, `timeout`, `interval`.
 //!
 //! Deadlines live in the runtime's `Timers` store; the executor folds the
-//! earliest one into the driver's wait timeout (rounded up to the driver's
-//! millisecond resolution, so a timer never fires early) and fires expired
-//! ones after each turn of the reactor.
+//! earliest one into the driver's wait timeout and fires expired ones after
+//! each turn of the reactor; a timer never fires before its deadline. With
+//! epoll the wait has nanosecond resolution (`epoll_pwait2`, with the
+//! runtime thread's timer slack lowered to 1 µs), falling back to
+//! milliseconds rounded up on kernels before 5.11; kqueue takes nanoseconds.
 
 mod interval;
 mod sleep;
