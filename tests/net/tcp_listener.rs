@@ -216,3 +216,32 @@ fn many_clients(arg: String) {
         println!("{n} connections made a round trip, all open at once");
     });
 }
+
+#[test]
+fn tcp_listener_accepted_stream_reads_data_sent_before_accept() {
+    run(|| async {
+        // An accepted stream waits for the driver's first edge instead of
+        // trying a read at once; data already queued must still arrive.
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = std::thread::spawn(move || {
+            let mut c = std::net::TcpStream::connect(addr).unwrap();
+            std::io::Write::write_all(&mut c, b"early").unwrap();
+            c.shutdown(std::net::Shutdown::Write).unwrap();
+            c
+        })
+        .join()
+        .unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 16];
+        let mut got = Vec::new();
+        loop {
+            match server.read(&mut buf).await.unwrap() {
+                0 => break,
+                n => got.extend_from_slice(&buf[..n]),
+            }
+        }
+        assert_eq!(got, b"early");
+        drop(client);
+    });
+}

@@ -70,7 +70,7 @@ impl TcpListener {
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
         self.fd.poll_read_with(cx, |l| sys::accept(l.as_fd())).map(|accepted| {
             let (socket, addr) = accepted?;
-            Ok((TcpStream::from_socket(socket.into())?, addr.to_inet()?))
+            Ok((TcpStream::from_accepted(socket.into())?, addr.to_inet()?))
         })
     }
 

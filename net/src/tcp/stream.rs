@@ -61,6 +61,14 @@ impl TcpStream {
         Ok(stream)
     }
 
+    /// Wraps a socket `accept` returned; its first read waits for data
+    /// instead of trying (see `stream_io::await_first_data`).
+    pub(crate) fn from_accepted(stream: std::net::TcpStream) -> io::Result<TcpStream> {
+        let stream = TcpStream::from_socket(stream)?;
+        stream_io::await_first_data(&stream.fd);
+        Ok(stream)
+    }
+
     /// Wraps a socket that `net` made nonblocking and close-on-exec.
     pub(crate) fn from_socket(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         Ok(TcpStream { fd: AsyncFd::new(stream)? })

@@ -79,7 +79,7 @@ impl UnixListener {
             let (socket, _) = accepted?;
             let stream = std::os::unix::net::UnixStream::from(socket);
             let peer = stream.peer_addr()?;
-            Ok((UnixStream::from_socket(stream)?, peer))
+            Ok((UnixStream::from_accepted(stream)?, peer))
         })
     }
 

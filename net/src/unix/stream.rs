@@ -65,6 +65,14 @@ impl UnixStream {
         Ok((UnixStream::from_socket(a.into())?, UnixStream::from_socket(b.into())?))
     }
 
+    /// Wraps a socket `accept` returned; its first read waits for data
+    /// instead of trying (see `stream_io::await_first_data`).
+    pub(crate) fn from_accepted(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
+        let stream = UnixStream::from_socket(stream)?;
+        stream_io::await_first_data(&stream.fd);
+        Ok(stream)
+    }
+
     /// Wraps a socket that `net` made nonblocking and close-on-exec.
     pub(crate) fn from_socket(stream: StdUnixStream) -> io::Result<UnixStream> {
         Ok(UnixStream { fd: AsyncFd::new(stream)? })
