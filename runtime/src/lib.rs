@@ -30,8 +30,9 @@
 //! # Dependencies
 //!
 //! `libc` (system calls), `slab` (the reactor's and timers' slots),
-//! `pin-project-lite` (`Timeout`), `futures-core` and `futures-task` (the
-//! ecosystem's traits), and `runtime-macros` (no dependencies of its own).
+//! `pin-project-lite` (`Timeout`) and `runtime-macros` (no dependencies of
+//! its own). The `std::task` types are all the ecosystem needs to drive our
+//! futures and wakers, so `futures-core`/`futures-task` are not pulled in.
 
 mod blocking;
 mod builder;
