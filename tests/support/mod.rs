@@ -94,38 +94,61 @@ fn set_nonblocking(fd: &std::os::fd::OwnedFd) {
 
 /// Runs `body` alone in a child process (this test binary, filtered to
 /// `test_path`, e.g. `"drop::drop_leaks_nothing"`), for checks that the
-/// other tests' threads would disturb: fd counts, fd limits. In the parent it
-/// asserts that the child passed, bounded by [`LIMIT`].
+/// other tests' threads would disturb: fd counts, fd limits, signal handlers.
+/// In the parent it asserts that the child ran exactly that one test and
+/// passed, bounded by [`LIMIT`]; the child's output is shown only on failure.
 pub fn isolated(test_path: &str, body: impl FnOnce()) {
     isolated_with_env(test_path, &[], body);
 }
 
 /// [`isolated`], with extra environment variables set in the child.
 pub fn isolated_with_env(test_path: &str, env: &[(&str, &str)], body: impl FnOnce()) {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
     const VAR: &str = "RUNTIME_TEST_ISOLATED";
     if std::env::var(VAR).as_deref() == Ok(test_path) {
         body();
         return;
     }
     let exe = std::env::current_exe().expect("test binary path");
-    let mut child = std::process::Command::new(exe)
+    let mut child = Command::new(exe)
         .args([test_path, "--exact", "--test-threads=1", "--nocapture"])
         .env(VAR, test_path)
         .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start child test process");
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
     let deadline = std::time::Instant::now() + LIMIT;
-    loop {
+    let status = loop {
         if let Some(status) = child.try_wait().expect("wait for child") {
-            assert!(status.success(), "isolated test {test_path} failed: {status}");
-            return;
+            break Some(status);
         }
         if std::time::Instant::now() > deadline {
             let _ = child.kill();
-            panic!("isolated test {test_path} did not finish within {LIMIT:?}");
+            let _ = child.wait();
+            break None;
         }
-        // Polling a child's exit status: there is no portable blocking wait
-        // with a timeout in std.
+        // Polling a child's exit status: std has no blocking wait with a timeout.
         thread::sleep(Duration::from_millis(10));
+    };
+    let (out, err) = (out.join().unwrap_or_default(), err.join().unwrap_or_default());
+    let ran_one = out.contains("test result: ok. 1 passed;");
+    match status {
+        Some(s) if s.success() && ran_one => {}
+        Some(s) => panic!("isolated test {test_path} failed ({s}):\n{out}\n{err}"),
+        None => panic!("isolated test {test_path} did not finish within {LIMIT:?}:\n{out}\n{err}"),
     }
 }
