@@ -1,6 +1,6 @@
 //! `spawn_blocking`.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::run;
 
@@ -35,13 +35,25 @@ fn spawn_blocking_panic_reaches_the_handle() {
 
 #[test]
 fn spawn_blocking_many_jobs_grow_the_pool_to_its_bound() {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::{Arc, Barrier};
     let builder = runtime::Builder::new().max_blocking_threads(4);
-    let out = crate::support::run_with(builder, || async {
-        let start = Instant::now();
+    let (most, sum) = crate::support::run_with(builder, || async {
+        // The first four jobs meet at a barrier: that needs four threads at
+        // once. No job ever sees more than four running.
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let barrier = Arc::new(Barrier::new(4));
         let jobs: Vec<_> = (0..16)
             .map(|i| {
+                let (running, most, barrier) = (running.clone(), most.clone(), barrier.clone());
                 runtime::spawn_blocking(move || {
-                    std::thread::sleep(Duration::from_millis(20));
+                    let now = running.fetch_add(1, SeqCst) + 1;
+                    most.fetch_max(now, SeqCst);
+                    if i < 4 {
+                        barrier.wait();
+                    }
+                    running.fetch_sub(1, SeqCst);
                     i
                 })
             })
@@ -50,9 +62,8 @@ fn spawn_blocking_many_jobs_grow_the_pool_to_its_bound() {
         for j in jobs {
             sum += j.await.unwrap();
         }
-        (sum, start.elapsed())
+        (most.load(SeqCst), sum)
     });
-    assert_eq!(out.0, (0..16).sum::<i32>());
-    // 16 jobs of 20 ms on at most 4 threads take at least 4 rounds.
-    assert!(out.1 >= Duration::from_millis(80), "{:?}", out.1);
+    assert_eq!(sum, (0..16).sum::<i32>());
+    assert_eq!(most, 4, "the pool grows to its bound of 4 threads and no further");
 }
