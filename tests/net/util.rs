@@ -5,12 +5,10 @@
 
 #![allow(dead_code, unsafe_code)]
 
-use std::io::{self, Read};
+use std::io;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 use net::{TcpListener, TcpStream};
 
@@ -101,71 +99,7 @@ impl Drop for TempPath {
     }
 }
 
-/// The environment variable that tells a re-invoked test binary which test
-/// it runs as a child, and the one that passes it a parameter.
-const CHILD: &str = "NET_TEST_CHILD";
-const CHILD_ARG: &str = "NET_TEST_CHILD_ARG";
-
-/// `Some(arg)` when this process is the child started by
-/// [`run_child`]`(test, ..)`: the caller then does the child's work.
-pub fn child_role(test: &str) -> Option<String> {
-    (std::env::var(CHILD).ok()? == test).then(|| std::env::var(CHILD_ARG).unwrap_or_default())
-}
-
-/// Re-invokes this test binary to run only `test` (its full name, e.g.
-/// `faults::tcp_listener_accept_returns_emfile`) with `arg`, as a child
-/// process in which [`child_role`] returns `Some(arg)`. Returns the child,
-/// with stdout piped.
-pub fn spawn_child(test: &str, arg: &str) -> std::process::Child {
-    let exe = std::env::current_exe().expect("current_exe");
-    Command::new(exe)
-        .args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, test)
-        .env(CHILD_ARG, arg)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn the test binary as a child")
-}
-
-/// Runs `test` as a child (see [`spawn_child`]) and asserts that it ran
-/// exactly that one test and passed within `limit` (killed otherwise).
-pub fn run_child(test: &str, arg: &str, limit: Duration) {
-    let child = spawn_child(test, arg);
-    wait_child(child, limit);
-}
-
-/// Waits for a child from [`spawn_child`] and asserts it passed its test.
-pub fn wait_child(mut child: std::process::Child, limit: Duration) {
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_string(&mut text);
-            }
-            text
-        })
-    };
-    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
-    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for the child") {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            break child.wait().expect("reap the child");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let (out, err) = (out.join().unwrap(), err.join().unwrap());
-    assert!(start.elapsed() <= limit, "child test did not finish within {limit:?}:\n{out}\n{err}");
-    assert!(status.success(), "child failed ({status}):\n{out}\n{err}");
-    assert!(out.contains("1 passed"), "the child ran no test:\n{out}\n{err}");
-}
+pub use crate::support::{child_role, run_child, spawn_child, wait_child};
 
 /// Compile-time check that `T` is not `Send` (the `static_assertions`
 /// trick: if `T: Send`, both impls apply and the call is ambiguous).

@@ -7,10 +7,12 @@
 #![allow(dead_code)]
 
 use std::future::Future;
+use std::io::Read;
 use std::panic::resume_unwind;
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use runtime::{Builder, UnhandledPanic};
 
@@ -103,25 +105,58 @@ pub fn isolated(test_path: &str, body: impl FnOnce()) {
 
 /// [`isolated`], with extra environment variables set in the child.
 pub fn isolated_with_env(test_path: &str, env: &[(&str, &str)], body: impl FnOnce()) {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
-    const VAR: &str = "RUNTIME_TEST_ISOLATED";
-    if std::env::var(VAR).as_deref() == Ok(test_path) {
+    if child_role(test_path).is_some() {
         body();
-        return;
+    } else {
+        wait_child(spawn_child_with_env(test_path, "", env), LIMIT);
     }
-    let exe = std::env::current_exe().expect("test binary path");
-    let mut child = Command::new(exe)
-        .args([test_path, "--exact", "--test-threads=1", "--nocapture"])
-        .env(VAR, test_path)
+}
+
+/// The environment variable that tells a re-invoked test binary which test
+/// it runs as a child, and the one that passes it a parameter.
+const CHILD: &str = "NET_TEST_CHILD";
+const CHILD_ARG: &str = "NET_TEST_CHILD_ARG";
+
+/// `Some(arg)` when this process is the child started by
+/// [`run_child`]`(test, ..)`: the caller then does the child's work.
+pub fn child_role(test: &str) -> Option<String> {
+    (std::env::var(CHILD).ok()? == test).then(|| std::env::var(CHILD_ARG).unwrap_or_default())
+}
+
+/// Re-invokes this test binary to run only `test` (its full name, e.g.
+/// `faults::tcp_listener_accept_returns_emfile`) with `arg`, as a child
+/// process in which [`child_role`] returns `Some(arg)`. Returns the child,
+/// with stdout piped.
+pub fn spawn_child(test: &str, arg: &str) -> std::process::Child {
+    spawn_child_with_env(test, arg, &[])
+}
+
+/// [`spawn_child`], with extra environment variables set in the child.
+pub fn spawn_child_with_env(test: &str, arg: &str, env: &[(&str, &str)]) -> std::process::Child {
+    let exe = std::env::current_exe().expect("current_exe");
+    Command::new(exe)
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, test)
+        .env(CHILD_ARG, arg)
         .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("start child test process");
+        .expect("spawn the test binary as a child")
+}
+
+/// Runs `test` as a child (see [`spawn_child`]) and asserts that it ran
+/// exactly that one test and passed within `limit` (killed otherwise).
+pub fn run_child(test: &str, arg: &str, limit: Duration) {
+    let child = spawn_child(test, arg);
+    wait_child(child, limit);
+}
+
+/// Waits for a child from [`spawn_child`] and asserts it passed its test.
+pub fn wait_child(mut child: std::process::Child, limit: Duration) {
     let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        thread::spawn(move || {
+        std::thread::spawn(move || {
             let mut text = String::new();
             if let Some(mut pipe) = pipe {
                 let _ = pipe.read_to_string(&mut text);
@@ -131,24 +166,20 @@ pub fn isolated_with_env(test_path: &str, env: &[(&str, &str)], body: impl FnOnc
     };
     let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
     let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
-    let deadline = std::time::Instant::now() + LIMIT;
+    let start = Instant::now();
     let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for child") {
-            break Some(status);
+        if let Some(status) = child.try_wait().expect("wait for the child") {
+            break status;
         }
-        if std::time::Instant::now() > deadline {
+        if start.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            break None;
+            break child.wait().expect("reap the child");
         }
-        // Polling a child's exit status: std has no blocking wait with a timeout.
-        thread::sleep(Duration::from_millis(10));
+        std::thread::sleep(Duration::from_millis(10));
     };
-    let (out, err) = (out.join().unwrap_or_default(), err.join().unwrap_or_default());
-    let ran_one = out.contains("test result: ok. 1 passed;");
-    match status {
-        Some(s) if s.success() && ran_one => {}
-        Some(s) => panic!("isolated test {test_path} failed ({s}):\n{out}\n{err}"),
-        None => panic!("isolated test {test_path} did not finish within {LIMIT:?}:\n{out}\n{err}"),
-    }
+    let (out, err) = (out.join().unwrap(), err.join().unwrap());
+    assert!(start.elapsed() <= limit, "child test did not finish within {limit:?}:\n{out}\n{err}");
+    assert!(status.success(), "child failed ({status}):\n{out}\n{err}");
+    assert!(out.contains("1 passed"), "the child ran no test:\n{out}\n{err}");
 }
