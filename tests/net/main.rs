@@ -16,6 +16,7 @@ mod batching;
 mod faults;
 mod futures_io;
 mod tcp_listener;
+mod tcp_split;
 mod tcp_stream;
 mod udp;
 mod unix;
