@@ -127,3 +127,15 @@ fn task_many_spawns_and_yields() {
     });
     assert_eq!(sum, 49 * 50 / 2);
 }
+
+#[test]
+fn task_woken_by_a_timer_takes_the_local_wake_path() {
+    let out = block_on(async {
+        let sleeper = spawn(async {
+            crate::time::sleep(std::time::Duration::from_micros(1500)).await;
+            "slept"
+        });
+        sleeper.await.unwrap()
+    });
+    assert_eq!(out, "slept");
+}
