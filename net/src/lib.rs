@@ -91,6 +91,7 @@
 mod addr;
 #[cfg(feature = "futures-io")]
 mod futures_io;
+mod halves;
 mod stream_io;
 #[allow(unsafe_code)]
 mod sys;
