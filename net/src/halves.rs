@@ -115,6 +115,7 @@ macro_rules! stream_halves {
         crate::halves::read_half_methods!($stream, $std, $addr, OwnedReadHalf);
         crate::halves::write_half_methods!($stream, $std, $addr, WriteHalf<'_>);
         crate::halves::write_half_methods!($stream, $std, $addr, OwnedWriteHalf);
+        crate::halves::half_methods!($std, $addr, ReadHalf<'_>, OwnedReadHalf, WriteHalf<'_>, OwnedWriteHalf);
     };
 }
 
@@ -140,20 +141,6 @@ macro_rules! read_half_methods {
             /// Waits until a read may make progress.
             pub async fn readable(&self) -> io::Result<()> {
                 self.stream.readable().await
-            }
-
-            /// The stream's local address.
-            pub fn local_addr(&self) -> io::Result<$addr> {
-                self.stream.local_addr()
-            }
-
-            /// The stream's peer address.
-            pub fn peer_addr(&self) -> io::Result<$addr> {
-                self.stream.peer_addr()
-            }
-
-            pub(crate) fn fd(&self) -> &AsyncFd<$std> {
-                self.stream.fd()
             }
         }
     };
@@ -188,7 +175,14 @@ macro_rules! write_half_methods {
             pub fn shutdown(&self) -> io::Result<()> {
                 self.stream.shutdown(Shutdown::Write)
             }
+        }
+    };
+}
 
+/// The methods every half has.
+macro_rules! half_methods {
+    ($std:ty, $addr:ty, $($ty:ty),*) => {$(
+        impl $ty {
             /// The stream's local address.
             pub fn local_addr(&self) -> io::Result<$addr> {
                 self.stream.local_addr()
@@ -203,7 +197,7 @@ macro_rules! write_half_methods {
                 self.stream.fd()
             }
         }
-    };
+    )*};
 }
 
-pub(crate) use {read_half_methods, stream_halves, write_half_methods};
+pub(crate) use {half_methods, read_half_methods, stream_halves, write_half_methods};
