@@ -136,7 +136,7 @@ impl Pool {
     }
 
     /// Stops taking jobs and drops the queued ones (after releasing the
-    /// lock). Running jobs go on; [`join`](Self::join) waits for them.
+    /// lock). Running jobs go on; [`shutdown`](Self::shutdown) waits for them.
     pub(crate) fn close(&self) {
         let jobs = {
             let mut state = self.inner.lock();
@@ -149,7 +149,7 @@ impl Pool {
 
     /// Closes the pool (if not yet) and waits for every helper thread to
     /// finish its running job and exit.
-    pub(crate) fn join(&self) {
+    pub(crate) fn shutdown(&self) {
         self.close();
         let handles = mem::take(&mut self.inner.lock().handles);
         for handle in handles {

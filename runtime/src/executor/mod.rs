@@ -230,11 +230,10 @@ impl Core {
                 let _ = task.cancel();
             }
         }
-        let queued = std::mem::take(&mut *self.run_queue.borrow_mut());
-        drop(queued);
+        drop(std::mem::take(&mut *self.run_queue.borrow_mut()));
         drop(self.shared.close());
         self.timers.borrow_mut().clear();
-        self.blocking.join();
+        self.blocking.shutdown();
     }
 }
 
