@@ -135,3 +135,59 @@ fn spawn_blocking_queued_job_dropped_at_shutdown_may_call_spawn_blocking() {
     let finished = dropped.recv_timeout(Duration::from_secs(1)).expect("the queued job was dropped");
     assert!(finished, "a task spawned during shutdown is dropped at once");
 }
+
+/// Starts a job that waits until the runtime drops its tasks, then sets
+/// `done`; returns once the job runs.
+async fn job_released_by_shutdown(done: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    let (hold_tx, hold_rx) = std::sync::mpsc::channel::<()>();
+    let (started_tx, started) = std::sync::mpsc::channel();
+    runtime::spawn(async move {
+        let _hold = hold_tx;
+        std::future::pending::<()>().await
+    });
+    drop(runtime::spawn_blocking(move || {
+        started_tx.send(()).unwrap();
+        let _ = hold_rx.recv();
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+    }));
+    started.recv_timeout(Duration::from_secs(10)).expect("the job started");
+}
+
+#[test]
+fn spawn_blocking_running_job_is_awaited_when_the_runtime_drops() {
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    use std::sync::Arc;
+    let done = Arc::new(AtomicBool::new(false));
+    let seen = done.clone();
+    crate::support::bounded(move || {
+        let rt = runtime::Runtime::new().unwrap();
+        rt.block_on(job_released_by_shutdown(done));
+        drop(rt);
+    });
+    assert!(seen.load(SeqCst), "the runtime's drop returned before its helper thread finished");
+}
+
+#[test]
+fn spawn_blocking_shutdown_timeout_leaves_a_running_job_behind() {
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    use std::sync::Arc;
+    crate::support::bounded(|| {
+        let rt = runtime::Runtime::new().unwrap();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = done.clone();
+        rt.block_on(async move {
+            let (started_tx, started) = std::sync::mpsc::channel();
+            drop(runtime::spawn_blocking(move || {
+                started_tx.send(()).unwrap();
+                let _ = released.recv_timeout(Duration::from_secs(20));
+                flag.store(true, SeqCst);
+            }));
+            started.recv_timeout(Duration::from_secs(10)).expect("the job started");
+        });
+        // Returns although the job still waits (it is released only below).
+        rt.shutdown_timeout(Duration::from_millis(10));
+        assert!(!done.load(SeqCst));
+        release.send(()).unwrap();
+    });
+}

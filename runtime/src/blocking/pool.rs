@@ -29,7 +29,7 @@ use std::io;
 use std::mem;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A unit of work: the user's closure wrapped with its result hand-off.
 pub(crate) type Job = Box<dyn FnOnce() + Send>;
@@ -47,6 +47,8 @@ pub(crate) struct Pool {
 struct Inner {
     state: Mutex<State>,
     work: Condvar,
+    /// Signalled when a thread leaves its loop, for `shutdown`.
+    exited: Condvar,
     max_threads: usize,
     keep_alive: Duration,
     spawn_thread: SpawnThread,
@@ -89,6 +91,7 @@ impl Pool {
         let inner = Inner {
             state: Mutex::new(State::default()),
             work: Condvar::new(),
+            exited: Condvar::new(),
             max_threads: max_threads.max(1),
             keep_alive,
             spawn_thread,
@@ -148,13 +151,34 @@ impl Pool {
     }
 
     /// Closes the pool (if not yet) and waits for every helper thread to
-    /// finish its running job and exit.
-    pub(crate) fn shutdown(&self) {
+    /// finish its running job and exit: without limit, or for at most
+    /// `limit`, after which the threads still running are left to finish on
+    /// their own (they hold nothing of the runtime but this pool's state).
+    pub(crate) fn shutdown(&self, limit: Option<Duration>) {
         self.close();
-        let handles = mem::take(&mut self.inner.lock().handles);
-        for handle in handles {
-            // A helper never unwinds: jobs run under catch_unwind.
-            let _ = handle.join();
+        // A limit too far away to represent is no limit.
+        let deadline = limit.and_then(|l| Instant::now().checked_add(l));
+        let mut state = self.inner.lock();
+        while state.threads > 0 {
+            state = match deadline {
+                None => self.inner.exited.wait(state).unwrap_or_else(PoisonError::into_inner),
+                Some(deadline) => {
+                    let Some(left) = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) else {
+                        break;
+                    };
+                    self.inner.exited.wait_timeout(state, left).unwrap_or_else(PoisonError::into_inner).0
+                }
+            };
+        }
+        let all_exited = state.threads == 0;
+        let handles = mem::take(&mut state.handles);
+        drop(state);
+        if all_exited {
+            for handle in handles {
+                // A helper never unwinds (jobs run under catch_unwind), and
+                // each has left its loop: this join is short.
+                let _ = handle.join();
+            }
         }
     }
 
@@ -203,5 +227,7 @@ impl Inner {
             }
         }
         state.threads -= 1;
+        drop(state);
+        self.exited.notify_all();
     }
 }

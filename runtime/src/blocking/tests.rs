@@ -55,7 +55,7 @@ fn pool_never_queues_a_job_behind_a_running_one_below_its_bound() {
             let (first, second) = rendezvous(&pool);
             assert!(first.recv().unwrap() && second.recv().unwrap(), "round {round}: the jobs never met");
             assert_eq!(pool.threads(), 2);
-            pool.shutdown();
+            pool.shutdown(None);
         }
     });
 }
@@ -117,7 +117,7 @@ fn pool_close_drops_queued_jobs_outside_its_lock() {
         // destructor submitted; the running job is unaffected.
         let seen = drops.load(SeqCst);
         release.send(()).unwrap();
-        pool.shutdown();
+        pool.shutdown(None);
         assert_eq!(pool.threads(), 0);
         seen
     });

@@ -212,11 +212,18 @@ impl Core {
     /// 3. every task's future is dropped, until none is left (a destructor
     ///    may spawn: step 1 covers that);
     /// 4. the run and injection queues and the timers are emptied;
-    /// 5. the blocking pool's threads finish their running jobs and exit.
+    /// 5. the blocking pool's threads finish their running jobs and exit;
+    ///    the runtime waits for them.
     ///
     /// No `RefCell` of the core is borrowed while user code (a destructor)
     /// runs, so destructors may use the runtime.
     pub(crate) fn shutdown(&self) {
+        self.shutdown_within(None);
+    }
+
+    /// [`shutdown`](Self::shutdown), waiting at most `limit` (if given) for
+    /// running blocking jobs in step 5.
+    pub(crate) fn shutdown_within(&self, limit: Option<Duration>) {
         if self.shut_down.replace(true) {
             return;
         }
@@ -233,7 +240,7 @@ impl Core {
         drop(std::mem::take(&mut *self.run_queue.borrow_mut()));
         drop(self.shared.close());
         self.timers.borrow_mut().clear();
-        self.blocking.shutdown();
+        self.blocking.shutdown(limit);
     }
 }
 
