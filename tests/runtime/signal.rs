@@ -210,3 +210,34 @@ fn signal_handler_never_blocks_on_a_full_pipe() {
         });
     });
 }
+
+#[test]
+fn signal_outlives_the_runtime_it_was_created_in() {
+    crate::support::bounded(|| {
+        let kind = SignalKind::quit();
+        let first_rt = runtime::Runtime::new().unwrap();
+        let mut first = first_rt.block_on(async { signal(kind).unwrap() });
+        let second_rt = runtime::Runtime::new().unwrap();
+        let mut second = second_rt.block_on(async { signal(kind).unwrap() });
+        send(libc::SIGQUIT);
+        assert_eq!(first_rt.block_on(first.recv()), Some(()));
+        drop(first_rt);
+        // Still usable in another runtime, which then delivers to it.
+        send(libc::SIGQUIT);
+        assert_eq!(second_rt.block_on(first.recv()), Some(()));
+        drop(first);
+        assert_eq!(second_rt.block_on(second.recv()), Some(()));
+    });
+}
+
+#[test]
+fn signal_real_time_numbers_are_delivered() {
+    run(|| async {
+        let numbers: Vec<libc::c_int> = (libc::SIGRTMIN()..=libc::SIGRTMAX()).take(8).collect();
+        let mut streams: Vec<_> = numbers.iter().map(|&n| signal(SignalKind::from_raw(n)).unwrap()).collect();
+        numbers.iter().for_each(|&n| send(n));
+        for (stream, n) in streams.iter_mut().zip(&numbers) {
+            assert_eq!(stream.recv().await, Some(()), "signal {n}");
+        }
+    });
+}
