@@ -124,6 +124,22 @@ impl From<SignalKind> for std::os::raw::c_int {
 ///
 /// Arrivals are delivered by the runtime the `Signal` is polled in, at its
 /// next turn.
+///
+/// ```
+/// use std::future::poll_fn;
+/// use std::pin::Pin;
+/// use futures_core::Stream;
+/// use runtime::signal::unix::{signal, SignalKind};
+///
+/// runtime::block_on(async {
+///     let mut winch = signal(SignalKind::window_change())?;
+///     // SAFETY: raise(3) with a valid signal number; the handler is installed.
+///     unsafe { libc::raise(libc::SIGWINCH) };
+///     let next = poll_fn(|cx| Pin::new(&mut winch).poll_next(cx)).await;
+///     assert_eq!(next, Some(()));
+///     std::io::Result::Ok(())
+/// }).unwrap();
+/// ```
 #[must_use = "streams do nothing unless polled"]
 pub struct Signal {
     /// Key of this stream's listener in the registry.
@@ -183,8 +199,7 @@ impl Signal {
     ///
     /// runtime::block_on(async {
     ///     let mut usr2 = signal(SignalKind::user_defined2())?;
-    ///     // SAFETY-free: raise(3) through the libc crate, to ourselves.
-    ///     # #[allow(unsafe_code)]
+    ///     // SAFETY: raise(3) with a valid signal number; the handler is installed.
     ///     unsafe { libc::raise(libc::SIGUSR2) };
     ///     assert_eq!(usr2.recv().await, Some(()));
     ///     std::io::Result::Ok(())
