@@ -225,16 +225,23 @@ impl SockAddr {
         }
     }
 
-    /// The kernel form of a Unix socket path.
+    /// The kernel form of a Unix socket path, or of an abstract name
+    /// (`"\0name"`, Linux and Android only: see [`crate::addr::abstract_name`]).
     ///
     /// # Errors
     /// `InvalidInput` if the path has a NUL byte or does not fit `sun_path`.
     pub(crate) fn from_path(path: &Path) -> io::Result<SockAddr> {
         let mut sun: libc::sockaddr_un = zeroed();
         sun.sun_family = libc::AF_UNIX as libc::sa_family_t;
+        if let Some(name) = crate::addr::abstract_name(path) {
+            return SockAddr::from_abstract(sun, name, path);
+        }
         let bytes = path.as_os_str().as_bytes();
         if bytes.contains(&0) {
-            let msg = format!("unix socket path {path:?} contains a NUL byte");
+            let msg = format!(
+                "unix socket path {path:?} contains a NUL byte \
+                 (a leading NUL names an abstract socket on Linux and Android only)"
+            );
             return Err(io::Error::new(io::ErrorKind::InvalidInput, msg));
         }
         if bytes.len() >= sun.sun_path.len() {
@@ -247,6 +254,23 @@ impl SockAddr {
         }
         // The path and its terminating NUL, as std counts it.
         let len = mem::offset_of!(libc::sockaddr_un, sun_path) + bytes.len() + 1;
+        let mut addr = SockAddr::from_raw(sun);
+        addr.len = len as libc::socklen_t;
+        Ok(addr)
+    }
+
+    /// An abstract name: `sun_path` is a NUL and then `name` (which may hold
+    /// any bytes), and the length counts exactly those bytes, no terminator.
+    fn from_abstract(mut sun: libc::sockaddr_un, name: &[u8], path: &Path) -> io::Result<SockAddr> {
+        if name.len() >= sun.sun_path.len() {
+            let max = sun.sun_path.len() - 1;
+            let msg = format!("abstract unix socket name {path:?} is longer than {max} bytes");
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, msg));
+        }
+        for (dst, src) in sun.sun_path[1..].iter_mut().zip(name) {
+            *dst = *src as libc::c_char;
+        }
+        let len = mem::offset_of!(libc::sockaddr_un, sun_path) + 1 + name.len();
         let mut addr = SockAddr::from_raw(sun);
         addr.len = len as libc::socklen_t;
         Ok(addr)
