@@ -1,8 +1,8 @@
 //! Timers: sleep, timeout, interval, reset, and a million of them.
 
+use runtime::time::{Duration, Instant};
 use std::cell::Cell;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
 
 use runtime::time::{interval, sleep, sleep_until, timeout};
 
