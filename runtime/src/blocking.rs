@@ -134,6 +134,8 @@ struct Handoff<T> {
 /// Completes when the job has run; resumes its panic if it panicked.
 struct BlockingTask<T> {
     handoff: Arc<Mutex<Handoff<T>>>,
+    /// A paused clock does not auto-advance while the job is outstanding.
+    _inhibit: crate::time::AutoAdvanceInhibit,
 }
 
 impl<T> Future for BlockingTask<T> {
@@ -202,6 +204,6 @@ where
             guard.handoff.lock().unwrap_or_else(PoisonError::into_inner).result = Some(result);
             drop(guard);
         }));
-        core.spawn(BlockingTask { handoff })
+        core.spawn(BlockingTask { handoff, _inhibit: core.clock.inhibit_auto_advance() })
     })
 }

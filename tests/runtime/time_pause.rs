@@ -436,3 +436,19 @@ fn pause_is_per_runtime() {
         assert_eq!(frozen.elapsed(), Duration::ZERO);
     });
 }
+
+/// As in tokio, the clock does not jump while a `spawn_blocking` job is
+/// outstanding: an hour-long timeout around a 20 ms job does not elapse.
+#[test]
+fn paused_clock_does_not_jump_while_blocking_work_runs() {
+    paused(|| async {
+        let start = Instant::now();
+        let job = runtime::spawn_blocking(|| std::thread::sleep(std::time::Duration::from_millis(20)));
+        let out = time::timeout(Duration::from_secs(3600), job).await;
+        assert!(out.expect("the job finished first").is_ok());
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        // With the job done, auto-advance is back.
+        time::sleep(Duration::from_secs(3600)).await;
+        assert_eq!(start.elapsed(), Duration::from_secs(3600));
+    });
+}

@@ -182,8 +182,10 @@ impl Core {
     /// that made any task (or the `block_on` future) runnable they run
     /// first. Otherwise the clock jumps to the next deadline and the timers
     /// due fire (auto-advance); with no timer, the wait is for I/O alone.
+    /// While a `spawn_blocking` job is outstanding the clock stays put and
+    /// the executor waits as if it ran (for the job's wake, or I/O).
     fn park(&self) {
-        if !self.clock.is_paused() {
+        if !self.clock.can_auto_advance() {
             self.turn(self.idle_timeout());
             return;
         }

@@ -15,6 +15,7 @@
 //! lookup.
 
 use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -31,12 +32,26 @@ pub(crate) struct Clock {
     base: Cell<std::time::Instant>,
     /// The system instant it started running again at; `None` while paused.
     unfrozen: Cell<Option<std::time::Instant>>,
+    /// How many `spawn_blocking` jobs are outstanding: while any is, a
+    /// paused clock does not auto-advance (its result may be what the
+    /// waiting task needs), as in tokio.
+    inhibitors: Rc<Cell<usize>>,
+}
+
+/// Holds auto-advance back while it lives (see [`Clock::inhibit_auto_advance`]).
+#[derive(Debug)]
+pub(crate) struct AutoAdvanceInhibit(Rc<Cell<usize>>);
+
+impl Drop for AutoAdvanceInhibit {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
+    }
 }
 
 impl Clock {
     pub(crate) fn new(start_paused: bool) -> Clock {
         let now = std::time::Instant::now();
-        let clock = Clock { base: Cell::new(now), unfrozen: Cell::new(Some(now)) };
+        let clock = Clock { base: Cell::new(now), unfrozen: Cell::new(Some(now)), inhibitors: Rc::default() };
         if start_paused {
             let _ = clock.pause();
         }
@@ -54,6 +69,19 @@ impl Clock {
 
     pub(crate) fn is_paused(&self) -> bool {
         self.unfrozen.get().is_none()
+    }
+
+    /// Whether the executor may jump the clock to the next timer when idle:
+    /// it is paused and no `spawn_blocking` job is outstanding.
+    pub(crate) fn can_auto_advance(&self) -> bool {
+        self.is_paused() && self.inhibitors.get() == 0
+    }
+
+    /// Holds auto-advance back until the guard drops. `spawn_blocking`'s
+    /// awaiting task holds one until it has the job's result.
+    pub(crate) fn inhibit_auto_advance(&self) -> AutoAdvanceInhibit {
+        self.inhibitors.set(self.inhibitors.get() + 1);
+        AutoAdvanceInhibit(self.inhibitors.clone())
     }
 
     fn pause(&self) -> Result<(), &'static str> {

@@ -35,9 +35,9 @@
 //!
 //! The clock jumps only when the executor would otherwise block: the
 //! reactor is first polled without waiting, and any task it wakes runs
-//! before time moves. Work on `spawn_blocking` threads is not waited for,
-//! so under a paused clock pair it with a timeout only if the jump is what
-//! the test wants.
+//! before time moves. While a `spawn_blocking` job is outstanding the clock
+//! does not jump at all (the job's result may be what a task waits for),
+//! as in tokio.
 //!
 //! # Differences from tokio
 //!
@@ -55,8 +55,8 @@ mod timers;
 
 use std::future::Future;
 
-pub(crate) use clock::Clock;
 pub use clock::{advance, pause, resume};
+pub(crate) use clock::{AutoAdvanceInhibit, Clock};
 pub use instant::Instant;
 pub use interval::{Interval, MissedTickBehavior};
 pub use sleep::Sleep;
