@@ -69,6 +69,12 @@ fn unix_datagram_binds_connects_and_sends_to_an_abstract_name() {
 #[test]
 fn unix_abstract_name_too_long_is_refused() {
     run(|| async {
+        // The longest name fits: its leading NUL and 107 bytes fill `sun_path`.
+        let longest = format!("\0{}-{}", std::process::id(), "n".repeat(120));
+        let longest = &longest[..108];
+        let listener = UnixListener::bind(longest).unwrap();
+        drop(UnixStream::connect(longest).await.unwrap());
+        drop(listener);
         let name = format!("\0{}", "n".repeat(200));
         let err = UnixListener::bind(&name).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidInput);

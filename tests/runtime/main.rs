@@ -11,6 +11,7 @@ mod metrics;
 mod signal;
 mod spawn;
 mod time;
+mod time_clock;
 mod time_interval;
 mod time_pause;
 mod time_runtimes;

@@ -31,6 +31,16 @@ use crate::executor::Core;
 /// Completes at its deadline. Made by [`sleep`](super::sleep) and
 /// [`sleep_until`](super::sleep_until).
 ///
+/// A `Sleep` is `Send` and may be made anywhere, even outside a runtime (a
+/// deliberate difference from tokio): it registers with the runtime that
+/// first polls it. Away from that runtime:
+/// - polled in another runtime, it works: it moves to that runtime, and its
+///   entry in the first one is removed at that runtime's next turn;
+/// - polled where no runtime is current (another thread, or after its
+///   runtime's `block_on` returned or the runtime was dropped), it panics
+///   with a message that says so;
+/// - dropped or reset anywhere, it works, and leaves no entry behind.
+///
 /// ```
 /// use runtime::time::{self, Duration, Instant};
 /// runtime::block_on(async {
