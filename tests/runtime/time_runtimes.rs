@@ -118,17 +118,10 @@ fn sleep_polled_with_no_runtime_panics_naming_the_mistake() {
 /// ends: a waker that owns a `Sleep` of the same runtime drops it then.
 #[test]
 fn runtime_drop_with_a_waker_that_owns_a_sleep_does_not_panic() {
-    struct Owner(#[allow(dead_code)] std::sync::Mutex<Option<Pin<Box<Sleep>>>>);
-    impl Wake for Owner {
-        fn wake(self: Arc<Self>) {}
-    }
     bounded(|| {
         let rt = runtime::Runtime::new().unwrap();
         rt.block_on(async {
-            let mut inner = Box::pin(time::sleep(Duration::from_secs(3600)));
-            let noop = Waker::noop();
-            assert!(inner.as_mut().poll_unpin_with(noop).is_pending());
-            let owner = Waker::from(Arc::new(Owner(std::sync::Mutex::new(Some(inner)))));
+            let owner = owner_of_a_registered_sleep();
             let mut outer = Box::pin(time::sleep(Duration::from_secs(3600)));
             assert!(outer.as_mut().poll_unpin_with(&owner).is_pending());
             std::mem::forget(outer); // its entry, and the owner, stay in the store
@@ -145,4 +138,47 @@ impl PollWith for Pin<&mut Sleep> {
     fn poll_unpin_with(self, waker: &Waker) -> Poll<()> {
         std::future::Future::poll(self, &mut Context::from_waker(waker))
     }
+}
+
+/// A waker that owns a registered `Sleep` and drops it when the waker is
+/// dropped: every path that lets a timer's waker go must do so after the
+/// store's borrow ends (issue 15, defect 2).
+struct SleepOwner(#[allow(dead_code)] std::sync::Mutex<Option<Pin<Box<Sleep>>>>);
+
+impl Wake for SleepOwner {
+    fn wake(self: Arc<Self>) {}
+}
+
+fn owner_of_a_registered_sleep() -> Waker {
+    let mut inner = Box::pin(time::sleep(Duration::from_secs(3600)));
+    assert!(inner.as_mut().poll_unpin_with(Waker::noop()).is_pending());
+    Waker::from(Arc::new(SleepOwner(std::sync::Mutex::new(Some(inner)))))
+}
+
+#[test]
+fn every_path_that_drops_a_timer_waker_allows_reentry() {
+    bounded(|| {
+        runtime::block_on(async {
+            // Polled again with another waker: the old one is replaced.
+            let mut sleep = Box::pin(time::sleep(Duration::from_secs(3600)));
+            assert!(sleep.as_mut().poll_unpin_with(&owner_of_a_registered_sleep()).is_pending());
+            assert!(sleep.as_mut().poll_unpin_with(Waker::noop()).is_pending());
+            // Reset to a passed deadline: the timer and its waker go.
+            assert!(sleep.as_mut().poll_unpin_with(&owner_of_a_registered_sleep()).is_pending());
+            sleep.as_mut().reset(Instant::now());
+            assert!(sleep.as_mut().poll_unpin_with(Waker::noop()).is_ready());
+            // An interval's tick forgets the waker.
+            let mut iv = time::interval_at(Instant::now() + ms(1), ms(1));
+            let owner = owner_of_a_registered_sleep();
+            let mut cx = Context::from_waker(&owner);
+            assert!(iv.poll_tick(&mut cx).is_pending());
+            drop(owner);
+            iv.tick().await;
+            // Fired: the waker is woken and dropped after the borrow.
+            let mut fired = Box::pin(time::sleep(ms(1)));
+            assert!(fired.as_mut().poll_unpin_with(&owner_of_a_registered_sleep()).is_pending());
+            time::sleep(ms(2)).await;
+            assert!(fired.as_mut().poll_unpin_with(Waker::noop()).is_ready());
+        });
+    });
 }
