@@ -137,3 +137,16 @@ fn paused_clock_does_not_jump_while_blocking_work_runs() {
         assert_eq!(start.elapsed(), Duration::from_secs(3600));
     });
 }
+
+/// The timer types and futures are `Send`, as tokio's are (a `Sleep` holds
+/// only its runtime's id), so they fit `Send` bounds of other crates.
+#[test]
+fn timer_types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: &T) {}
+    send_sync(&time::sleep(ms(1)));
+    send_sync(&time::interval(ms(1)));
+    send_sync(&time::timeout(ms(1), async {}));
+    send_sync(&Instant::now());
+    send(&time::advance(ms(1)));
+}

@@ -214,7 +214,7 @@ impl Core {
     /// (`time::advance` and auto-advance; a turn does it too).
     pub(crate) fn fire_timers(&self) {
         let mut wakers = std::mem::take(&mut *self.wake_buf.borrow_mut());
-        let orphaned = self.timers.borrow_mut().fire(self.clock.now(), &mut wakers);
+        let orphaned = self.timers.borrow_mut().fire(|| self.clock.now(), &mut wakers);
         drop(orphaned);
         self.wake_all(&mut wakers);
         *self.wake_buf.borrow_mut() = wakers;
@@ -230,7 +230,7 @@ impl Core {
         if let Err(e) = result {
             panic!("the runtime's driver failed to wait for events: {e}");
         }
-        let orphaned = self.timers.borrow_mut().fire(self.clock.now(), &mut wakers);
+        let orphaned = self.timers.borrow_mut().fire(|| self.clock.now(), &mut wakers);
         drop(orphaned);
         self.wake_all(&mut wakers);
         *self.wake_buf.borrow_mut() = wakers;

@@ -140,16 +140,21 @@ impl Timers {
         None
     }
 
-    /// Fires every timer whose deadline is at or before `now`: it leaves
+    /// Fires every timer whose deadline is at or before `now()` (read only
+    /// if some timer is armed, so an idle store costs no clock read): it leaves
     /// the store, and its waker goes to `wakers`. First removes the timers
     /// of sleeps that left this runtime; their wakers are returned, for the
     /// caller to drop (not wake) after the borrow ends.
     #[must_use = "the returned wakers must be dropped after the store's borrow ends"]
-    pub(crate) fn fire(&mut self, now: Instant, wakers: &mut Vec<Waker>) -> Vec<Waker> {
+    pub(crate) fn fire(&mut self, now: impl FnOnce() -> Instant, wakers: &mut Vec<Waker>) -> Vec<Waker> {
         let orphaned = match self.orphans.take() {
             Some(keys) => keys.into_iter().filter_map(|key| self.remove(key)).collect(),
             None => Vec::new(),
         };
+        if self.heap.is_empty() {
+            return orphaned;
+        }
+        let now = now();
         while let Some(&Reverse((deadline, index, seq))) = self.heap.peek() {
             if deadline > now {
                 break;

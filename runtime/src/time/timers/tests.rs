@@ -24,7 +24,7 @@ fn timers_fire_only_expired_in_deadline_order() {
     let early = t.insert(now - Duration::from_millis(1), noop());
     assert_eq!(t.next_deadline(), Some(now - Duration::from_millis(1)));
     let mut woken = Vec::new();
-    let _ = t.fire(now, &mut woken);
+    let _ = t.fire(|| now, &mut woken);
     assert_eq!(woken.len(), 1);
     assert_eq!(t.poll(early, &noop()), TimerPoll::Fired);
     assert_eq!(t.poll(late, &noop()), TimerPoll::Pending);
@@ -38,9 +38,9 @@ fn timers_fire_at_exactly_the_deadline() {
     let now = Instant::now();
     let k = t.insert(now + Duration::from_nanos(1), noop());
     let mut woken = Vec::new();
-    let _ = t.fire(now, &mut woken);
+    let _ = t.fire(|| now, &mut woken);
     assert!(woken.is_empty());
-    let _ = t.fire(now + Duration::from_nanos(1), &mut woken);
+    let _ = t.fire(|| now + Duration::from_nanos(1), &mut woken);
     assert_eq!(woken.len(), 1);
     assert_eq!(t.poll(k, &noop()), TimerPoll::Fired);
 }
@@ -65,7 +65,7 @@ fn timers_reset_moves_the_deadline_and_old_keys_name_nothing() {
     let k = t.reset(old, now - Duration::from_millis(1)).unwrap();
     assert!(t.remove(old).is_none(), "a stale key removes nothing");
     let mut woken = Vec::new();
-    let _ = t.fire(now, &mut woken);
+    let _ = t.fire(|| now, &mut woken);
     assert_eq!(woken.len(), 1);
     assert_eq!(t.poll(k, &noop()), TimerPoll::Fired);
     assert_eq!(t.next_deadline(), None);
@@ -96,7 +96,7 @@ fn timers_remove_keys_sent_from_away() {
     let k = t.insert(now + Duration::from_secs(3600), noop());
     super::super::orphans::send(t.orphans_id(), k);
     let mut woken = Vec::new();
-    let orphaned = t.fire(now, &mut woken);
+    let orphaned = t.fire(|| now, &mut woken);
     assert_eq!(t.len(), 0);
     assert!(woken.is_empty(), "a timer let go of is not woken");
     assert_eq!(orphaned.len(), 1, "its waker comes back, to be dropped");
