@@ -8,7 +8,7 @@
 //! <attrs> <vis> fn name() [-> R] {
 //!     let body = async move { <the user's body, untouched> };
 //!     ::runtime::Builder::new()
-//!         <.driver(..)> <.event_capacity(..)> <.unhandled_panic(..)>
+//!         <.driver(..)> <.event_capacity(..)> <.start_paused(..)> <.unhandled_panic(..)>
 //!         .build()
 //!         .expect("failed to start the runtime")
 //!         .block_on(body)
@@ -159,6 +159,9 @@ fn builder_calls(kind: Kind, options: Options, at: Span) -> TokenStream {
     }
     if let Some(capacity) = options.event_capacity {
         out.extend(call("event_capacity", TokenTree::Literal(capacity).into(), at));
+    }
+    if let Some(paused) = options.start_paused {
+        out.extend(call("start_paused", TokenTree::Ident(paused).into(), at));
     }
     let test_default = (kind == Kind::Test).then_some(("ShutdownRuntime", at));
     if let Some((variant, span)) = options.unhandled_panic.or(test_default) {

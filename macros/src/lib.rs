@@ -68,6 +68,10 @@ impl Kind {
 /// - `unhandled_panic = "ignore"` or `unhandled_panic = "shutdown_runtime"`:
 ///   what a panic in a task nobody awaits does (`Builder::unhandled_panic`).
 ///   By default `"ignore"`.
+/// - `start_paused = true`: the runtime's clock starts paused
+///   (`Builder::start_paused`, see `runtime::time::pause`). By default `false`.
+/// - `flavor = "current_thread"`: accepted so that tokio code ports as is;
+///   it is what this runtime always does.
 ///
 /// ```no_run
 /// #[runtime::main(driver = "epoll", event_capacity = 4096)]
@@ -76,8 +80,8 @@ impl Kind {
 /// }
 /// ```
 ///
-/// The runtime runs every task on the current thread, so tokio's `flavor`
-/// and `worker_threads` are errors here.
+/// The runtime runs every task on the current thread, so any other
+/// `flavor`, and `worker_threads`, are errors that say so.
 ///
 /// [`Builder`]: https://docs.rs/runtime/latest/runtime/struct.Builder.html
 #[proc_macro_attribute]
@@ -113,6 +117,21 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// async fn survives_a_panicking_task() {
 ///     let task = runtime::spawn(async { panic!("boom") });
 ///     assert!(task.await.unwrap_err().is_panic());
+/// }
+/// ```
+///
+/// With `start_paused = true` a test of long timeouts runs at once: the
+/// clock jumps to the next timer whenever every task waits.
+///
+/// ```no_run
+/// use runtime::time::{self, Duration, Instant};
+///
+/// #[runtime::test(flavor = "current_thread", start_paused = true)]
+/// async fn an_hour_passes_at_once() {
+///     let start = Instant::now();
+///     let slow = time::sleep(Duration::from_secs(7200));
+///     assert!(time::timeout(Duration::from_secs(3600), slow).await.is_err());
+///     assert_eq!(start.elapsed(), Duration::from_secs(3600));
 /// }
 /// ```
 #[proc_macro_attribute]

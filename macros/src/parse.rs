@@ -52,6 +52,10 @@ pub(crate) struct Options {
     pub(crate) event_capacity: Option<Literal>,
     /// The `::runtime::UnhandledPanic` variant and the span of its literal.
     pub(crate) unhandled_panic: Option<(&'static str, Span)>,
+    /// `true` or `false`, as written.
+    pub(crate) start_paused: Option<Ident>,
+    /// Whether `flavor = "current_thread"` was written (it changes nothing).
+    pub(crate) flavor: bool,
 }
 
 /// A position in a flat list of token trees.
@@ -173,7 +177,10 @@ fn qualifiers(c: &mut Cursor) -> Qualifiers {
     q
 }
 
-const OPTIONS: &str = "the options are `driver = \"epoll\"|\"kqueue\"`, `event_capacity = N` and `unhandled_panic = \"ignore\"|\"shutdown_runtime\"`";
+const OPTIONS: &str = "the options are `driver = \"epoll\"|\"kqueue\"`, `event_capacity = N`, `unhandled_panic = \"ignore\"|\"shutdown_runtime\"`, `start_paused = true|false` and `flavor = \"current_thread\"`";
+const BAD_PAUSED: &str = "`start_paused` takes `true` or `false`, like `start_paused = true`";
+const BAD_FLAVOR: &str =
+    "this runtime runs every task on the current thread: write `flavor = \"current_thread\"` or remove `flavor`";
 const BAD_DRIVER: &str = "`driver` takes \"epoll\" or \"kqueue\"";
 const BAD_CAPACITY: &str = "`event_capacity` takes an integer, like `event_capacity = 1024`";
 const BAD_PANIC: &str = "`unhandled_panic` takes \"ignore\" or \"shutdown_runtime\"";
@@ -214,7 +221,9 @@ fn check_key(opts: &Options, key: &Ident, name: &str) -> Result<&'static str, Er
         "driver" => (opts.driver.is_some(), "driver = \"epoll\""),
         "event_capacity" => (opts.event_capacity.is_some(), "event_capacity = 1024"),
         "unhandled_panic" => (opts.unhandled_panic.is_some(), "unhandled_panic = \"ignore\""),
-        "flavor" | "worker_threads" => {
+        "start_paused" => (opts.start_paused.is_some(), "start_paused = true"),
+        "flavor" => (opts.flavor, "flavor = \"current_thread\""),
+        "worker_threads" => {
             let msg = format!("this runtime runs tasks on one thread: remove `{name}`");
             return Err(Error::new(key.span(), msg));
         }
@@ -233,6 +242,15 @@ fn check_key(opts: &Options, key: &Ident, name: &str) -> Result<&'static str, Er
 /// is blamed on the value, or on the option's name when there is none.
 fn set_option(opts: &mut Options, name: &str, value: Option<TokenTree>, key: Span) -> Result<(), Error> {
     let span = value.as_ref().map_or(key, TokenTree::span);
+    if name == "start_paused" {
+        return match value {
+            Some(TokenTree::Ident(b)) if matches!(b.to_string().as_str(), "true" | "false") => {
+                opts.start_paused = Some(b);
+                Ok(())
+            }
+            _ => Err(Error::new(span, BAD_PAUSED)),
+        };
+    }
     let literal = match value {
         Some(TokenTree::Literal(literal)) => Some(literal),
         _ => None,
@@ -245,6 +263,8 @@ fn set_option(opts: &mut Options, name: &str, value: Option<TokenTree>, key: Spa
     match name {
         "driver" => opts.driver = Some(choose(DRIVERS, BAD_DRIVER)?),
         "unhandled_panic" => opts.unhandled_panic = Some(choose(PANICS, BAD_PANIC)?),
+        "flavor" if text == "\"current_thread\"" => opts.flavor = true,
+        "flavor" => return Err(Error::new(span, BAD_FLAVOR)),
         _ if is_integer(&text) => opts.event_capacity = literal,
         _ => return Err(Error::new(span, BAD_CAPACITY)),
     }

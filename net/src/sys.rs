@@ -225,16 +225,24 @@ impl SockAddr {
         }
     }
 
-    /// The kernel form of a Unix socket path.
+    /// The kernel form of a Unix socket path, or of an abstract name
+    /// (`"\0name"`, Linux and Android only: see [`crate::addr::abstract_name`]):
+    /// a NUL, then the name's bytes (any bytes), counted with no terminator.
     ///
     /// # Errors
     /// `InvalidInput` if the path has a NUL byte or does not fit `sun_path`.
     pub(crate) fn from_path(path: &Path) -> io::Result<SockAddr> {
         let mut sun: libc::sockaddr_un = zeroed();
         sun.sun_family = libc::AF_UNIX as libc::sa_family_t;
-        let bytes = path.as_os_str().as_bytes();
-        if bytes.contains(&0) {
-            let msg = format!("unix socket path {path:?} contains a NUL byte");
+        let (lead, bytes) = match crate::addr::abstract_name(path) {
+            Some(name) => (1, name),
+            None => (0, path.as_os_str().as_bytes()),
+        };
+        if lead == 0 && bytes.contains(&0) {
+            let msg = format!(
+                "unix socket path {path:?} contains a NUL byte \
+                 (a leading NUL names an abstract socket on Linux and Android only)"
+            );
             return Err(io::Error::new(io::ErrorKind::InvalidInput, msg));
         }
         if bytes.len() >= sun.sun_path.len() {
@@ -242,10 +250,11 @@ impl SockAddr {
             let msg = format!("unix socket path {path:?} is longer than {max} bytes");
             return Err(io::Error::new(io::ErrorKind::InvalidInput, msg));
         }
-        for (dst, src) in sun.sun_path.iter_mut().zip(bytes) {
+        for (dst, src) in sun.sun_path[lead..].iter_mut().zip(bytes) {
             *dst = *src as libc::c_char;
         }
-        // The path and its terminating NUL, as std counts it.
+        // A path and its terminating NUL, as std counts it; an abstract
+        // name's leading NUL and its bytes, exactly.
         let len = mem::offset_of!(libc::sockaddr_un, sun_path) + bytes.len() + 1;
         let mut addr = SockAddr::from_raw(sun);
         addr.len = len as libc::socklen_t;

@@ -27,6 +27,7 @@ pub(crate) struct Config {
     pub(crate) unhandled_panic: UnhandledPanic,
     pub(crate) max_blocking_threads: usize,
     pub(crate) thread_keep_alive: Duration,
+    pub(crate) start_paused: bool,
 }
 
 /// Builds a [`Runtime`] with chosen settings.
@@ -55,6 +56,7 @@ impl Builder {
                 unhandled_panic: UnhandledPanic::Ignore,
                 max_blocking_threads: 64,
                 thread_keep_alive: Duration::from_secs(10),
+                start_paused: false,
             },
             bad_env: None,
         };
@@ -95,6 +97,28 @@ impl Builder {
     /// How long an idle helper thread waits for work before it exits.
     pub fn thread_keep_alive(mut self, duration: Duration) -> Builder {
         self.config.thread_keep_alive = duration;
+        self
+    }
+
+    /// Starts the runtime with its clock paused, as [`time::pause`] would
+    /// (`false` by default). Timers then complete as soon as nothing else can
+    /// run, the clock jumping to their deadline: tests of long timeouts run
+    /// at once, and deterministically.
+    ///
+    /// ```
+    /// use runtime::time::{self, Duration, Instant};
+    /// let rt = runtime::Builder::new().start_paused(true).build()?;
+    /// rt.block_on(async {
+    ///     let start = Instant::now();
+    ///     time::sleep(Duration::from_secs(86400)).await;
+    ///     assert_eq!(start.elapsed(), Duration::from_secs(86400));
+    /// });
+    /// # std::io::Result::Ok(())
+    /// ```
+    ///
+    /// [`time::pause`]: crate::time::pause
+    pub fn start_paused(mut self, start_paused: bool) -> Builder {
+        self.config.start_paused = start_paused;
         self
     }
 

@@ -30,9 +30,10 @@
 //! # Dependencies
 //!
 //! `libc` (system calls), `slab` (the reactor's and timers' slots),
-//! `pin-project-lite` (`Timeout`) and `runtime-macros` (no dependencies of
-//! its own). The `std::task` types are all the ecosystem needs to drive our
-//! futures and wakers, so `futures-core`/`futures-task` are not pulled in.
+//! `pin-project-lite` (`Timeout`), `futures-core` (the `Stream` and
+//! `FusedFuture` traits the ecosystem's combinators ask for: `Interval` is a
+//! stream, `Sleep` and `Timeout` are fused) and `runtime-macros` (no
+//! dependencies of its own).
 
 mod blocking;
 mod builder;

@@ -11,4 +11,12 @@ mod metrics;
 mod signal;
 mod spawn;
 mod time;
+mod time_clock;
+mod time_interval;
+mod time_pause;
+mod time_runtimes;
+mod time_sleep;
+mod time_timeout;
+#[macro_use]
+mod time_util;
 mod wake;

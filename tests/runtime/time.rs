@@ -1,8 +1,8 @@
 //! Timers: sleep, timeout, interval, reset, and a million of them.
 
+use runtime::time::{Duration, Instant};
 use std::cell::Cell;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
 
 use runtime::time::{interval, sleep, sleep_until, timeout};
 
@@ -149,4 +149,51 @@ fn sleep_one_million_concurrent_all_complete() {
         count.get()
     });
     assert_eq!(fired, 1_000_000);
+}
+
+#[test]
+fn sleep_of_duration_max_on_the_real_clock_waits_without_breaking_the_wait() {
+    run(|| async {
+        // A 30-year deadline in the store: the driver's timeout is clamped,
+        // and shorter timers still fire on time.
+        let start = Instant::now();
+        let mut forever = std::pin::pin!(sleep(Duration::MAX));
+        assert!(futures::poll!(forever.as_mut()).is_pending());
+        assert!(forever.deadline() >= start + Duration::from_secs(86400 * 365 * 29));
+        let out = timeout(Duration::from_millis(3), forever.as_mut()).await;
+        assert!(out.is_err());
+        assert!(start.elapsed() >= Duration::from_millis(3));
+        let mut iv = runtime::time::interval(Duration::MAX);
+        iv.tick().await;
+        iv.reset();
+        iv.reset_after(Duration::MAX);
+        assert!(timeout(Duration::from_millis(1), iv.tick()).await.is_err());
+    });
+}
+
+#[test]
+fn instant_follows_tokio_api() {
+    let std_now = std::time::Instant::now();
+    let now = Instant::from_std(std_now);
+    assert_eq!(now.into_std(), std_now);
+    assert_eq!(Instant::from(std_now), now);
+    assert_eq!(std::time::Instant::from(now), std_now);
+    let later = now + Duration::from_secs(2);
+    assert_eq!(later.duration_since(now), Duration::from_secs(2));
+    assert_eq!(now.duration_since(later), Duration::ZERO, "saturates");
+    assert_eq!(now.checked_duration_since(later), None);
+    assert_eq!(later.saturating_duration_since(now), Duration::from_secs(2));
+    assert_eq!(later - now, Duration::from_secs(2));
+    assert_eq!(now - later, Duration::ZERO);
+    assert_eq!(later - Duration::from_secs(2), now);
+    assert_eq!(now.checked_add(Duration::MAX), None);
+    assert_eq!(now.checked_sub(Duration::from_secs(1)), Some(now - Duration::from_secs(1)));
+    let mut moving = now;
+    moving += Duration::from_secs(1);
+    moving -= Duration::from_millis(500);
+    assert_eq!(moving, now + Duration::from_millis(500));
+    assert!(format!("{now:?}").contains("Instant"));
+    // Outside any runtime, and in a running one, `now` is the system clock.
+    assert!(Instant::now() >= now);
+    assert!(now.elapsed() <= std_now.elapsed() + Duration::from_secs(1));
 }

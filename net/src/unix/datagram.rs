@@ -35,7 +35,9 @@ pub struct UnixDatagram {
 }
 
 impl UnixDatagram {
-    /// A socket bound to `path` (which must not exist yet).
+    /// A socket bound to `path` (which must not exist yet). On Linux and
+    /// Android a path that starts with a NUL byte (`"\0name"`) names an
+    /// abstract socket, here and in `connect` and `send_to`.
     ///
     /// # Panics
     /// Outside a runtime.
@@ -76,7 +78,8 @@ impl UnixDatagram {
     pub fn connect(&self, path: impl AsRef<Path>) -> io::Result<()> {
         let path = path.as_ref();
         let context = |e: io::Error| io::Error::new(e.kind(), format!("connect to {path:?}: {e}"));
-        self.fd.get_ref().connect(path).map_err(context)
+        let addr = crate::addr::unix_addr(path).map_err(context)?;
+        self.fd.get_ref().connect_addr(&addr).map_err(context)
     }
 
     /// Sends `buf` to the connected peer.
@@ -92,7 +95,8 @@ impl UnixDatagram {
     /// Sends `buf` to the socket bound at `path`.
     pub async fn send_to(&self, buf: &[u8], path: impl AsRef<Path>) -> io::Result<usize> {
         let path = path.as_ref();
-        self.fd.write_with(|s| s.send_to(buf, path)).await
+        let addr = crate::addr::unix_addr(path)?;
+        self.fd.write_with(|s| s.send_to_addr(buf, &addr)).await
     }
 
     /// Receives a datagram and the address of its sender.

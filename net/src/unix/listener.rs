@@ -39,7 +39,9 @@ pub struct UnixListener {
 }
 
 impl UnixListener {
-    /// Binds to `path` and starts listening.
+    /// Binds to `path` and starts listening. On Linux and Android a path
+    /// that starts with a NUL byte (`"\0name"`) names an abstract socket,
+    /// which has no file and goes away with its last fd.
     ///
     /// # Errors
     /// `AddrInUse` if the path exists; `InvalidInput` if it is too long for

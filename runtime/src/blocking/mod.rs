@@ -25,6 +25,7 @@ use std::thread;
 
 use crate::context;
 use crate::task::JoinHandle;
+use crate::time::AutoAdvanceInhibit;
 pub(crate) use pool::Pool;
 
 /// Where a helper thread leaves a job's result for the awaiting task.
@@ -45,6 +46,8 @@ fn lock<T>(handoff: &SharedHandoff<T>) -> MutexGuard<'_, Handoff<T>> {
 /// Completes when the job has run; resumes its panic if it panicked.
 struct BlockingTask<T> {
     handoff: SharedHandoff<T>,
+    /// A paused clock does not auto-advance while the job is outstanding.
+    _inhibit: AutoAdvanceInhibit,
 }
 
 impl<T> Future for BlockingTask<T> {
@@ -130,13 +133,13 @@ where
     // A clone, so no borrow of the thread-local is held while a rejected
     // job's destructor runs.
     let core = context::with(Rc::clone);
-    let (job, task) = blocking_job(f);
+    let (job, task) = blocking_job(f, core.clock.inhibit_auto_advance());
     core.blocking.submit(job);
     core.spawn(task)
 }
 
 /// The pool's half (the job) and the awaiting task's half of `f`.
-fn blocking_job<F, T>(f: F) -> (pool::Job, BlockingTask<T>)
+fn blocking_job<F, T>(f: F, inhibit: AutoAdvanceInhibit) -> (pool::Job, BlockingTask<T>)
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
@@ -148,5 +151,5 @@ where
         lock(&guard.handoff).result = Some(result);
         drop(guard);
     });
-    (job, BlockingTask { handoff })
+    (job, BlockingTask { handoff, _inhibit: inhibit })
 }

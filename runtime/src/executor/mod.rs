@@ -21,7 +21,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use slab::Slab;
 
@@ -31,7 +31,7 @@ use crate::context;
 use crate::reactor::Reactor;
 use crate::task::raw::{self, RunOutcome, TaskRef};
 use crate::task::JoinHandle;
-use crate::time::Timers;
+use crate::time::{Clock, Timers};
 pub(crate) use budget::Budget;
 pub(crate) use inject::Shared;
 
@@ -50,6 +50,8 @@ pub(crate) struct Core {
     owned: RefCell<Slab<TaskRef>>,
     pub(crate) reactor: RefCell<Reactor>,
     pub(crate) timers: RefCell<Timers>,
+    /// What `time::Instant::now()` reads in this runtime; pausable.
+    pub(crate) clock: Clock,
     pub(crate) budget: Budget,
     pub(crate) blocking: Pool,
     /// Wakers collected during a turn, woken after it; kept to reuse the buffer.
@@ -63,13 +65,15 @@ impl Core {
     pub(crate) fn new(config: &Config) -> std::io::Result<Core> {
         let (reactor, remote) = Reactor::new(config.driver, config.event_capacity)?;
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        let id = NEXT_ID.fetch_add(1, Relaxed);
         Ok(Core {
-            id: NEXT_ID.fetch_add(1, Relaxed),
+            id,
             shared: Arc::new(Shared::new(remote, config.unhandled_panic)),
             run_queue: RefCell::new(VecDeque::with_capacity(256)),
             owned: RefCell::new(Slab::new()),
             reactor: RefCell::new(reactor),
-            timers: RefCell::new(Timers::new()),
+            timers: RefCell::new(Timers::new(id)),
+            clock: Clock::new(config.start_paused),
             budget: Budget::new(),
             blocking: Pool::new(config.max_blocking_threads, config.thread_keep_alive),
             wake_buf: RefCell::new(Vec::new()),
@@ -129,7 +133,7 @@ impl Core {
             self.check_unhandled_panic();
             self.shared.drain_into(&mut self.run_queue.borrow_mut());
             if self.run_queue.borrow().is_empty() && !self.shared.is_main_woken() {
-                self.turn(self.idle_timeout());
+                self.park();
                 since_turn = 0;
             } else if since_turn >= EVENT_INTERVAL {
                 self.turn(Some(Duration::ZERO));
@@ -178,10 +182,50 @@ impl Core {
         }
     }
 
+    /// Waits for work when nothing is runnable: until I/O, a wake from
+    /// another thread, or the next timer.
+    ///
+    /// With the clock paused, time moves only here, and only when nothing
+    /// at all is ready: the reactor is first turned without waiting, and if
+    /// that made any task (or the `block_on` future) runnable they run
+    /// first. Otherwise the clock jumps to the next deadline and the timers
+    /// due fire (auto-advance); with no timer, the wait is for I/O alone.
+    /// While a `spawn_blocking` job is outstanding the clock stays put and
+    /// the executor waits as if it ran (for the job's wake, or I/O).
+    fn park(&self) {
+        if !self.clock.can_auto_advance() {
+            self.turn(self.idle_timeout());
+            return;
+        }
+        self.turn(Some(Duration::ZERO));
+        self.shared.drain_into(&mut self.run_queue.borrow_mut());
+        if !self.run_queue.borrow().is_empty() || self.shared.is_main_woken() {
+            return;
+        }
+        let next = self.timers.borrow_mut().next_deadline();
+        match next {
+            Some(deadline) => {
+                self.clock.advance_to(deadline);
+                self.fire_timers();
+            }
+            None => self.turn(None),
+        }
+    }
+
     /// How long to wait when nothing is runnable: until the next timer.
     fn idle_timeout(&self) -> Option<Duration> {
         let deadline = self.timers.borrow_mut().next_deadline()?;
-        Some(deadline.saturating_duration_since(Instant::now()))
+        Some(deadline.saturating_duration_since(self.clock.now()))
+    }
+
+    /// Fires the timers due on this runtime's clock and queues their tasks
+    /// (`time::advance` and auto-advance; a turn does it too).
+    pub(crate) fn fire_timers(&self) {
+        let mut wakers = std::mem::take(&mut *self.wake_buf.borrow_mut());
+        let orphaned = self.timers.borrow_mut().fire(|| self.clock.now(), &mut wakers);
+        drop(orphaned);
+        self.wake_all(&mut wakers);
+        *self.wake_buf.borrow_mut() = wakers;
     }
 
     /// One reactor turn plus expired timers; wakes what they release.
@@ -194,7 +238,14 @@ impl Core {
         if let Err(e) = result {
             panic!("the runtime's driver failed to wait for events: {e}");
         }
-        self.timers.borrow_mut().fire(&mut wakers);
+        let orphaned = self.timers.borrow_mut().fire(|| self.clock.now(), &mut wakers);
+        drop(orphaned);
+        self.wake_all(&mut wakers);
+        *self.wake_buf.borrow_mut() = wakers;
+    }
+
+    /// Wakes (and so drops) `wakers`, with no borrow held.
+    fn wake_all(&self, wakers: &mut Vec<Waker>) {
         for waker in wakers.drain(..) {
             match crate::task::wake_local(waker, &self.shared) {
                 Ok(Some(task)) => self.run_queue.borrow_mut().push_back(task),
@@ -202,7 +253,6 @@ impl Core {
                 Err(other) => other.wake(),
             }
         }
-        *self.wake_buf.borrow_mut() = wakers;
     }
 
     /// Shuts the runtime down, inside its context (the caller enters it).
@@ -237,9 +287,13 @@ impl Core {
                 let _ = task.cancel();
             }
         }
-        drop(std::mem::take(&mut *self.run_queue.borrow_mut()));
+        // Each is taken out of its cell first and dropped after the borrow
+        // ends: a queued task's or a timer's waker may own a `Sleep`.
+        let queued = std::mem::take(&mut *self.run_queue.borrow_mut());
+        drop(queued);
         drop(self.shared.close());
-        self.timers.borrow_mut().clear();
+        let timers = self.timers.borrow_mut().clear();
+        drop(timers);
         self.blocking.shutdown(limit);
     }
 }

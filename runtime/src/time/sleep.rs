@@ -2,20 +2,55 @@
 //!
 //! A `Sleep` takes no timer slot until it is first polled with its deadline
 //! still ahead; then it registers in the polling runtime's `Timers` and
-//! keeps the key. Dropping it removes the entry, so abandoned timeouts cost
-//! nothing. It holds no reference to the runtime (only its id), so it is
-//! `Send` and `Sync`, as timer traits of other crates ask.
+//! keeps the runtime's id and the key. So, unlike tokio's, a `Sleep` may be
+//! made outside a runtime (it reads the clock of the runtime current where
+//! it is made, or the system clock). It holds no reference to the runtime,
+//! so it is `Send` and `Sync`, as timer traits of other crates ask.
+//!
+//! Where its runtime is not current (another thread, another runtime, or
+//! none: that runtime's `block_on` returned or it was dropped):
+//! - polling it in another runtime works: it moves there, and its entry in
+//!   the old store is removed at that runtime's next turn (`orphans.rs`);
+//! - polling it with no runtime current panics, saying so;
+//! - dropping or resetting it works, sending its key back the same way.
+//!
+//! Wakers are cloned before the store is borrowed and dropped after, since
+//! a waker's clone or drop may run code that uses the store again.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
 
-use super::timers::TimerKey;
+use super::orphans;
+use super::timers::{TimerKey, TimerPoll};
+use super::Instant;
 use crate::context;
+use crate::executor::Core;
 
 /// Completes at its deadline. Made by [`sleep`](super::sleep) and
 /// [`sleep_until`](super::sleep_until).
+///
+/// A `Sleep` is `Send` and may be made anywhere, even outside a runtime (a
+/// deliberate difference from tokio): it registers with the runtime that
+/// first polls it. Away from that runtime:
+/// - polled in another runtime, it works: it moves to that runtime, and its
+///   entry in the first one is removed at that runtime's next turn;
+/// - polled where no runtime is current (another thread, or after its
+///   runtime's `block_on` returned or the runtime was dropped), it panics
+///   with a message that says so;
+/// - dropped or reset anywhere, it works, and leaves no entry behind.
+///
+/// ```
+/// use runtime::time::{self, Duration, Instant};
+/// runtime::block_on(async {
+///     let mut sleep = std::pin::pin!(time::sleep(Duration::from_secs(3600)));
+///     // Pull the deadline in: it completes at the new one.
+///     sleep.as_mut().reset(Instant::now() + Duration::from_millis(1));
+///     sleep.as_mut().await;
+///     assert!(sleep.is_elapsed());
+/// });
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Sleep {
@@ -35,24 +70,96 @@ impl Sleep {
         self.deadline
     }
 
-    /// Whether this sleep has completed.
+    /// Whether this sleep has completed (returned `Ready` since it was made
+    /// or last reset).
     pub fn is_elapsed(&self) -> bool {
         self.elapsed
     }
 
     /// Moves the deadline, whether or not the sleep has completed; it will
-    /// complete (again) at the new one.
-    pub fn reset(&mut self, deadline: Instant) {
+    /// complete (again) at the new one, waking the task that last polled it.
+    pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
+        let this = self.get_mut();
+        this.deadline = deadline;
+        this.elapsed = false;
+        let Some((id, key)) = this.entry.take() else {
+            return;
+        };
+        match current() {
+            Some(core) if core.id == id => this.entry = reset_in(&core, key, deadline).map(|key| (id, key)),
+            _ => orphans::send(id, key),
+        }
+    }
+
+    /// Moves the deadline and forgets the waker: the sleep wakes nobody
+    /// until polled again (what `Interval` does after a tick, as tokio's).
+    pub(crate) fn reset_unregistered(&mut self, deadline: Instant) {
+        self.deregister();
         self.deadline = deadline;
         self.elapsed = false;
+    }
+
+    /// Removes the timer from its store, or sends its key back there.
+    fn deregister(&mut self) {
         let Some((id, key)) = self.entry.take() else {
             return;
         };
-        self.entry =
-            context::try_with(|core| (core.id == id).then(|| core.timers.borrow_mut().reset(key, deadline)).flatten())
-                .flatten()
-                .map(|key| (id, key));
+        match current() {
+            Some(core) if core.id == id => {
+                let waker = core.timers.borrow_mut().remove(key);
+                drop(waker);
+            }
+            _ => orphans::send(id, key),
+        }
     }
+
+    /// One poll in `core`, the current runtime.
+    fn poll_in(&mut self, core: &Core, cx: &mut Context<'_>) -> Poll<()> {
+        match self.entry {
+            Some((id, key)) if id == core.id => {
+                let found = core.timers.borrow().poll(key, cx.waker());
+                match found {
+                    TimerPoll::Fired => return Poll::Ready(()),
+                    TimerPoll::Pending => return Poll::Pending,
+                    TimerPoll::NeedsWaker => {
+                        let waker = cx.waker().clone();
+                        let old = core.timers.borrow_mut().set_waker(key, waker);
+                        drop(old);
+                        return Poll::Pending;
+                    }
+                }
+            }
+            // Registered in another runtime: move here.
+            Some(_) => self.deregister(),
+            None => {}
+        }
+        if core.clock.now() >= self.deadline {
+            return Poll::Ready(());
+        }
+        let waker = cx.waker().clone();
+        let key = core.timers.borrow_mut().insert(self.deadline, waker);
+        self.entry = Some((core.id, key));
+        Poll::Pending
+    }
+}
+
+/// The current runtime, held outside the thread-local's borrow: wakers
+/// cloned and dropped here may run any code, entering a runtime included.
+fn current() -> Option<Rc<Core>> {
+    context::try_with(Rc::clone)
+}
+
+/// `Sleep::reset` in its own runtime: `Some(new key)`, or `None` when the
+/// new deadline has passed already (the timer is removed; the next poll
+/// completes).
+fn reset_in(core: &Core, key: TimerKey, deadline: Instant) -> Option<TimerKey> {
+    if core.clock.now() >= deadline {
+        let waker = core.timers.borrow_mut().remove(key);
+        drop(waker);
+        return None;
+    }
+    let key = core.timers.borrow_mut().reset(key, deadline);
+    key
 }
 
 impl Future for Sleep {
@@ -69,46 +176,36 @@ impl Future for Sleep {
             return Poll::Ready(());
         }
         let this = &mut *self;
-        let ready = context::with(|core| {
-            let mut timers = core.timers.borrow_mut();
-            match this.entry {
-                Some((id, key)) if id == core.id => {
-                    let ready = timers.poll(key, cx).is_ready();
-                    if ready {
-                        timers.remove(key);
-                    }
-                    ready
-                }
-                _ if Instant::now() >= this.deadline => true,
-                _ => {
-                    this.entry = Some((core.id, timers.insert(this.deadline, cx.waker())));
-                    false
-                }
-            }
-        });
-        if ready {
+        let Some(core) = current() else {
+            panic!(
+                "a `Sleep` was polled outside a runtime (its runtime may have been dropped, \
+                 or it was moved to another thread): {}",
+                context::NO_RUNTIME
+            )
+        };
+        let ready = this.poll_in(&core, cx);
+        if ready.is_ready() {
             this.entry = None;
             this.elapsed = true;
-            return Poll::Ready(());
         }
-        Poll::Pending
+        ready
+    }
+}
+
+impl futures_core::FusedFuture for Sleep {
+    /// True once the sleep has completed (until it is reset).
+    fn is_terminated(&self) -> bool {
+        self.elapsed
     }
 }
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let Some((id, key)) = self.entry.take() {
-            context::try_with(|core| {
-                if core.id == id {
-                    core.timers.borrow_mut().remove(key);
-                }
-            });
-        }
+        self.deregister();
     }
 }
 
-/// `now + duration`, or a point decades ahead if that overflows.
-pub(crate) fn deadline_after(duration: Duration) -> Instant {
-    let now = Instant::now();
-    now.checked_add(duration).unwrap_or_else(|| now + Duration::from_secs(86400 * 365 * 30))
+/// `now + duration` on the current clock, saturating about 30 years ahead.
+pub(crate) fn deadline_after(duration: std::time::Duration) -> Instant {
+    Instant::now().saturating_add(duration)
 }

@@ -18,17 +18,24 @@ pin_project! {
         #[pin]
         future: F,
         sleep: Sleep,
+        // Set once this returned `Ready` (for `FusedFuture`).
+        done: bool,
     }
 }
 
 impl<F> Timeout<F> {
     pub(crate) fn new(future: F, sleep: Sleep) -> Timeout<F> {
-        Timeout { future, sleep }
+        Timeout { future, sleep, done: false }
     }
 
     /// The inner future.
     pub fn get_ref(&self) -> &F {
         &self.future
+    }
+
+    /// The inner future, mutably.
+    pub fn get_mut(&mut self) -> &mut F {
+        &mut self.future
     }
 
     /// The inner future, dropping the timer.
@@ -48,9 +55,19 @@ impl<F: Future> Future for Timeout<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         if let Poll::Ready(out) = this.future.poll(cx) {
+            *this.done = true;
             return Poll::Ready(Ok(out));
         }
-        Pin::new(this.sleep).poll(cx).map(|()| Err(Elapsed(())))
+        let elapsed = Pin::new(this.sleep).poll(cx).map(|()| Err(Elapsed(())));
+        *this.done = elapsed.is_ready();
+        elapsed
+    }
+}
+
+impl<F: Future> futures_core::FusedFuture for Timeout<F> {
+    /// True once the timeout has returned `Ready` (either way).
+    fn is_terminated(&self) -> bool {
+        self.done
     }
 }
 

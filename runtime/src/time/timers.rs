@@ -1,23 +1,34 @@
 //! The deadline store: a min-heap of deadlines over a slab of timers.
 //!
-//! A timer is a slab entry (deadline, waker, fired flag); the heap holds
-//! `(deadline, key, seq)` triples. Removing or resetting a timer does not
+//! A timer is a slab entry (deadline, waker); the heap holds
+//! `(deadline, index, seq)` triples. Removing or resetting a timer does not
 //! touch the heap: its old triple goes stale (the entry's `seq` no longer
-//! matches) and is skipped when it reaches the top. So that timeout-heavy
-//! loops do not grow memory, the heap is rebuilt from the live entries
-//! whenever stale triples outnumber live ones.
+//! matches, or the entry is gone) and is skipped when it reaches the top. So
+//! that timeout-heavy loops do not grow memory, the heap is rebuilt from the
+//! live entries whenever stale triples outnumber live ones. A timer that
+//! fires leaves the store at once; its key then names nothing, which
+//! [`Timers::poll`] reports as fired.
 //!
-//! Called by `Sleep` (insert, poll, reset, remove) and by the executor
-//! (`next_deadline` for the wait timeout, `fire` after each reactor turn).
+//! No waker is cloned or dropped in here: the caller clones before it
+//! borrows the store, and every waker that leaves (by `fire`, `remove`,
+//! `set_waker` or `clear`) is handed back, to be woken or dropped after the
+//! borrow ends. A waker's clone, wake and drop may run any code, even code
+//! that uses this store again (a waker that owns another `Sleep`).
+//!
+//! Called by `Sleep` (insert, poll, set_waker, reset, remove) and by the
+//! executor (`next_deadline` for the wait timeout, `fire` after each turn).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::task::{Context, Poll, Waker};
-use std::time::Instant;
+use std::task::Waker;
 
 use slab::Slab;
 
-/// Identifies one timer in one runtime's store.
+use super::orphans::Orphans;
+use super::Instant;
+
+/// Identifies one timer in one runtime's store. `seq` is unique over the
+/// store's life, so a key never names a later timer in the same slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TimerKey {
     index: usize,
@@ -25,74 +36,100 @@ pub(crate) struct TimerKey {
 }
 
 #[derive(Debug)]
-struct Entry {
+pub(crate) struct Entry {
     deadline: Instant,
     /// Matches the heap triple that currently stands for this entry.
     seq: u64,
     waker: Option<Waker>,
-    fired: bool,
+}
+
+/// What [`Timers::poll`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub(crate) enum TimerPoll {
+    /// The timer fired (or was removed): the sleep is over.
+    Fired,
+    /// Still armed, and its waker wakes the polling task.
+    Pending,
+    /// Still armed, but its waker is another task's (or none): call
+    /// [`Timers::set_waker`] with a clone of the polling task's.
+    NeedsWaker,
 }
 
 /// All timers of a runtime.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Timers {
     entries: Slab<Entry>,
     heap: BinaryHeap<Reverse<(Instant, usize, u64)>>,
     next_seq: u64,
+    /// Keys sent by sleeps that left this runtime (see `orphans.rs`).
+    orphans: Orphans,
 }
 
 impl Timers {
-    pub(crate) fn new() -> Timers {
-        Timers::default()
+    /// The store of runtime `id`.
+    pub(crate) fn new(id: u64) -> Timers {
+        Timers { entries: Slab::new(), heap: BinaryHeap::new(), next_seq: 0, orphans: Orphans::register(id) }
     }
 
     #[cfg(test)]
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
 
-    pub(crate) fn insert(&mut self, deadline: Instant, waker: &Waker) -> TimerKey {
+    #[cfg(test)]
+    pub(crate) fn orphans_id(&self) -> u64 {
+        self.orphans.id()
+    }
+
+    pub(crate) fn insert(&mut self, deadline: Instant, waker: Waker) -> TimerKey {
         let seq = self.bump_seq();
-        let index = self.entries.insert(Entry { deadline, seq, waker: Some(waker.clone()), fired: false });
+        let index = self.entries.insert(Entry { deadline, seq, waker: Some(waker) });
         self.heap.push(Reverse((deadline, index, seq)));
         TimerKey { index, seq }
     }
 
-    /// `Ready` once the timer has fired; otherwise keeps `cx`'s waker.
-    pub(crate) fn poll(&mut self, key: TimerKey, cx: &mut Context<'_>) -> Poll<()> {
-        let Some(entry) = self.entry_mut(key) else {
-            return Poll::Ready(());
-        };
-        if entry.fired {
-            return Poll::Ready(());
+    /// Whether the timer has fired, and whether it holds `waker`.
+    pub(crate) fn poll(&self, key: TimerKey, waker: &Waker) -> TimerPoll {
+        match self.entry(key) {
+            None => TimerPoll::Fired,
+            Some(entry) if entry.waker.as_ref().is_some_and(|w| w.will_wake(waker)) => TimerPoll::Pending,
+            Some(_) => TimerPoll::NeedsWaker,
         }
-        if !entry.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-            entry.waker = Some(cx.waker().clone());
-        }
-        Poll::Pending
     }
 
-    /// Moves a timer to a new deadline and arms it again. Returns the key it
-    /// now has (the old one no longer names it).
+    /// Stores `waker` in the timer; returns the one it replaces (or `waker`
+    /// itself if the timer is gone), for the caller to drop after the borrow.
+    pub(crate) fn set_waker(&mut self, key: TimerKey, waker: Waker) -> Option<Waker> {
+        match self.entry_mut(key) {
+            Some(entry) => entry.waker.replace(waker),
+            None => Some(waker),
+        }
+    }
+
+    /// Moves a timer to a new deadline, keeping its waker. Returns the key
+    /// it now has (the old one no longer names it), or `None` if the timer
+    /// is gone (it fired).
     pub(crate) fn reset(&mut self, key: TimerKey, deadline: Instant) -> Option<TimerKey> {
         let seq = self.bump_seq();
         let entry = self.entry_mut(key)?;
         entry.deadline = deadline;
         entry.seq = seq;
-        entry.fired = false;
         self.heap.push(Reverse((deadline, key.index, seq)));
         self.compact_if_stale();
         Some(TimerKey { index: key.index, seq })
     }
 
-    pub(crate) fn remove(&mut self, key: TimerKey) {
-        if self.entry_mut(key).is_some() {
-            self.entries.remove(key.index);
-            self.compact_if_stale();
-        }
+    /// Removes a timer; returns its waker, for the caller to drop after the
+    /// borrow ends.
+    pub(crate) fn remove(&mut self, key: TimerKey) -> Option<Waker> {
+        self.entry(key)?;
+        let entry = self.entries.remove(key.index);
+        self.compact_if_stale();
+        entry.waker
     }
 
-    /// The earliest deadline of a timer that has not fired.
+    /// The earliest deadline of a timer in the store.
     pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
         while let Some(&Reverse((deadline, index, seq))) = self.heap.peek() {
             if self.is_live(index, seq) {
@@ -103,28 +140,38 @@ impl Timers {
         None
     }
 
-    /// Fires every timer whose deadline has passed, collecting its waker.
-    pub(crate) fn fire(&mut self, wakers: &mut Vec<Waker>) {
+    /// Fires every timer whose deadline is at or before `now()` (read only
+    /// if some timer is armed, so an idle store costs no clock read): it leaves
+    /// the store, and its waker goes to `wakers`. First removes the timers
+    /// of sleeps that left this runtime; their wakers are returned, for the
+    /// caller to drop (not wake) after the borrow ends.
+    #[must_use = "the returned wakers must be dropped after the store's borrow ends"]
+    pub(crate) fn fire(&mut self, now: impl FnOnce() -> Instant, wakers: &mut Vec<Waker>) -> Vec<Waker> {
+        let orphaned = match self.orphans.take() {
+            Some(keys) => keys.into_iter().filter_map(|key| self.remove(key)).collect(),
+            None => Vec::new(),
+        };
         if self.heap.is_empty() {
-            return;
+            return orphaned;
         }
-        let now = Instant::now();
+        let now = now();
         while let Some(&Reverse((deadline, index, seq))) = self.heap.peek() {
             if deadline > now {
                 break;
             }
             self.heap.pop();
-            if let Some(entry) = self.entries.get_mut(index).filter(|e| e.seq == seq) {
-                entry.fired = true;
-                wakers.extend(entry.waker.take());
+            if self.is_live(index, seq) {
+                wakers.extend(self.entries.remove(index).waker);
             }
         }
+        orphaned
     }
 
-    /// Forgets every timer (the runtime is shutting down).
-    pub(crate) fn clear(&mut self) {
-        self.entries.clear();
+    /// Takes every timer out (the runtime is shutting down); the caller
+    /// drops them, and so their wakers, after the borrow ends.
+    pub(crate) fn clear(&mut self) -> Slab<Entry> {
         self.heap.clear();
+        std::mem::take(&mut self.entries)
     }
 
     fn bump_seq(&mut self) -> u64 {
@@ -133,7 +180,11 @@ impl Timers {
     }
 
     fn is_live(&self, index: usize, seq: u64) -> bool {
-        self.entries.get(index).is_some_and(|e| e.seq == seq && !e.fired)
+        self.entries.get(index).is_some_and(|e| e.seq == seq)
+    }
+
+    fn entry(&self, key: TimerKey) -> Option<&Entry> {
+        self.entries.get(key.index).filter(|e| e.seq == key.seq)
     }
 
     fn entry_mut(&mut self, key: TimerKey) -> Option<&mut Entry> {
@@ -143,56 +194,11 @@ impl Timers {
     /// Rebuilds the heap when stale triples outnumber live timers.
     fn compact_if_stale(&mut self) {
         if self.heap.len() > 64 && self.heap.len() > 2 * self.entries.len() {
-            let live = self.entries.iter().filter(|(_, e)| !e.fired);
+            let live = self.entries.iter();
             self.heap = live.map(|(i, e)| Reverse((e.deadline, i, e.seq))).collect();
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::task::Waker;
-    use std::time::Duration;
-
-    #[test]
-    fn timers_fire_only_expired_in_deadline_order() {
-        let mut t = Timers::new();
-        let now = Instant::now();
-        let late = t.insert(now + Duration::from_secs(60), Waker::noop());
-        let early = t.insert(now - Duration::from_millis(1), Waker::noop());
-        assert_eq!(t.next_deadline(), Some(now - Duration::from_millis(1)));
-        let mut woken = Vec::new();
-        t.fire(&mut woken);
-        assert_eq!(woken.len(), 1);
-        let mut cx = Context::from_waker(Waker::noop());
-        assert!(t.poll(early, &mut cx).is_ready());
-        assert!(t.poll(late, &mut cx).is_pending());
-        assert_eq!(t.next_deadline(), Some(now + Duration::from_secs(60)));
-    }
-
-    #[test]
-    fn timers_removed_entries_do_not_grow_the_heap() {
-        let mut t = Timers::new();
-        let far = Instant::now() + Duration::from_secs(3600);
-        for _ in 0..100_000 {
-            let k = t.insert(far, Waker::noop());
-            t.remove(k);
-        }
-        assert_eq!(t.len(), 0);
-        assert!(t.heap.len() <= 128, "heap kept {} stale entries", t.heap.len());
-    }
-
-    #[test]
-    fn timers_reset_moves_the_deadline() {
-        let mut t = Timers::new();
-        let now = Instant::now();
-        let k = t.insert(now + Duration::from_secs(60), Waker::noop());
-        let k = t.reset(k, now - Duration::from_millis(1)).unwrap();
-        let mut woken = Vec::new();
-        t.fire(&mut woken);
-        let mut cx = Context::from_waker(Waker::noop());
-        assert!(t.poll(k, &mut cx).is_ready());
-        assert_eq!(t.next_deadline(), None);
-    }
-}
+mod tests;

@@ -1,0 +1,200 @@
+//! The runtime's clock, which tests can pause.
+//!
+//! Each runtime has a [`Clock`]. Running, it reads the system's monotonic
+//! clock. Paused ([`pause`], `Builder::start_paused`), it stands still:
+//! only [`advance`] moves it, by exactly the duration given, and so does
+//! the executor when it would otherwise sleep (auto-advance: with nothing
+//! ready to run, no I/O ready either, and a timer pending, the clock jumps
+//! to that timer's deadline). [`resume`] lets it run again from where it
+//! stands, so it never goes backwards.
+//!
+//! The clock is `base + (system now - unfrozen)` while running and `base`
+//! while paused, as in tokio. [`Instant::now`] reads the current runtime's
+//! clock, but only once some clock in the process has been paused
+//! (`ANY_PAUSED`); before that it is the system clock, with no thread-local
+//! lookup.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use super::Instant;
+use crate::context;
+
+/// Set, for good, the first time any runtime's clock is paused.
+static ANY_PAUSED: AtomicBool = AtomicBool::new(false);
+
+/// One runtime's clock. Lives in the runtime's `Core`, on its thread.
+#[derive(Debug)]
+pub(crate) struct Clock {
+    /// The clock's reading when it last stopped or was moved.
+    base: Cell<std::time::Instant>,
+    /// The system instant it started running again at; `None` while paused.
+    unfrozen: Cell<Option<std::time::Instant>>,
+    /// How many `spawn_blocking` jobs are outstanding: while any is, a
+    /// paused clock does not auto-advance (its result may be what the
+    /// waiting task needs), as in tokio.
+    inhibitors: Rc<Cell<usize>>,
+}
+
+/// Holds auto-advance back while it lives (see [`Clock::inhibit_auto_advance`]).
+#[derive(Debug)]
+pub(crate) struct AutoAdvanceInhibit(Rc<Cell<usize>>);
+
+impl Drop for AutoAdvanceInhibit {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
+    }
+}
+
+impl Clock {
+    pub(crate) fn new(start_paused: bool) -> Clock {
+        let now = std::time::Instant::now();
+        let clock = Clock { base: Cell::new(now), unfrozen: Cell::new(Some(now)), inhibitors: Rc::default() };
+        if start_paused {
+            let _ = clock.pause();
+        }
+        clock
+    }
+
+    /// The clock's reading.
+    pub(crate) fn now(&self) -> Instant {
+        let base = self.base.get();
+        Instant::from_std(match self.unfrozen.get() {
+            Some(unfrozen) => base + unfrozen.elapsed(),
+            None => base,
+        })
+    }
+
+    pub(crate) fn is_paused(&self) -> bool {
+        self.unfrozen.get().is_none()
+    }
+
+    /// Whether the executor may jump the clock to the next timer when idle:
+    /// it is paused and no `spawn_blocking` job is outstanding.
+    pub(crate) fn can_auto_advance(&self) -> bool {
+        self.is_paused() && self.inhibitors.get() == 0
+    }
+
+    /// Holds auto-advance back until the guard drops. `spawn_blocking`'s
+    /// awaiting task holds one until it has the job's result.
+    pub(crate) fn inhibit_auto_advance(&self) -> AutoAdvanceInhibit {
+        self.inhibitors.set(self.inhibitors.get() + 1);
+        AutoAdvanceInhibit(self.inhibitors.clone())
+    }
+
+    fn pause(&self) -> Result<(), &'static str> {
+        let Some(unfrozen) = self.unfrozen.get() else {
+            return Err("time is already paused: `time::pause()` was called twice without `time::resume()`");
+        };
+        ANY_PAUSED.store(true, Ordering::Release);
+        self.base.set(self.base.get() + unfrozen.elapsed());
+        self.unfrozen.set(None);
+        Ok(())
+    }
+
+    fn resume(&self) -> Result<(), &'static str> {
+        if !self.is_paused() {
+            return Err("time is not paused: call `time::pause()` before `time::resume()`");
+        }
+        self.unfrozen.set(Some(std::time::Instant::now()));
+        Ok(())
+    }
+
+    fn advance(&self, duration: Duration) -> Result<(), &'static str> {
+        if !self.is_paused() {
+            return Err("time is not paused: call `time::pause()` (or build the runtime with \
+                        `start_paused(true)`) before `time::advance`");
+        }
+        let base = self.base.get();
+        self.base.set(base.checked_add(duration).unwrap_or_else(|| Instant::from_std(base).far_future().into_std()));
+        Ok(())
+    }
+
+    /// Auto-advance: moves a paused clock forward to `deadline` (never back).
+    pub(crate) fn advance_to(&self, deadline: Instant) {
+        if self.is_paused() && deadline.into_std() > self.base.get() {
+            self.base.set(deadline.into_std());
+        }
+    }
+}
+
+/// `Instant::now()`: the current runtime's clock once pausing is in use.
+pub(super) fn now() -> Instant {
+    let system = || Instant::from_std(std::time::Instant::now());
+    if !ANY_PAUSED.load(Ordering::Acquire) {
+        return system();
+    }
+    context::try_with(|core| core.clock.now()).unwrap_or_else(system)
+}
+
+/// Runs `op` on the current runtime's clock; panics with its error, or
+/// outside a runtime.
+#[track_caller]
+fn with_clock(what: &str, op: impl FnOnce(&Clock) -> Result<(), &'static str>) {
+    let result = context::try_with(|core| op(&core.clock)).unwrap_or_else(|| {
+        panic!("`time::{what}` was called outside a runtime: the clock it acts on is the current runtime's")
+    });
+    if let Err(msg) = result {
+        panic!("{msg}");
+    }
+}
+
+/// Pauses the current runtime's clock: from now on [`Instant::now`] and the
+/// timers see time move only by [`advance`] or, when every task is idle, by
+/// jumping to the next timer's deadline. Call it from any task of the
+/// runtime, or start paused with `Builder::start_paused(true)` or
+/// `#[runtime::test(start_paused = true)]`.
+///
+/// ```
+/// use runtime::time::{self, Duration, Instant};
+/// runtime::block_on(async {
+///     time::pause();
+///     let start = Instant::now();
+///     // An hour-long sleep returns at once: nothing else can run, so the
+///     // clock jumps to its deadline.
+///     time::sleep(Duration::from_secs(3600)).await;
+///     assert_eq!(start.elapsed(), Duration::from_secs(3600));
+/// });
+/// ```
+///
+/// # Panics
+/// Outside a runtime, or if the clock is already paused.
+#[track_caller]
+pub fn pause() {
+    with_clock("pause", Clock::pause);
+}
+
+/// Lets the current runtime's paused clock run again, from the instant it
+/// reads now (it never goes back).
+///
+/// # Panics
+/// Outside a runtime, or if the clock is not paused.
+#[track_caller]
+pub fn resume() {
+    with_clock("resume", Clock::resume);
+}
+
+/// Moves the current runtime's paused clock forward by exactly `duration`,
+/// wakes the timers that are then due, and yields so that their tasks run
+/// before this one goes on.
+///
+/// ```
+/// use runtime::time::{self, Duration, Instant};
+/// runtime::block_on(async {
+///     time::pause();
+///     let start = Instant::now();
+///     time::advance(Duration::from_micros(1_500)).await;
+///     assert_eq!(start.elapsed(), Duration::from_micros(1_500));
+/// });
+/// ```
+///
+/// # Panics
+/// Outside a runtime, or if the clock is not paused.
+pub async fn advance(duration: Duration) {
+    with_clock("advance", |clock| clock.advance(duration));
+    // Woken outside the thread-local's borrow: a waker may run any code.
+    context::with(std::rc::Rc::clone).fire_timers();
+    crate::task::yield_now().await;
+}
