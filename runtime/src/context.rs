@@ -22,21 +22,32 @@ pub(crate) const NO_RUNTIME: &str = "there is no runtime on this thread: \
 
 /// Makes `core` the current runtime until the guard drops, which restores
 /// whatever was current before.
+///
+/// At thread exit the thread-local may already be destroyed (a `Runtime`
+/// kept in a `thread_local!` is dropped then): nothing is entered, and
+/// whatever the caller does next runs without a current runtime, as it would
+/// on any other thread.
 pub(crate) fn enter(core: Rc<Core>) -> EnterGuard {
-    let prev = CURRENT.with(|c| c.borrow_mut().replace(core));
-    EnterGuard { prev }
+    match CURRENT.try_with(|c| c.borrow_mut().replace(core)) {
+        Ok(prev) => EnterGuard { prev, entered: true },
+        Err(_) => EnterGuard { prev: None, entered: false },
+    }
 }
 
 #[derive(Debug)]
 pub(crate) struct EnterGuard {
     prev: Option<Rc<Core>>,
+    /// `enter` replaced the current runtime, so the drop puts `prev` back.
+    entered: bool,
 }
 
 impl Drop for EnterGuard {
     fn drop(&mut self) {
         let prev = self.prev.take();
-        // The thread-local may already be gone if the thread is exiting.
-        let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
+        if self.entered {
+            // The thread-local may be gone by now if the thread is exiting.
+            let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
+        }
     }
 }
 

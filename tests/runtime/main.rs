@@ -7,6 +7,7 @@ mod async_fd;
 mod blocking;
 mod drop;
 mod join;
+mod liveness;
 mod metrics;
 mod signal;
 mod spawn;
