@@ -20,6 +20,7 @@ mod tcp_split;
 mod tcp_stream;
 mod udp;
 mod unix;
+mod waiters;
 
 /// The socket types belong to their runtime's thread.
 #[test]

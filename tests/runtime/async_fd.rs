@@ -133,3 +133,28 @@ fn async_fd_registration_error_is_an_os_error() {
         }
     });
 }
+
+#[test]
+fn async_fd_two_tasks_awaiting_readable_are_both_woken() {
+    run(|| async {
+        let (r, w) = pipe();
+        let r = std::rc::Rc::new(AsyncFd::new(r).unwrap());
+        // Drain the "assumed ready" start so both tasks really wait.
+        let err = r.try_read_with(|f| (&*f).read(&mut [0u8; 8])).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+        let tasks: Vec<_> = (0..2)
+            .map(|_| {
+                let r = r.clone();
+                runtime::spawn(async move { r.readable().await })
+            })
+            .collect();
+        for _ in 0..3 {
+            runtime::task::yield_now().await;
+        }
+        (&w).write_all(b"x").unwrap();
+        for task in tasks {
+            let woken = runtime::time::timeout(Duration::from_secs(5), task).await;
+            woken.expect("every waiter is woken").unwrap().unwrap();
+        }
+    });
+}
