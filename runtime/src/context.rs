@@ -28,23 +28,29 @@ pub(crate) const NO_RUNTIME: &str = "there is no runtime on this thread: \
 /// whatever the caller does next runs without a current runtime, as it would
 /// on any other thread.
 pub(crate) fn enter(core: Rc<Core>) -> EnterGuard {
+    let this = core.clone();
     match CURRENT.try_with(|c| c.borrow_mut().replace(core)) {
-        Ok(prev) => EnterGuard { prev, entered: true },
-        Err(_) => EnterGuard { prev: None, entered: false },
+        Ok(prev) => {
+            let was_entered = this.entered.replace(true);
+            EnterGuard { prev, core: Some((this, was_entered)) }
+        }
+        Err(_) => EnterGuard { prev: None, core: None },
     }
 }
 
 #[derive(Debug)]
 pub(crate) struct EnterGuard {
     prev: Option<Rc<Core>>,
-    /// `enter` replaced the current runtime, so the drop puts `prev` back.
-    entered: bool,
+    /// The runtime `enter` made current and whether it was entered before;
+    /// `None` if nothing was entered, so the drop leaves everything alone.
+    core: Option<(Rc<Core>, bool)>,
 }
 
 impl Drop for EnterGuard {
     fn drop(&mut self) {
         let prev = self.prev.take();
-        if self.entered {
+        if let Some((core, was_entered)) = self.core.take() {
+            core.entered.set(was_entered);
             // The thread-local may be gone by now if the thread is exiting.
             let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
         }
@@ -67,6 +73,12 @@ pub(crate) fn try_with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> Option<R> {
 /// Outside a runtime, with [`NO_RUNTIME`].
 pub(crate) fn with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> R {
     try_with(f).expect(NO_RUNTIME)
+}
+
+/// The thread-safe half of the current runtime: `Ok(None)` outside one,
+/// `Err` if the thread-local is gone (the thread is exiting).
+pub(crate) fn try_current_shared() -> Result<Option<Arc<Shared>>, std::thread::AccessError> {
+    CURRENT.try_with(|c| c.borrow().as_ref().map(|core| core.shared.clone()))
 }
 
 /// Whether `shared` belongs to the runtime current on this thread.

@@ -30,15 +30,17 @@
 //! # Dependencies
 //!
 //! `libc` (system calls), `slab` (the reactor's and timers' slots),
-//! `pin-project-lite` (`Timeout`) and `runtime-macros` (no dependencies of
-//! its own). The `std::task` types are all the ecosystem needs to drive our
-//! futures and wakers, so `futures-core`/`futures-task` are not pulled in.
+//! `pin-project-lite` (`Timeout`), `futures-task` (the ecosystem's spawn
+//! traits: [`Handle`] implements `Spawn`, [`Spawner`] `LocalSpawn`, so
+//! crates written against them spawn on this runtime) and `runtime-macros`
+//! (no dependencies of its own).
 
 mod blocking;
 mod builder;
 mod context;
 mod driver;
 mod executor;
+mod handle;
 pub mod io;
 mod metrics;
 mod reactor;
@@ -51,6 +53,7 @@ pub mod time;
 pub use blocking::spawn_blocking;
 pub use builder::{Builder, UnhandledPanic};
 pub use driver::Driver;
+pub use handle::{spawner, Handle, Spawner, TryCurrentError};
 pub use metrics::{metrics, Metrics};
 pub use runtime::{block_on, Runtime};
 pub use runtime_macros::{main, test};

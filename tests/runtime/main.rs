@@ -6,6 +6,7 @@ mod support;
 mod async_fd;
 mod blocking;
 mod drop;
+mod handle;
 mod join;
 mod liveness;
 mod metrics;

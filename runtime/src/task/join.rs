@@ -7,21 +7,33 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::raw::JoinRef;
+use super::remote::RemoteJoin;
 
 /// An owned permission to await a spawned task's output.
 ///
 /// Awaiting it gives `Ok(output)`, or a [`JoinError`] if the task panicked
 /// or was aborted. Dropping it detaches the task, which goes on running.
 ///
-/// A `JoinHandle` stays on the thread of the runtime that spawned the task
-/// (it is `!Send`), like the task itself.
+/// A `JoinHandle` stays on the thread that spawned the task (it is
+/// `!Send`): the runtime's thread, or for [`Handle::spawn`](crate::Handle::spawn)
+/// from another thread, that thread.
 pub struct JoinHandle<T> {
-    raw: JoinRef<T>,
+    raw: Raw<T>,
+}
+
+/// A local task's reference, or the link to a task spawned from elsewhere.
+enum Raw<T> {
+    Local(JoinRef<T>),
+    Remote(RemoteJoin<T>),
 }
 
 impl<T> JoinHandle<T> {
     pub(crate) fn new(raw: JoinRef<T>) -> JoinHandle<T> {
-        JoinHandle { raw }
+        JoinHandle { raw: Raw::Local(raw) }
+    }
+
+    pub(crate) fn remote(link: RemoteJoin<T>) -> JoinHandle<T> {
+        JoinHandle { raw: Raw::Remote(link) }
     }
 
     /// Cancels the task: at its next turn its future is dropped instead of
@@ -29,12 +41,18 @@ impl<T> JoinHandle<T> {
     /// [`is_cancelled`](JoinError::is_cancelled) is true. A task that has
     /// already completed keeps its output.
     pub fn abort(&self) {
-        self.raw.abort();
+        match &self.raw {
+            Raw::Local(raw) => raw.abort(),
+            Raw::Remote(link) => link.abort(),
+        }
     }
 
     /// Whether the task has completed, panicked or been cancelled.
     pub fn is_finished(&self) -> bool {
-        self.raw.is_complete()
+        match &self.raw {
+            Raw::Local(raw) => raw.is_complete(),
+            Raw::Remote(link) => link.is_finished(),
+        }
     }
 }
 
@@ -50,14 +68,20 @@ impl<T> Future for JoinHandle<T> {
     /// # Panics
     /// If polled again after it returned `Ready`.
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.raw.poll_output(cx)
+        match &self.raw {
+            Raw::Local(raw) => raw.poll_output(cx),
+            Raw::Remote(link) => link.poll_output(cx),
+        }
     }
 }
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
-        if self.raw.detach() {
-            self.raw.shared().report_unhandled_panic();
+        // A remote link detaches in its own drop.
+        if let Raw::Local(raw) = &self.raw {
+            if raw.detach() {
+                raw.shared().report_unhandled_panic();
+            }
         }
     }
 }
