@@ -116,9 +116,14 @@ impl Slot {
     #[inline]
     pub(crate) fn on_event(&mut self, readiness: Readiness, wakers: &mut Vec<Waker>) {
         self.readiness = self.readiness.union(readiness);
-        for dir in [Direction::Read, Direction::Write] {
-            if readiness.intersects(dir.mask()) {
-                wakers.extend(self.waiter(dir).take());
+        if readiness.intersects(Direction::Read.mask()) {
+            if let Some(waker) = self.reader.take() {
+                wakers.push(waker);
+            }
+        }
+        if readiness.intersects(Direction::Write.mask()) {
+            if let Some(waker) = self.writer.take() {
+                wakers.push(waker);
             }
         }
         if !self.more.is_empty() {
