@@ -168,11 +168,12 @@ impl<T: AsRawFd> AsyncFd<T> {
     #[inline(always)]
     fn poll_ready(&self, dir: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let ready = self.core.reactor.borrow_mut().poll_ready(self.token, dir, cx);
-        if ready.is_pending() && !self.core.entered.get() {
-            return Poll::Ready(Err(self.orphaned()));
+        match ready {
+            Poll::Ready(Ok(())) => self.core.budget.poll_proceed(cx).map(Ok),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending if self.core.entered.get() => Poll::Pending,
+            Poll::Pending => Poll::Ready(Err(self.orphaned())),
         }
-        ready!(ready)?;
-        self.core.budget.poll_proceed(cx).map(Ok)
     }
 
     /// The error for a source that would wait while its runtime is not
