@@ -194,6 +194,7 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
+    let f = context::carry_into_blocking(f);
     context::with(|core| {
         let handoff = Arc::new(Mutex::new(Handoff { result: None, waker: None, abandoned: false }));
         let guard = RunGuard { handoff: handoff.clone() };

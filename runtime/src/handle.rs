@@ -50,11 +50,12 @@ impl Handle {
         Handle { shared }
     }
 
-    /// The handle of the runtime current on this thread.
+    /// The handle of the runtime current on this thread; inside a
+    /// `spawn_blocking` job, of the runtime that started the job.
     ///
     /// # Panics
-    /// Outside a runtime (`spawn_blocking` jobs and other threads included:
-    /// take a handle with you instead); the message says how to start one.
+    /// Outside a runtime (on a thread of your own, take a handle with you
+    /// instead); the message says how to start one.
     /// [`try_current`](Handle::try_current) does not panic.
     pub fn current() -> Handle {
         match Handle::try_current() {
@@ -94,9 +95,10 @@ impl Handle {
     ///
     /// ```
     /// runtime::block_on(async {
-    ///     let handle = runtime::Handle::current();
-    ///     let job = runtime::spawn_blocking(move || {
-    ///         // A blocking job runs on a helper thread, outside the runtime.
+    ///     let job = runtime::spawn_blocking(|| {
+    ///         // A blocking job runs on a helper thread, outside the runtime,
+    ///         // but knows which runtime started it.
+    ///         let handle = runtime::Handle::current();
     ///         let task = handle.spawn(async { "from a blocking job" });
     ///         futures::executor::block_on(task)
     ///     });

@@ -58,6 +58,32 @@ fn handle_spawn_from_spawn_blocking_runs_the_task() {
 }
 
 #[test]
+fn handle_current_inside_spawn_blocking_is_the_runtime_that_started_the_job() {
+    run(|| async {
+        let outer = Handle::current();
+        let job = runtime::spawn_blocking(move || {
+            let handle = Handle::current();
+            assert!(handle.same_runtime(&outer));
+            let task = handle.spawn(async { runtime::task::yield_now().await });
+            futures::executor::block_on(task)
+        });
+        job.await.unwrap().unwrap();
+    });
+}
+
+#[test]
+fn spawn_inside_spawn_blocking_panics_pointing_to_handle_spawn() {
+    run(|| async {
+        let job = runtime::spawn_blocking(|| {
+            drop(runtime::spawn(async {}));
+        });
+        let err = job.await.unwrap_err();
+        let text = panic_text(&*err.into_panic());
+        assert!(text.contains("Handle::current().spawn"), "{text}");
+    });
+}
+
+#[test]
 fn handle_spawn_on_the_runtime_thread_is_an_ordinary_spawn() {
     run(|| async {
         let before = runtime::metrics().tasks_spawned;
