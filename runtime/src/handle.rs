@@ -113,7 +113,7 @@ impl Handle {
         if context::is_current(&self.shared) {
             return context::with(|core| core.spawn(future));
         }
-        let (task, link) = remote::pair(future);
+        let (task, link) = remote::pair(future, self.shared.clone());
         let spawn = Box::new(move |core: &Core| drop(core.spawn(task)));
         // Rejected (the runtime is gone): dropping the job drops the future
         // and resolves the handle as cancelled.

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::raw::JoinRef;
-use super::remote::RemoteJoin;
+use super::remote::{JoinRaw, RemoteJoin};
 
 /// An owned permission to await a spawned task's output.
 ///
@@ -18,22 +18,16 @@ use super::remote::RemoteJoin;
 /// `!Send`): the runtime's thread, or for [`Handle::spawn`](crate::Handle::spawn)
 /// from another thread, that thread.
 pub struct JoinHandle<T> {
-    raw: Raw<T>,
-}
-
-/// A local task's reference, or the link to a task spawned from elsewhere.
-enum Raw<T> {
-    Local(JoinRef<T>),
-    Remote(RemoteJoin<T>),
+    raw: JoinRaw<T>,
 }
 
 impl<T> JoinHandle<T> {
     pub(crate) fn new(raw: JoinRef<T>) -> JoinHandle<T> {
-        JoinHandle { raw: Raw::Local(raw) }
+        JoinHandle { raw: JoinRaw::Local(raw) }
     }
 
     pub(crate) fn remote(link: RemoteJoin<T>) -> JoinHandle<T> {
-        JoinHandle { raw: Raw::Remote(link) }
+        JoinHandle { raw: JoinRaw::Remote(link) }
     }
 
     /// Cancels the task: at its next turn its future is dropped instead of
@@ -41,18 +35,12 @@ impl<T> JoinHandle<T> {
     /// [`is_cancelled`](JoinError::is_cancelled) is true. A task that has
     /// already completed keeps its output.
     pub fn abort(&self) {
-        match &self.raw {
-            Raw::Local(raw) => raw.abort(),
-            Raw::Remote(link) => link.abort(),
-        }
+        self.raw.abort();
     }
 
     /// Whether the task has completed, panicked or been cancelled.
     pub fn is_finished(&self) -> bool {
-        match &self.raw {
-            Raw::Local(raw) => raw.is_complete(),
-            Raw::Remote(link) => link.is_finished(),
-        }
+        self.raw.is_complete()
     }
 }
 
@@ -68,20 +56,14 @@ impl<T> Future for JoinHandle<T> {
     /// # Panics
     /// If polled again after it returned `Ready`.
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match &self.raw {
-            Raw::Local(raw) => raw.poll_output(cx),
-            Raw::Remote(link) => link.poll_output(cx),
-        }
+        self.raw.poll_output(cx)
     }
 }
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
-        // A remote link detaches in its own drop.
-        if let Raw::Local(raw) = &self.raw {
-            if raw.detach() {
-                raw.shared().report_unhandled_panic();
-            }
+        if self.raw.detach() {
+            self.raw.shared().report_unhandled_panic();
         }
     }
 }

@@ -21,6 +21,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 use super::join::JoinError;
+use super::raw::JoinRef;
+use crate::executor::Shared;
 
 /// What the task and its handle share.
 struct Link<T> {
@@ -75,13 +77,16 @@ pub(crate) struct RemoteTask<F: Future> {
 /// The `JoinHandle`'s side.
 pub(crate) struct RemoteJoin<T> {
     link: Arc<Link<T>>,
+    /// The runtime the task was sent to.
+    shared: Arc<Shared>,
 }
 
-/// Wraps `future` for a remote spawn: the task's future and its handle's side.
-pub(crate) fn pair<F: Future>(future: F) -> (RemoteTask<F>, RemoteJoin<F::Output>) {
+/// Wraps `future` for a remote spawn onto `shared`'s runtime: the task's
+/// future and its handle's side.
+pub(crate) fn pair<F: Future>(future: F, shared: Arc<Shared>) -> (RemoteTask<F>, RemoteJoin<F::Output>) {
     let state = State { output: None, finished: false, joined: true, abort: false, join_waker: None, task_waker: None };
     let link = Arc::new(Link { state: Mutex::new(state) });
-    (RemoteTask { future: Some(Box::pin(future)), link: link.clone() }, RemoteJoin { link })
+    (RemoteTask { future: Some(Box::pin(future)), link: link.clone() }, RemoteJoin { link, shared })
 }
 
 impl<F: Future> RemoteTask<F> {
@@ -165,7 +170,7 @@ impl<T> RemoteJoin<T> {
         Poll::Pending
     }
 
-    pub(crate) fn is_finished(&self) -> bool {
+    pub(crate) fn is_complete(&self) -> bool {
         self.link.lock().finished
     }
 
@@ -193,5 +198,52 @@ impl<T> Drop for RemoteJoin<T> {
             (state.output.take(), state.join_waker.take())
         };
         drop((output, waker));
+    }
+}
+
+/// What a `JoinHandle` holds: a local task's reference, or the link to a
+/// task spawned from another thread. Same methods as [`JoinRef`].
+pub(crate) enum JoinRaw<T> {
+    Local(JoinRef<T>),
+    Remote(RemoteJoin<T>),
+}
+
+impl<T> JoinRaw<T> {
+    pub(crate) fn is_complete(&self) -> bool {
+        match self {
+            JoinRaw::Local(raw) => raw.is_complete(),
+            JoinRaw::Remote(link) => link.is_complete(),
+        }
+    }
+
+    pub(crate) fn shared(&self) -> &Shared {
+        match self {
+            JoinRaw::Local(raw) => raw.shared(),
+            JoinRaw::Remote(link) => &link.shared,
+        }
+    }
+
+    pub(crate) fn poll_output(&self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>> {
+        match self {
+            JoinRaw::Local(raw) => raw.poll_output(cx),
+            JoinRaw::Remote(link) => link.poll_output(cx),
+        }
+    }
+
+    pub(crate) fn abort(&self) {
+        match self {
+            JoinRaw::Local(raw) => raw.abort(),
+            JoinRaw::Remote(link) => link.abort(),
+        }
+    }
+
+    /// Gives up interest in the output. `true` if it was a panic nobody
+    /// looked at; never for a remote task, which reports such a panic to
+    /// its runtime itself (the link detaches when it is dropped).
+    pub(crate) fn detach(&self) -> bool {
+        match self {
+            JoinRaw::Local(raw) => raw.detach(),
+            JoinRaw::Remote(_) => false,
+        }
     }
 }
