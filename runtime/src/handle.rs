@@ -113,12 +113,56 @@ impl Handle {
         if context::is_current(&self.shared) {
             return context::with(|core| core.spawn(future));
         }
-        let (task, link) = remote::pair(future, self.shared.clone());
-        let spawn = Box::new(move |core: &Core| drop(core.spawn(task)));
-        // Rejected (the runtime is gone): dropping the job drops the future
-        // and resolves the handle as cancelled.
+        self.spawn_remote(move || future)
+    }
+
+    /// Queues a job that makes a future with `make` on the runtime's thread
+    /// (so the future itself need not be `Send`) and spawns it there.
+    fn spawn_remote<M, Fut>(&self, make: M) -> JoinHandle<Fut::Output>
+    where
+        M: FnOnce() -> Fut + Send + 'static,
+        Fut: Future + 'static,
+        Fut::Output: Send + 'static,
+    {
+        let (pending, link) = remote::pair(self.shared.clone());
+        let spawn = Box::new(move |core: &Core| drop(core.spawn(pending.start(make()))));
+        // Rejected (the runtime is gone): dropping the job drops `make` (and
+        // the future it holds) and resolves the handle as cancelled.
         drop(self.shared.push_spawn(spawn));
         JoinHandle::remote(link)
+    }
+
+    /// Runs `f` on this handle's runtime's blocking pool, from any thread,
+    /// as [`crate::spawn_blocking`] does there. A panic in `f` reaches the
+    /// handle as a [`JoinError`](crate::JoinError); if the runtime is gone,
+    /// the handle resolves to a cancelled one.
+    ///
+    /// ```
+    /// let rt = runtime::Runtime::new()?;
+    /// let job = rt.handle().spawn_blocking(|| 6 * 7);
+    /// assert_eq!(rt.block_on(job).unwrap(), 42);
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        if context::is_current(&self.shared) {
+            return crate::spawn_blocking(f);
+        }
+        self.spawn_remote(move || async move {
+            match crate::spawn_blocking(f).await {
+                Ok(value) => value,
+                // The job's panic becomes this task's, and so the handle's.
+                Err(e) => match e.try_into_panic() {
+                    Ok(panic) => std::panic::resume_unwind(panic),
+                    // Only a runtime shutting down cancels the job, and
+                    // then this task too: it is never polled again.
+                    Err(_) => std::future::pending().await,
+                },
+            }
+        })
     }
 
     /// Whether `self` and `other` are handles of the same runtime.

@@ -236,3 +236,19 @@ fn spawner_after_its_runtime_is_dropped_reports_shutdown() {
         assert!(spawner.spawn_local(async {}).unwrap_err().is_shutdown());
     });
 }
+
+#[test]
+fn handle_spawn_blocking_from_a_std_thread_runs_on_the_pool() {
+    run(|| async {
+        let handle = Handle::current();
+        let runtime_thread = thread::current().id();
+        let other = thread::spawn(move || {
+            let ok = futures::executor::block_on(handle.spawn_blocking(move || thread::current().id()));
+            let panicked = futures::executor::block_on(handle.spawn_blocking(|| panic!("in the pool")));
+            (ok.unwrap(), panic_text(&*panicked.unwrap_err().into_panic()))
+        });
+        let (ran_on, text) = runtime::spawn_blocking(move || other.join().unwrap()).await.unwrap();
+        assert_ne!(ran_on, runtime_thread);
+        assert_eq!(text, "in the pool");
+    });
+}

@@ -81,12 +81,37 @@ pub(crate) struct RemoteJoin<T> {
     shared: Arc<Shared>,
 }
 
-/// Wraps `future` for a remote spawn onto `shared`'s runtime: the task's
-/// future and its handle's side.
-pub(crate) fn pair<F: Future>(future: F, shared: Arc<Shared>) -> (RemoteTask<F>, RemoteJoin<F::Output>) {
+/// A remote spawn's link, before the runtime's thread has the future:
+/// [`start`](Pending::start) makes the task's future; dropped unstarted (the
+/// runtime was gone), it resolves the handle as cancelled.
+pub(crate) struct Pending<T> {
+    /// # Invariant
+    /// `Some` until `start` or `drop` takes it.
+    link: Option<Arc<Link<T>>>,
+}
+
+/// A link for a remote spawn onto `shared`'s runtime: the task's side, still
+/// without its future, and the handle's side.
+pub(crate) fn pair<T>(shared: Arc<Shared>) -> (Pending<T>, RemoteJoin<T>) {
     let state = State { output: None, finished: false, joined: true, abort: false, join_waker: None, task_waker: None };
     let link = Arc::new(Link { state: Mutex::new(state) });
-    (RemoteTask { future: Some(Box::pin(future)), link: link.clone() }, RemoteJoin { link, shared })
+    (Pending { link: Some(link.clone()) }, RemoteJoin { link, shared })
+}
+
+impl<T> Pending<T> {
+    /// The future of the task that runs `future` for the handle.
+    pub(crate) fn start<F: Future<Output = T>>(mut self, future: F) -> RemoteTask<F> {
+        let link = self.link.take().expect("a Pending link is started once");
+        RemoteTask { future: Some(Box::pin(future)), link }
+    }
+}
+
+impl<T> Drop for Pending<T> {
+    fn drop(&mut self) {
+        if let Some(link) = self.link.take() {
+            link.finish(Err(JoinError::cancelled()));
+        }
+    }
 }
 
 impl<F: Future> RemoteTask<F> {
