@@ -247,6 +247,25 @@ mod tests {
     }
 
     #[test]
+    fn slot_one_waiter_per_direction_never_allocates() {
+        let mut slot = Slot::new(1);
+        let (a, b) = (Waker::from(Arc::new(Flag(0.into()))), Waker::from(Arc::new(Flag(0.into()))));
+        let mut woken = Vec::new();
+        for round in 0..100 {
+            slot.clear(Direction::Read);
+            slot.clear(Direction::Write);
+            // A different task each round, one per direction.
+            let waker = if round % 2 == 0 { &a } else { &b };
+            slot.set_waker(Direction::Read, waker);
+            slot.set_waker(Direction::Read, waker);
+            slot.set_waker(Direction::Write, waker);
+            slot.on_event(Readiness::READABLE.union(Readiness::WRITABLE), &mut woken);
+        }
+        assert_eq!(woken.len(), 200);
+        assert_eq!(slot.more.capacity(), 0, "the first waiter's field is enough");
+    }
+
+    #[test]
     fn slot_error_releases_both_waiters() {
         let mut slot = Slot::new(1);
         let waker = Waker::from(Arc::new(Flag(0.into())));
