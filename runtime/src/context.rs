@@ -1,9 +1,11 @@
-//! The only thread-local: which runtime, if any, this thread is running.
+//! The only thread-locals of the runtime: which runtime, if any, this thread
+//! is running, and on a `spawn_blocking` helper thread, whose job it runs.
 //!
 //! `block_on` enters the runtime for its duration; so does `Runtime`'s drop,
 //! so that destructors of the tasks it drops can reach the reactor. Everything
 //! that needs "the current runtime" (spawn, timers, wakes that must tell the
-//! runtime's own thread from another) asks here.
+//! runtime's own thread from another) asks here. A blocking job sees only its
+//! runtime's thread-safe half, so that `Handle::current()` works inside it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,6 +15,37 @@ use crate::executor::{Core, Shared};
 
 thread_local! {
     static CURRENT: RefCell<Option<Rc<Core>>> = const { RefCell::new(None) };
+    /// Set on a blocking helper thread while it runs a job of that runtime.
+    static BLOCKING_FOR: RefCell<Option<Arc<Shared>>> = const { RefCell::new(None) };
+}
+
+/// The panic message for `!Send` runtime functions called in a blocking job.
+const IN_BLOCKING_JOB: &str = "this runs on a `spawn_blocking` helper thread, not on \
+     the runtime's thread: use `runtime::Handle::current().spawn(...)` (for `Send` \
+     futures) or move the work back to the runtime";
+
+/// Wraps a blocking job so that, on the helper thread, [`try_current_shared`]
+/// (and so `Handle::current()`) finds the runtime current here.
+///
+/// # Panics
+/// Outside a runtime, with [`NO_RUNTIME`].
+pub(crate) fn carry_into_blocking<T>(f: impl FnOnce() -> T + Send) -> impl FnOnce() -> T + Send {
+    let shared = with(|core| core.shared.clone());
+    move || {
+        let prev = BLOCKING_FOR.try_with(|b| b.replace(Some(shared))).ok().flatten();
+        let _restore = Restore(prev);
+        f()
+    }
+}
+
+/// Puts back what a blocking job replaced, even if the job panics.
+struct Restore(Option<Arc<Shared>>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let prev = self.0.take();
+        let _ = BLOCKING_FOR.try_with(|b| *b.borrow_mut() = prev);
+    }
 }
 
 /// The panic message for runtime functions called outside a runtime.
@@ -22,21 +55,38 @@ pub(crate) const NO_RUNTIME: &str = "there is no runtime on this thread: \
 
 /// Makes `core` the current runtime until the guard drops, which restores
 /// whatever was current before.
+///
+/// At thread exit the thread-local may already be destroyed (a `Runtime`
+/// kept in a `thread_local!` is dropped then): nothing is entered, and
+/// whatever the caller does next runs without a current runtime, as it would
+/// on any other thread.
 pub(crate) fn enter(core: Rc<Core>) -> EnterGuard {
-    let prev = CURRENT.with(|c| c.borrow_mut().replace(core));
-    EnterGuard { prev }
+    let this = core.clone();
+    match CURRENT.try_with(|c| c.borrow_mut().replace(core)) {
+        Ok(prev) => {
+            let was_entered = this.entered.replace(true);
+            EnterGuard { prev, core: Some((this, was_entered)) }
+        }
+        Err(_) => EnterGuard { prev: None, core: None },
+    }
 }
 
 #[derive(Debug)]
 pub(crate) struct EnterGuard {
     prev: Option<Rc<Core>>,
+    /// The runtime `enter` made current and whether it was entered before;
+    /// `None` if nothing was entered, so the drop leaves everything alone.
+    core: Option<(Rc<Core>, bool)>,
 }
 
 impl Drop for EnterGuard {
     fn drop(&mut self) {
         let prev = self.prev.take();
-        // The thread-local may already be gone if the thread is exiting.
-        let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
+        if let Some((core, was_entered)) = self.core.take() {
+            core.entered.set(was_entered);
+            // The thread-local may be gone by now if the thread is exiting.
+            let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
+        }
     }
 }
 
@@ -55,7 +105,21 @@ pub(crate) fn try_with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> Option<R> {
 /// # Panics
 /// Outside a runtime, with [`NO_RUNTIME`].
 pub(crate) fn with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> R {
-    try_with(f).expect(NO_RUNTIME)
+    try_with(f).unwrap_or_else(|| {
+        let in_blocking_job = BLOCKING_FOR.try_with(|b| b.borrow().is_some()).unwrap_or(false);
+        panic!("{}", if in_blocking_job { IN_BLOCKING_JOB } else { NO_RUNTIME })
+    })
+}
+
+/// The thread-safe half of the current runtime (or, in a blocking job, of
+/// the runtime that started it): `Ok(None)` outside one,
+/// `Err` if the thread-local is gone (the thread is exiting).
+pub(crate) fn try_current_shared() -> Result<Option<Arc<Shared>>, std::thread::AccessError> {
+    let running = CURRENT.try_with(|c| c.borrow().as_ref().map(|core| core.shared.clone()))?;
+    match running {
+        Some(shared) => Ok(Some(shared)),
+        None => BLOCKING_FOR.try_with(|b| b.borrow().clone()),
+    }
 }
 
 /// Whether `shared` belongs to the runtime current on this thread.

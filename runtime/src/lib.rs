@@ -32,14 +32,17 @@
 //! `libc` (system calls), `slab` (the reactor's and timers' slots),
 //! `pin-project-lite` (`Timeout`), `futures-core` (the `Stream` and
 //! `FusedFuture` traits the ecosystem's combinators ask for: `Interval` is a
-//! stream, `Sleep` and `Timeout` are fused) and `runtime-macros` (no
-//! dependencies of its own).
+//! stream, `Sleep` and `Timeout` are fused), `futures-task` (the ecosystem's
+//! spawn traits: [`Handle`] implements `Spawn`, [`Spawner`] `LocalSpawn`, so
+//! crates written against them spawn on this runtime) and `runtime-macros`
+//! (no dependencies of its own).
 
 mod blocking;
 mod builder;
 mod context;
 mod driver;
 mod executor;
+mod handle;
 pub mod io;
 mod metrics;
 mod reactor;
@@ -52,6 +55,7 @@ pub mod time;
 pub use blocking::spawn_blocking;
 pub use builder::{Builder, UnhandledPanic};
 pub use driver::Driver;
+pub use handle::{spawner, Handle, Spawner, TryCurrentError};
 pub use metrics::{metrics, Metrics};
 pub use runtime::{block_on, Runtime};
 pub use runtime_macros::{main, test};

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use crate::builder::{Builder, Config};
 use crate::context;
 use crate::executor::Core;
+use crate::handle::Handle;
 use crate::metrics::Metrics;
 use crate::task::JoinHandle;
 
@@ -24,6 +25,7 @@ use crate::task::JoinHandle;
 /// ```
 pub struct Runtime {
     core: Rc<Core>,
+    handle: Handle,
 }
 
 impl Runtime {
@@ -36,7 +38,9 @@ impl Runtime {
     }
 
     pub(crate) fn from_config(config: &Config) -> io::Result<Runtime> {
-        Ok(Runtime { core: Rc::new(Core::new(config)?) })
+        let core = Rc::new(Core::new(config)?);
+        let handle = Handle::new(core.shared.clone());
+        Ok(Runtime { core, handle })
     }
 
     /// Runs `future` to completion on this thread, running spawned tasks,
@@ -57,6 +61,20 @@ impl Runtime {
         F::Output: 'static,
     {
         self.core.spawn(future)
+    }
+
+    /// A handle to this runtime: `Send + Sync + Clone`, for spawning from
+    /// other threads (see [`Handle::spawn`]).
+    ///
+    /// ```
+    /// let rt = runtime::Runtime::new()?;
+    /// let handle = rt.handle().clone();
+    /// let task = handle.spawn(async { "queued from outside the runtime" });
+    /// assert_eq!(rt.block_on(task).unwrap(), "queued from outside the runtime");
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn handle(&self) -> &Handle {
+        &self.handle
     }
 
     /// A snapshot of this runtime's counters.

@@ -15,12 +15,14 @@ mod util;
 mod batching;
 mod faults;
 mod futures_io;
+mod runtime_gone;
 mod tcp_listener;
 mod tcp_split;
 mod tcp_stream;
 mod udp;
 mod unix;
 mod unix_abstract;
+mod waiters;
 
 /// The socket types belong to their runtime's thread.
 #[test]

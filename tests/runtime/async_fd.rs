@@ -133,3 +133,71 @@ fn async_fd_registration_error_is_an_os_error() {
         }
     });
 }
+
+#[test]
+fn async_fd_two_tasks_awaiting_readable_are_both_woken() {
+    run(|| async {
+        let (r, w) = pipe();
+        let r = std::rc::Rc::new(AsyncFd::new(r).unwrap());
+        // Drain the "assumed ready" start so both tasks really wait.
+        let err = r.try_read_with(|f| (&*f).read(&mut [0u8; 8])).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+        let tasks: Vec<_> = (0..2)
+            .map(|_| {
+                let r = r.clone();
+                runtime::spawn(async move { r.readable().await })
+            })
+            .collect();
+        for _ in 0..3 {
+            runtime::task::yield_now().await;
+        }
+        (&w).write_all(b"x").unwrap();
+        for task in tasks {
+            let woken = runtime::time::timeout(Duration::from_secs(5), task).await;
+            woken.expect("every waiter is woken").unwrap().unwrap();
+        }
+    });
+}
+
+/// A pipe's read end registered with `rt`, with its readiness used up, so
+/// that the next wait for it really waits.
+fn drained_reader(rt: &runtime::Runtime) -> (AsyncFd<std::fs::File>, std::fs::File) {
+    rt.block_on(async {
+        let (r, w) = pipe();
+        let r = AsyncFd::new(r).unwrap();
+        let err = r.try_read_with(|f| (&*f).read(&mut [0u8; 8])).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+        (r, w)
+    })
+}
+
+#[test]
+fn async_fd_after_its_runtime_is_dropped_returns_an_error_saying_so() {
+    crate::support::bounded(|| {
+        let rt = runtime::Runtime::new().unwrap();
+        let (r, _w) = drained_reader(&rt);
+        drop(rt);
+        let other = runtime::Runtime::new().unwrap();
+        let err = other.block_on(r.readable()).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::Other);
+        assert!(err.to_string().contains("has shut down"), "{err}");
+        let err = futures::executor::block_on(r.read_with(|f| (&*f).read(&mut [0u8; 8]))).unwrap_err();
+        assert!(err.to_string().contains("has shut down"), "{err}");
+    });
+}
+
+#[test]
+fn async_fd_polled_from_another_runtime_fails_naming_the_mistake() {
+    crate::support::bounded(|| {
+        let rt = runtime::Runtime::new().unwrap();
+        let (r, mut w) = drained_reader(&rt);
+        let other = runtime::Runtime::new().unwrap();
+        let err = other.block_on(r.readable()).unwrap_err();
+        assert!(err.to_string().contains("different runtime"), "{err}");
+        let err = futures::executor::block_on(r.readable()).unwrap_err();
+        assert!(err.to_string().contains("outside its runtime"), "{err}");
+        // Its own runtime still drives it.
+        w.write_all(b"x").unwrap();
+        rt.block_on(async { runtime::time::timeout(Duration::from_secs(5), r.readable()).await }).unwrap().unwrap();
+    });
+}

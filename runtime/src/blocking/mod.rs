@@ -132,6 +132,7 @@ where
 {
     // A clone, so no borrow of the thread-local is held while a rejected
     // job's destructor runs.
+    let f = context::carry_into_blocking(f);
     let core = context::with(Rc::clone);
     let (job, task) = blocking_job(f, core.clock.inhibit_auto_advance());
     core.blocking.submit(job);

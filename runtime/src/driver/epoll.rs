@@ -7,6 +7,7 @@
 //! `change_syscalls == changes`. Remote wakes write to an `eventfd` registered
 //! under [`WAKER_TOKEN`]; its events end a wait and are not handed on.
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -25,18 +26,9 @@ pub(crate) struct Epoll {
     buf: Vec<libc::epoll_event>,
     /// The kernel has `epoll_pwait2`; cleared at the first `ENOSYS`.
     has_pwait2: bool,
-    /// The thread's timer slack before `precise_slack` lowered it.
-    saved_slack: Option<u64>,
+    /// Held once this driver has lowered the thread's timer slack.
+    slack: Option<SlackLease>,
     pub(crate) counters: DriverCounters,
-}
-
-impl Drop for Epoll {
-    fn drop(&mut self) {
-        if let Some(old) = self.saved_slack {
-            // SAFETY: prctl with integer arguments only sets this thread's timer slack.
-            unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, old, 0, 0, 0) };
-        }
-    }
 }
 
 impl Epoll {
@@ -47,7 +39,7 @@ impl Epoll {
         let ep = unsafe { OwnedFd::from_raw_fd(fd) };
         let empty = libc::epoll_event { events: 0, u64: 0 };
         let buf = vec![empty; capacity.clamp(1, i32::MAX as usize)];
-        Ok(Epoll { ep, buf, has_pwait2: true, saved_slack: None, counters: DriverCounters::default() })
+        Ok(Epoll { ep, buf, has_pwait2: true, slack: None, counters: DriverCounters::default() })
     }
 
     pub(crate) fn register(&mut self, fd: RawFd, token: u64) -> io::Result<()> {
@@ -118,16 +110,10 @@ impl Epoll {
     /// slack (by default 50 µs, by which the kernel may delay any timed wait
     /// to batch wake-ups) to 1 µs, so timers fire within microseconds of
     /// their deadline. A runtime never leaves its thread, so this is the
-    /// runtime's thread; `Drop` puts the old slack back.
+    /// runtime's thread; dropping the driver ends its lease.
     fn precise_slack(&mut self) {
-        if self.saved_slack.is_none() {
-            // SAFETY: prctl with integer arguments only reads or sets this
-            // thread's timer slack.
-            let old = unsafe { libc::prctl(libc::PR_GET_TIMERSLACK, 0, 0, 0, 0) };
-            // SAFETY: as above.
-            if old > 0 && unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, 1000, 0, 0, 0) } == 0 {
-                self.saved_slack = Some(old as u64);
-            }
+        if self.slack.is_none() {
+            self.slack = SlackLease::acquire();
         }
     }
 
@@ -142,6 +128,59 @@ impl Epoll {
         let mut ev = libc::epoll_event { events: (libc::EPOLLIN | libc::EPOLLET) as u32, u64: WAKER_TOKEN };
         self.ctl(libc::EPOLL_CTL_ADD, file.as_raw_fd(), &mut ev).map_err(|e| context(e, "epoll_ctl(EPOLL_CTL_ADD)"))?;
         Ok(RemoteWaker { file })
+    }
+}
+
+thread_local! {
+    /// This thread's lowered timer slack: how many drivers hold a lease on
+    /// it, and the slack it had before the first of them lowered it. Here
+    /// and not in `context.rs` because it is kernel state of the thread, not
+    /// the current runtime: two runtimes on one thread share one slack.
+    static SLACK: Cell<(usize, u64)> = const { Cell::new((0, 0)) };
+}
+
+/// One driver's share of the thread's lowered timer slack. The first lease
+/// on a thread saves the slack and lowers it to 1 µs; the last one dropped
+/// puts the saved value back, whatever order runtimes are dropped in.
+#[derive(Debug)]
+struct SlackLease(());
+
+impl SlackLease {
+    /// `None` if the kernel refused (the wait is then just less precise).
+    fn acquire() -> Option<SlackLease> {
+        SLACK
+            .try_with(|cell| {
+                let (leases, saved) = cell.get();
+                if leases > 0 {
+                    cell.set((leases + 1, saved));
+                    return Some(SlackLease(()));
+                }
+                // SAFETY: prctl with integer arguments only reads or sets
+                // this thread's timer slack.
+                let old = unsafe { libc::prctl(libc::PR_GET_TIMERSLACK, 0, 0, 0, 0) };
+                // SAFETY: as above.
+                if old > 0 && unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, 1000, 0, 0, 0) } == 0 {
+                    cell.set((1, old as u64));
+                    return Some(SlackLease(()));
+                }
+                None
+            })
+            .ok()
+            .flatten()
+    }
+}
+
+impl Drop for SlackLease {
+    fn drop(&mut self) {
+        // At thread exit the count may be gone already; so is the thread.
+        let _ = SLACK.try_with(|cell| {
+            let (leases, saved) = cell.get();
+            cell.set((leases - 1, saved));
+            if leases == 1 {
+                // SAFETY: prctl with integer arguments only sets this thread's timer slack.
+                unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, saved, 0, 0, 0) };
+            }
+        });
     }
 }
 
@@ -220,6 +259,25 @@ mod tests {
         assert!(events.is_empty());
         drop(ep);
         assert_eq!(slack(), before);
+    }
+
+    #[test]
+    fn epoll_two_drivers_on_one_thread_restore_the_first_slack_in_any_drop_order() {
+        let before = slack();
+        let mut events = Vec::new();
+        let precise = Some(Duration::from_micros(500));
+        for first_dropped_first in [true, false] {
+            let mut a = Epoll::new(8).unwrap();
+            a.wait(&mut events, precise).unwrap();
+            let mut b = Epoll::new(8).unwrap();
+            b.wait(&mut events, precise).unwrap();
+            assert_eq!(slack(), 1000);
+            let (first, second) = if first_dropped_first { (a, b) } else { (b, a) };
+            drop(first);
+            assert_eq!(slack(), 1000, "the remaining driver keeps its precise slack");
+            drop(second);
+            assert_eq!(slack(), before, "the last driver restores the thread's own slack");
+        }
     }
 
     #[test]

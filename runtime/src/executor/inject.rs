@@ -6,6 +6,9 @@
 //! outstanding. The executor clears `notified` *before* it drains the queue,
 //! so a push it misses always comes with a fresh write that ends its next
 //! wait: no wake is lost, and a burst of remote wakes costs one write.
+//!
+//! `runtime::Handle::spawn` from another thread queues a [`Spawn`] job the
+//! same way: the executor runs it on its own thread, where it spawns the task.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
@@ -33,11 +36,24 @@ pub(crate) struct Shared {
     panicked: AtomicBool,
 }
 
-#[derive(Debug, Default)]
+/// A spawn requested from another thread: run by the executor on its own
+/// thread, where it spawns the task onto `Core`. Dropped unrun if the
+/// runtime is gone (its destructor then reports the task as cancelled).
+pub(crate) type Spawn = Box<dyn FnOnce(&super::Core) + Send>;
+
+#[derive(Default)]
 struct Inject {
     tasks: VecDeque<Injected>,
+    spawns: Vec<Spawn>,
     /// The runtime is gone; tasks woken now are dropped, not queued.
     closed: bool,
+}
+
+impl std::fmt::Debug for Inject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (tasks, spawns) = (self.tasks.len(), self.spawns.len());
+        f.debug_struct("Inject").field("tasks", &tasks).field("spawns", &spawns).field("closed", &self.closed).finish()
+    }
 }
 
 /// A task reference on its way to its runtime's thread.
@@ -85,6 +101,25 @@ impl Shared {
         }
     }
 
+    /// Queues a spawn requested from another thread; hands it back if the
+    /// runtime is gone, for the caller to drop outside the lock.
+    pub(crate) fn push_spawn(&self, spawn: Spawn) -> Result<(), Spawn> {
+        {
+            let mut inject = self.lock();
+            if inject.closed {
+                return Err(spawn);
+            }
+            inject.spawns.push(spawn);
+        }
+        self.notify();
+        Ok(())
+    }
+
+    /// Whether the runtime is gone (its queue closed).
+    pub(crate) fn is_closed(&self) -> bool {
+        self.lock().closed
+    }
+
     /// Ends the driver's wait, unless an earlier wake already will.
     pub(crate) fn notify(&self) {
         if !self.notified.swap(true, AcqRel) {
@@ -94,18 +129,23 @@ impl Shared {
         }
     }
 
-    /// Moves injected tasks onto `queue`, if any arrived.
-    pub(crate) fn drain_into(&self, queue: &mut VecDeque<TaskRef>) {
+    /// Moves injected tasks onto `queue`, if any arrived, and returns the
+    /// spawns requested from other threads, for the caller to run once the
+    /// queue's borrow has ended.
+    pub(crate) fn drain_into(&self, queue: &mut VecDeque<TaskRef>) -> Vec<Spawn> {
         if self.notified.load(Relaxed) && self.notified.swap(false, AcqRel) {
-            queue.extend(self.lock().tasks.drain(..).map(|Injected(t)| t));
+            let mut inject = self.lock();
+            queue.extend(inject.tasks.drain(..).map(|Injected(t)| t));
+            return std::mem::take(&mut inject.spawns);
         }
+        Vec::new()
     }
 
-    /// Closes the queue and returns what was in it.
-    pub(crate) fn close(&self) -> Vec<TaskRef> {
+    /// Closes the queue and returns what was in it, to drop outside the lock.
+    pub(crate) fn close(&self) -> (Vec<TaskRef>, Vec<Spawn>) {
         let mut inject = self.lock();
         inject.closed = true;
-        inject.tasks.drain(..).map(|Injected(t)| t).collect()
+        (inject.tasks.drain(..).map(|Injected(t)| t).collect(), std::mem::take(&mut inject.spawns))
     }
 
     pub(crate) fn set_main_woken(&self) {

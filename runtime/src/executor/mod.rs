@@ -59,6 +59,10 @@ pub(crate) struct Core {
     pub(crate) tasks_spawned: Cell<u64>,
     pub(crate) polls: Cell<u64>,
     shut_down: Cell<bool>,
+    /// This runtime is the thread's current one (`context::enter` sets it):
+    /// inside its `block_on`, or its drop. An I/O source of a runtime that
+    /// is not entered would wait for a reactor nobody turns.
+    pub(crate) entered: Cell<bool>,
 }
 
 impl Core {
@@ -80,6 +84,7 @@ impl Core {
             tasks_spawned: Cell::new(0),
             polls: Cell::new(0),
             shut_down: Cell::new(false),
+            entered: Cell::new(false),
         })
     }
 
@@ -101,6 +106,11 @@ impl Core {
         queued.set_owned_key(key);
         self.run_queue.borrow_mut().push_back(queued);
         JoinHandle::new(join)
+    }
+
+    /// The runtime has shut down (or is shutting down): its tasks are gone.
+    pub(crate) fn is_shut_down(&self) -> bool {
+        self.shut_down.get()
     }
 
     pub(crate) fn tasks_alive(&self) -> usize {
@@ -131,7 +141,8 @@ impl Core {
             }
             since_turn = self.run_tasks(since_turn);
             self.check_unhandled_panic();
-            self.shared.drain_into(&mut self.run_queue.borrow_mut());
+            let spawns = self.shared.drain_into(&mut self.run_queue.borrow_mut());
+            spawns.into_iter().for_each(|spawn| spawn(self));
             if self.run_queue.borrow().is_empty() && !self.shared.is_main_woken() {
                 self.park();
                 since_turn = 0;

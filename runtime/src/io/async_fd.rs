@@ -7,6 +7,13 @@
 //!
 //! An `AsyncFd` belongs to the runtime it was created in and holds a
 //! reference to it, so it is `!Send`; dropping it deregisters the fd.
+//!
+//! Only that runtime drives it. An operation that would have to wait while
+//! that runtime is not the one running (it has shut down, or the source is
+//! polled inside another runtime or outside any) fails at once with an
+//! `io::Error` of kind `Other` that says which, instead of waiting for a
+//! wake that cannot come. An operation that can proceed (the source is
+//! ready) still does.
 
 use std::fmt;
 use std::future::poll_fn;
@@ -20,6 +27,10 @@ use crate::executor::Core;
 use crate::reactor::{Direction, Token};
 
 /// A nonblocking fd whose readiness is awaited.
+///
+/// It belongs to the runtime it was created in: polled where that runtime
+/// is not running (after it shut down, or inside another runtime), an
+/// operation that would wait returns an `io::Error` naming the mistake.
 ///
 /// ```
 /// use std::io::{Read, Write};
@@ -79,7 +90,9 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// # Return value
     /// - `Poll::Ready(Ok(()))` when a read may make progress (data, end of
     ///   stream or an error is waiting), as far as the reactor knows.
-    /// - `Poll::Ready(Err(e))` with an error the driver reported for the fd.
+    /// - `Poll::Ready(Err(e))` with an error the driver reported for the fd,
+    ///   or, instead of waiting, if the fd's runtime is not the one running
+    ///   (it has shut down, or this is another runtime or none).
     /// - `Poll::Pending` otherwise; the task is woken at the next read edge.
     ///   Also when the task has used up its cooperative budget for this poll
     ///   (it is woken at once then, to give other tasks a turn).
@@ -154,8 +167,30 @@ impl<T: AsRawFd> AsyncFd<T> {
 
     #[inline(always)]
     fn poll_ready(&self, dir: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        ready!(self.core.reactor.borrow_mut().poll_ready(self.token, dir, cx))?;
-        self.core.budget.poll_proceed(cx).map(Ok)
+        let ready = self.core.reactor.borrow_mut().poll_ready(self.token, dir, cx);
+        match ready {
+            Poll::Ready(Ok(())) => self.core.budget.poll_proceed(cx).map(Ok),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending if self.core.entered.get() => Poll::Pending,
+            Poll::Pending => Poll::Ready(Err(self.orphaned())),
+        }
+    }
+
+    /// The error for a source that would wait while its runtime is not
+    /// running it: nothing would ever wake the task.
+    #[cold]
+    fn orphaned(&self) -> io::Error {
+        let msg = if self.core.is_shut_down() {
+            "the runtime this I/O source was registered with has shut down"
+        } else if context::try_with(|_| ()).is_some() {
+            "this I/O source was polled from a different runtime than the one it was \
+             registered with: a source is driven only by its own runtime, so create it \
+             inside the runtime that uses it"
+        } else {
+            "this I/O source was polled outside its runtime (not inside its \
+             `Runtime::block_on`), where nothing drives it"
+        };
+        io::Error::other(msg)
     }
 
     #[inline]

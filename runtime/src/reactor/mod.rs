@@ -88,7 +88,7 @@ impl Reactor {
     }
 
     /// `Ready` if `token`'s source may make progress in `dir`; otherwise the
-    /// waker is stored and `Pending` returned. `Ready(Err)` hands on an error
+    /// waker joins the source's waiters in `dir` and `Pending` is returned. `Ready(Err)` hands on an error
     /// the driver reported for the registration.
     #[inline(always)]
     pub(crate) fn poll_ready(&mut self, token: Token, dir: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

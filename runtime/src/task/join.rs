@@ -7,21 +7,27 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::raw::JoinRef;
+use super::remote::{JoinRaw, RemoteJoin};
 
 /// An owned permission to await a spawned task's output.
 ///
 /// Awaiting it gives `Ok(output)`, or a [`JoinError`] if the task panicked
 /// or was aborted. Dropping it detaches the task, which goes on running.
 ///
-/// A `JoinHandle` stays on the thread of the runtime that spawned the task
-/// (it is `!Send`), like the task itself.
+/// A `JoinHandle` stays on the thread that spawned the task (it is
+/// `!Send`): the runtime's thread, or for [`Handle::spawn`](crate::Handle::spawn)
+/// from another thread, that thread.
 pub struct JoinHandle<T> {
-    raw: JoinRef<T>,
+    raw: JoinRaw<T>,
 }
 
 impl<T> JoinHandle<T> {
     pub(crate) fn new(raw: JoinRef<T>) -> JoinHandle<T> {
-        JoinHandle { raw }
+        JoinHandle { raw: JoinRaw::Local(raw) }
+    }
+
+    pub(crate) fn remote(link: RemoteJoin<T>) -> JoinHandle<T> {
+        JoinHandle { raw: JoinRaw::Remote(link) }
     }
 
     /// Cancels the task: at its next turn its future is dropped instead of

@@ -29,6 +29,7 @@
 mod join;
 #[allow(unsafe_code)]
 pub(crate) mod raw;
+pub(crate) mod remote;
 mod state;
 #[allow(unsafe_code)]
 mod waker;
