@@ -45,6 +45,7 @@ mod reactor;
 mod runtime;
 #[allow(unsafe_code)]
 pub mod signal;
+pub mod sync;
 pub mod task;
 pub mod time;
 

@@ -26,6 +26,7 @@
 //!   dropped anywhere, and then only frees memory.
 //! - A panic in `poll` is caught and becomes the output, a [`JoinError`].
 
+pub mod coop;
 mod join;
 #[allow(unsafe_code)]
 pub(crate) mod raw;

@@ -1,0 +1,18 @@
+//! Integration tests of `runtime::sync` and `runtime::task::JoinSet`,
+//! largely tokio's own tests ported to our names.
+
+// The owned forms take `Arc<Self>` as tokio's do, though the types are `!Sync`.
+#![allow(clippy::arc_with_non_send_sync)]
+
+#[path = "../support/mod.rs"]
+mod support;
+#[macro_use]
+#[path = "../support/task.rs"]
+mod task_support;
+
+mod mutex;
+mod mutex_owned;
+mod notify;
+mod oneshot;
+mod semaphore;
+mod watch;
