@@ -10,6 +10,10 @@ mod support;
 #[path = "../support/task.rs"]
 mod task_support;
 
+#[allow(clippy::redundant_clone)]
+mod mpsc;
+#[allow(clippy::redundant_clone)]
+mod mpsc_weak;
 mod mutex;
 mod mutex_owned;
 mod notify;

@@ -1,17 +1,12 @@
 //! Ported from tokio 1.54 `tests/sync_mpsc.rs` (MIT): the single-thread parts, every assertion kept.
 
 use crate::task_support::spawn;
-#![allow(clippy::redundant_clone)]
 
+use runtime::sync::mpsc;
+use runtime::sync::mpsc::error::{TryRecvError, TrySendError};
 use std::fmt;
 use std::panic;
 use std::sync::Arc;
-use runtime::sync::mpsc;
-use runtime::sync::mpsc::error::{TryRecvError, TrySendError};
-
-mod support {
-    pub(crate) mod mpsc_stream;
-}
 
 #[allow(unused)]
 trait AssertRefUnwindSafe: panic::RefUnwindSafe {}
@@ -77,10 +72,10 @@ fn reserve_disarm() {
         let permit2 = assert_ok!(tx2.reserve().await);
 
         // But a third should not be ready
-        let mut r3 = tokio_test::spawn(tx3.reserve());
+        let mut r3 = spawn(tx3.reserve());
         assert_pending!(r3.poll());
 
-        let mut r4 = tokio_test::spawn(tx4.reserve());
+        let mut r4 = spawn(tx4.reserve());
         assert_pending!(r4.poll());
 
         // Using one of the reserved slots should allow a new handle to become ready
@@ -97,19 +92,19 @@ fn reserve_disarm() {
         drop(permit2);
         assert!(r4.is_woken());
 
-        let mut r1 = tokio_test::spawn(tx1.reserve());
+        let mut r1 = spawn(tx1.reserve());
         assert_pending!(r1.poll());
     })
 }
 
 #[test]
-#[cfg(all(feature = "full", not(target_os = "wasi")))] // Wasi doesn't support threads
 fn send_recv_stream_with_buffer() {
     crate::support::run(|| async {
-        use tokio_stream::StreamExt;
+        use futures::StreamExt;
 
-        let (tx, rx) = support::mpsc_stream::channel_stream::<i32>(16);
-        let mut rx = Box::pin(rx);
+        // tokio's support::mpsc_stream, as a `futures` stream.
+        let (tx, mut rx) = mpsc::channel::<i32>(16);
+        let mut rx = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
 
         runtime::spawn(async move {
             assert_ok!(tx.send(1).await);
@@ -172,7 +167,7 @@ fn start_send_past_cap() {
     crate::support::run(|| async {
         use std::future::Future;
 
-        let mut t1 = tokio_test::spawn(());
+        let mut t1 = spawn(());
 
         let (tx1, mut rx) = mpsc::channel(1);
         let tx2 = tx1.clone();
@@ -183,7 +178,7 @@ fn start_send_past_cap() {
         t1.enter(|cx, _| assert_pending!(r1.as_mut().poll(cx)));
 
         {
-            let mut r2 = tokio_test::spawn(tx2.reserve());
+            let mut r2 = spawn(tx2.reserve());
             assert_pending!(r2.poll());
 
             drop(r1);
@@ -283,9 +278,7 @@ fn send_recv_many_bounded_capacity() {
         let limit = buffer.capacity();
         let (tx, mut rx) = mpsc::channel(100);
 
-        let mut expected: Vec<String> = (0..limit)
-            .map(|x: usize| format!("{x}"))
-            .collect::<Vec<_>>();
+        let mut expected: Vec<String> = (0..limit).map(|x: usize| format!("{x}")).collect::<Vec<_>>();
         for x in expected.clone() {
             tx.send(x).await.unwrap()
         }
@@ -326,9 +319,7 @@ fn send_recv_many_unbounded_capacity() {
         let limit = buffer.capacity();
         let (tx, mut rx) = mpsc::unbounded_channel();
 
-        let mut expected: Vec<String> = (0..limit)
-            .map(|x: usize| format!("{x}"))
-            .collect::<Vec<_>>();
+        let mut expected: Vec<String> = (0..limit).map(|x: usize| format!("{x}")).collect::<Vec<_>>();
         for x in expected.clone() {
             tx.send(x).unwrap()
         }
@@ -407,14 +398,14 @@ fn async_send_recv_unbounded() {
 }
 
 #[test]
-#[cfg(all(feature = "full", not(target_os = "wasi")))] // Wasi doesn't support threads
 fn send_recv_stream_unbounded() {
     crate::support::run(|| async {
-        use tokio_stream::StreamExt;
+        use futures::StreamExt;
 
-        let (tx, rx) = support::mpsc_stream::unbounded_channel_stream::<i32>();
+        // tokio's support::mpsc_stream, as a `futures` stream.
+        let (tx, mut rx) = mpsc::unbounded_channel::<i32>();
 
-        let mut rx = Box::pin(rx);
+        let mut rx = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
 
         runtime::spawn(async move {
             assert_ok!(tx.send(1));
@@ -475,7 +466,7 @@ fn send_recv_buffer_limited() {
         p1.send(1);
 
         // Not ready
-        let mut p2 = tokio_test::spawn(tx.reserve());
+        let mut p2 = spawn(tx.reserve());
         assert_pending!(p2.poll());
 
         // Take the value
@@ -515,7 +506,7 @@ fn recv_close_gets_none_reserved() {
         let tx2 = tx1.clone();
 
         let permit1 = assert_ok!(tx1.reserve().await);
-        let mut permit2 = tokio_test::spawn(tx2.reserve());
+        let mut permit2 = spawn(tx2.reserve());
         assert_pending!(permit2.poll());
 
         rx.close();
@@ -524,7 +515,7 @@ fn recv_close_gets_none_reserved() {
         assert_ready_err!(permit2.poll());
 
         {
-            let mut recv = tokio_test::spawn(rx.recv());
+            let mut recv = spawn(rx.recv());
             assert_pending!(recv.poll());
 
             permit1.send(123);
@@ -546,12 +537,12 @@ fn failed_reserve_many_wakes_closed_receiver() {
     // and has to queue for the second.
     let permit = tx.try_reserve().unwrap();
 
-    let mut reserve = tokio_test::spawn(tx.reserve_many(2));
+    let mut reserve = spawn(tx.reserve_many(2));
     assert_pending!(reserve.poll());
 
     rx.close();
 
-    let mut recv = tokio_test::spawn(rx.recv());
+    let mut recv = spawn(rx.recv());
     assert_pending!(recv.poll());
 
     // One slot is still outstanding, so the channel is not idle and the
@@ -572,12 +563,12 @@ fn cancelled_reserve_many_wakes_closed_receiver() {
 
     let permit = tx.try_reserve().unwrap();
 
-    let mut reserve = tokio_test::spawn(tx.reserve_many(2));
+    let mut reserve = spawn(tx.reserve_many(2));
     assert_pending!(reserve.poll());
 
     rx.close();
 
-    let mut recv = tokio_test::spawn(rx.recv());
+    let mut recv = spawn(rx.recv());
     assert_pending!(recv.poll());
 
     drop(permit);
@@ -597,7 +588,7 @@ fn failed_reserve_wakes_closed_receiver() {
     // Hold the only slot so the reservation below has to queue.
     let permit = tx.try_reserve().unwrap();
 
-    let mut reserve = tokio_test::spawn(tx.reserve());
+    let mut reserve = spawn(tx.reserve());
     assert_pending!(reserve.poll());
 
     // Returning the slot assigns it to the queued reservation, which is woken
@@ -607,7 +598,7 @@ fn failed_reserve_wakes_closed_receiver() {
 
     rx.close();
 
-    let mut recv = tokio_test::spawn(rx.recv());
+    let mut recv = spawn(rx.recv());
     assert_pending!(recv.poll());
 
     // The reservation fails on the closed channel despite holding the
@@ -624,7 +615,7 @@ fn cancelled_reserve_wakes_closed_receiver() {
 
     let permit = tx.try_reserve().unwrap();
 
-    let mut reserve = tokio_test::spawn(tx.reserve());
+    let mut reserve = spawn(tx.reserve());
     assert_pending!(reserve.poll());
 
     drop(permit);
@@ -632,7 +623,7 @@ fn cancelled_reserve_wakes_closed_receiver() {
 
     rx.close();
 
-    let mut recv = tokio_test::spawn(rx.recv());
+    let mut recv = spawn(rx.recv());
     assert_pending!(recv.poll());
 
     // Cancelling the reservation returns the slot it was assigned, leaving
@@ -722,10 +713,7 @@ fn try_reserve_many_zero() {
     drop(rx);
 
     // Closed error when closed.
-    assert_eq!(
-        assert_err!(tx.try_reserve_many(0)),
-        TrySendError::Closed(())
-    );
+    assert_eq!(assert_err!(tx.try_reserve_many(0)), TrySendError::Closed(()));
 }
 
 #[test]
@@ -902,7 +890,7 @@ fn drop_permit_releases_permit() {
 
         let permit = assert_ok!(tx1.reserve().await);
 
-        let mut reserve2 = tokio_test::spawn(tx2.reserve());
+        let mut reserve2 = spawn(tx2.reserve());
         assert_pending!(reserve2.poll());
 
         drop(permit);
@@ -923,7 +911,7 @@ fn drop_permit_iterator_releases_permits() {
 
             let permits = assert_ok!(tx1.reserve_many(n).await);
 
-            let mut reserve2 = tokio_test::spawn(tx2.reserve_many(n));
+            let mut reserve2 = spawn(tx2.reserve_many(n));
             assert_pending!(reserve2.poll());
 
             drop(permits);
@@ -945,7 +933,7 @@ fn dropping_last_permit_wakes_closed_receiver() {
     let permit = tx.try_reserve().unwrap();
     rx.close();
 
-    let mut recv = tokio_test::spawn(rx.recv());
+    let mut recv = spawn(rx.recv());
     assert_pending!(recv.poll());
     drop(permit);
     assert!(recv.is_woken());
@@ -959,7 +947,7 @@ fn dropping_last_owned_permit_wakes_closed_receiver() {
     let permit = tx.try_reserve_owned().unwrap();
     rx.close();
 
-    let mut recv = tokio_test::spawn(rx.recv());
+    let mut recv = spawn(rx.recv());
     assert_pending!(recv.poll());
     drop(permit);
     assert!(recv.is_woken());
@@ -973,7 +961,7 @@ fn dropping_last_permit_iterator_wakes_closed_receiver() {
     let permits = tx.try_reserve_many(1).unwrap();
     rx.close();
 
-    let mut recv = tokio_test::spawn(rx.recv());
+    let mut recv = spawn(rx.recv());
     assert_pending!(recv.poll());
     drop(permits);
     assert!(recv.is_woken());
@@ -987,7 +975,7 @@ fn sending_last_permit_wakes_closed_receiver() {
     let permit = tx.try_reserve().unwrap();
     rx.close();
 
-    let mut recv = tokio_test::spawn(rx.recv());
+    let mut recv = spawn(rx.recv());
     assert_pending!(recv.poll());
     permit.send(());
     assert!(recv.is_woken());
@@ -1001,7 +989,7 @@ fn sending_last_owned_permit_wakes_closed_receiver() {
     let permit = tx.try_reserve_owned().unwrap();
     rx.close();
 
-    let mut recv = tokio_test::spawn(rx.recv());
+    let mut recv = spawn(rx.recv());
     assert_pending!(recv.poll());
     permit.send(());
     assert!(recv.is_woken());
@@ -1015,7 +1003,7 @@ fn releasing_last_owned_permit_wakes_closed_receiver() {
     let permit = tx.try_reserve_owned().unwrap();
     rx.close();
 
-    let mut recv = tokio_test::spawn(rx.recv());
+    let mut recv = spawn(rx.recv());
     assert_pending!(recv.poll());
     let inert_sender = permit.release();
     assert!(recv.is_woken());
@@ -1047,31 +1035,36 @@ fn dropping_rx_closes_channel_for_try() {
 
     drop(rx);
 
-    assert!(matches!(
-        tx.try_send(msg.clone()),
-        Err(TrySendError::Closed(_))
-    ));
+    assert!(matches!(tx.try_send(msg.clone()), Err(TrySendError::Closed(_))));
     assert!(matches!(tx.try_reserve(), Err(TrySendError::Closed(_))));
-    assert!(matches!(
-        tx.try_reserve_owned(),
-        Err(TrySendError::Closed(_))
-    ));
+    assert!(matches!(tx.try_reserve_owned(), Err(TrySendError::Closed(_))));
 
     assert_eq!(1, Arc::strong_count(&msg));
 }
 
+// tokio's version keeps the `OwnedPermit` in the waker; ours is `!Send`, so
+// the waker's drop takes it from a thread-local instead.
 #[test]
 fn dropping_rx_drops_sender_wakers_outside_lock() {
-    use futures::task::{noop_waker_ref, waker, ArcWake};
+    use std::cell::RefCell;
     use std::future::Future;
-    use std::task::{Context, Poll};
+    use std::task::{Context, Poll, Wake, Waker};
 
-    struct PermitInWaker {
-        _permit: mpsc::OwnedPermit<i32>,
+    thread_local! {
+        static PERMIT: RefCell<Option<mpsc::OwnedPermit<i32>>> = const { RefCell::new(None) };
     }
 
-    impl ArcWake for PermitInWaker {
-        fn wake_by_ref(_arc_self: &Arc<Self>) {}
+    struct PermitInWaker;
+
+    impl Wake for PermitInWaker {
+        fn wake(self: Arc<Self>) {}
+    }
+
+    impl Drop for PermitInWaker {
+        fn drop(&mut self) {
+            let permit = PERMIT.with(|p| p.borrow_mut().take());
+            drop(permit);
+        }
     }
 
     let (tx, rx) = mpsc::channel(2);
@@ -1080,22 +1073,18 @@ fn dropping_rx_drops_sender_wakers_outside_lock() {
 
     // The channel is full, so `reserve` waits for capacity.
     let mut reserve = Box::pin(tx.reserve());
-    let waker = waker(Arc::new(PermitInWaker { _permit: permit }));
-    assert!(reserve
-        .as_mut()
-        .poll(&mut Context::from_waker(&waker))
-        .is_pending());
+    PERMIT.with(|p| *p.borrow_mut() = Some(permit));
+    let waker = Waker::from(Arc::new(PermitInWaker));
+    assert!(reserve.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
     drop(waker);
 
     // Closing the channel wakes `reserve`, which drops the last reference to
     // the waker and releases the permit inside it. This shouldn't deadlock.
     drop(rx);
 
-    let mut cx = Context::from_waker(noop_waker_ref());
-    assert!(matches!(
-        reserve.as_mut().poll(&mut cx),
-        Poll::Ready(Err(_))
-    ));
+    let mut cx = Context::from_waker(futures::task::noop_waker_ref());
+    assert!(matches!(reserve.as_mut().poll(&mut cx), Poll::Ready(Err(_))));
+    assert!(PERMIT.with(|p| p.borrow().is_none()));
 }
 
 #[test]
@@ -1113,57 +1102,7 @@ fn unconsumed_messages_are_dropped() {
     assert_eq!(1, Arc::strong_count(&msg));
 }
 
-#[test]
-#[cfg(all(feature = "full", not(target_os = "wasi")))] // Wasi doesn't support threads
-fn blocking_recv() {
-    let (tx, mut rx) = mpsc::channel::<u8>(1);
-
-    let sync_code = std::thread::spawn(move || {
-        assert_eq!(Some(10), rx.blocking_recv());
-    });
-
-    tokio::runtime::Runtime::new()
-        .unwrap()
-        .block_on(async move {
-            let _ = tx.send(10).await;
-        });
-    sync_code.join().unwrap()
-}
-
-#[test]
-#[should_panic]
-fn blocking_recv_async() {
-    crate::support::run(|| async {
-        let (_tx, mut rx) = mpsc::channel::<()>(1);
-        let _ = rx.blocking_recv();
-    })
-}
-
-#[test]
-#[cfg(all(feature = "full", not(target_os = "wasi")))] // Wasi doesn't support threads
-fn blocking_send() {
-    let (tx, mut rx) = mpsc::channel::<u8>(1);
-
-    let sync_code = std::thread::spawn(move || {
-        tx.blocking_send(10).unwrap();
-    });
-
-    tokio::runtime::Runtime::new()
-        .unwrap()
-        .block_on(async move {
-            assert_eq!(Some(10), rx.recv().await);
-        });
-    sync_code.join().unwrap()
-}
-
-#[test]
-#[should_panic]
-fn blocking_send_async() {
-    crate::support::run(|| async {
-        let (tx, _rx) = mpsc::channel::<()>(1);
-        let _ = tx.blocking_send(());
-    })
-}
+// The `blocking_*` tests are left out: channels for tasks on one thread have no `blocking_*` methods.
 
 #[test]
 fn ready_close_cancel_bounded() {
@@ -1175,7 +1114,7 @@ fn ready_close_cancel_bounded() {
 
         rx.close();
 
-        let mut recv = tokio_test::spawn(rx.recv());
+        let mut recv = spawn(rx.recv());
         assert_pending!(recv.poll());
 
         drop(permit);
@@ -1194,7 +1133,7 @@ fn permit_available_not_acquired_close() {
 
         let permit1 = assert_ok!(tx1.reserve().await);
 
-        let mut permit2 = tokio_test::spawn(tx2.reserve());
+        let mut permit2 = spawn(tx2.reserve());
         assert_pending!(permit2.poll());
 
         rx.close();
@@ -1309,35 +1248,33 @@ fn try_recv_close_while_empty_unbounded() {
     assert_eq!(Err(TryRecvError::Disconnected), rx.try_recv());
 }
 
-#[tokio::test(start_paused = true)]
-async fn recv_timeout() {
-    use runtime::sync::mpsc::error::SendTimeoutError::{Closed, Timeout};
-    use runtime::time::Duration;
+// tokio runs this with time paused; here the one timeout waits 1 s for real.
+#[test]
+fn recv_timeout() {
+    crate::support::run(|| async {
+        use runtime::sync::mpsc::error::SendTimeoutError::{Closed, Timeout};
+        use std::time::Duration; // tokio: tokio::time::Duration
 
-    let (tx, rx) = mpsc::channel(5);
+        let (tx, rx) = mpsc::channel(5);
 
-    assert_eq!(tx.send_timeout(10, Duration::from_secs(1)).await, Ok(()));
-    assert_eq!(tx.send_timeout(20, Duration::from_secs(1)).await, Ok(()));
-    assert_eq!(tx.send_timeout(30, Duration::from_secs(1)).await, Ok(()));
-    assert_eq!(tx.send_timeout(40, Duration::from_secs(1)).await, Ok(()));
-    assert_eq!(tx.send_timeout(50, Duration::from_secs(1)).await, Ok(()));
-    assert_eq!(
-        tx.send_timeout(60, Duration::from_secs(1)).await,
-        Err(Timeout(60))
-    );
+        assert_eq!(tx.send_timeout(10, Duration::from_secs(1)).await, Ok(()));
+        assert_eq!(tx.send_timeout(20, Duration::from_secs(1)).await, Ok(()));
+        assert_eq!(tx.send_timeout(30, Duration::from_secs(1)).await, Ok(()));
+        assert_eq!(tx.send_timeout(40, Duration::from_secs(1)).await, Ok(()));
+        assert_eq!(tx.send_timeout(50, Duration::from_secs(1)).await, Ok(()));
+        assert_eq!(tx.send_timeout(60, Duration::from_secs(1)).await, Err(Timeout(60)));
 
-    drop(rx);
-    assert_eq!(
-        tx.send_timeout(70, Duration::from_secs(1)).await,
-        Err(Closed(70))
-    );
+        drop(rx);
+        assert_eq!(tx.send_timeout(70, Duration::from_secs(1)).await, Err(Closed(70)));
+    })
 }
 
 #[test]
-#[should_panic = "there is no reactor running, must be called from the context of a Tokio 1.x runtime"]
+// tokio: "there is no reactor running, must be called from the context of a Tokio 1.x runtime"
+#[should_panic = "there is no runtime on this thread"]
 fn recv_timeout_panic() {
     use futures::future::FutureExt;
-    use runtime::time::Duration;
+    use std::time::Duration; // tokio: tokio::time::Duration
 
     let (tx, _rx) = mpsc::channel(5);
     tx.send_timeout(10, Duration::from_secs(1)).now_or_never();
@@ -1894,10 +1831,10 @@ fn permit_send_panicking_rx_waker() {
 #[test]
 #[cfg(not(panic = "abort"))]
 fn drop_all_elements_during_panic() {
-    use std::sync::atomic::AtomicUsize;
-    use std::sync::atomic::Ordering::Relaxed;
     use runtime::sync::mpsc::UnboundedReceiver;
     use runtime::sync::mpsc::UnboundedSender;
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::atomic::Ordering::Relaxed;
 
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -1964,11 +1901,7 @@ fn release_waker_on_rx_drop() {
 
     // Drop rx, releasing the stored waker
     drop(rx);
-    assert_eq!(
-        Arc::strong_count(&dummy),
-        2,
-        "dropping rx did not drop its waker",
-    );
+    assert_eq!(Arc::strong_count(&dummy), 2, "dropping rx did not drop its waker",);
 }
 
 fn is_debug<T: fmt::Debug>(_: &T) {}

@@ -1,12 +1,9 @@
 //! Ported from tokio 1.54 `tests/sync_mpsc_weak.rs` (MIT): the single-thread parts, every assertion kept.
 
-use crate::task_support::spawn;
-#![allow(clippy::redundant_clone)]
-
-use std::sync::atomic::AtomicUsize;
-use std::sync::atomic::Ordering::{Acquire, Release};
 use runtime::sync::mpsc::{self, channel, unbounded_channel};
 use runtime::sync::oneshot;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::{Acquire, Release};
 
 #[test]
 fn weak_sender() {
@@ -22,9 +19,7 @@ fn weak_sender() {
                 }
             }
 
-            let tx2 = tx_weak
-                .upgrade()
-                .expect("expected to be able to upgrade tx_weak");
+            let tx2 = tx_weak.upgrade().expect("expected to be able to upgrade tx_weak");
             let _ = tx2.send(20).await;
             let tx_weak = tx2.downgrade();
 
@@ -71,16 +66,8 @@ fn actor_weak_sender() {
         }
 
         impl MyActor {
-            fn new(
-                receiver: mpsc::Receiver<ActorMessage>,
-                sender: mpsc::WeakSender<ActorMessage>,
-            ) -> Self {
-                MyActor {
-                    receiver,
-                    sender,
-                    next_id: 0,
-                    received_self_msg: false,
-                }
+            fn new(receiver: mpsc::Receiver<ActorMessage>, sender: mpsc::WeakSender<ActorMessage>) -> Self {
+                MyActor { receiver, sender, next_id: 0, received_self_msg: false }
             }
 
             fn handle_message(&mut self, msg: ActorMessage) {
@@ -293,9 +280,7 @@ fn weak_unbounded_sender() {
                 }
             }
 
-            let tx2 = tx_weak
-                .upgrade()
-                .expect("expected to be able to upgrade tx_weak");
+            let tx2 = tx_weak.upgrade().expect("expected to be able to upgrade tx_weak");
             let _ = tx2.send(20);
             let tx_weak = tx2.downgrade();
 
@@ -346,12 +331,7 @@ fn actor_weak_unbounded_sender() {
                 receiver: mpsc::UnboundedReceiver<ActorMessage>,
                 sender: mpsc::WeakUnboundedSender<ActorMessage>,
             ) -> Self {
-                MyActor {
-                    receiver,
-                    sender,
-                    next_id: 0,
-                    received_self_msg: false,
-                }
+                MyActor { receiver, sender, next_id: 0, received_self_msg: false }
             }
 
             fn handle_message(&mut self, msg: ActorMessage) {

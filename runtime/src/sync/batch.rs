@@ -92,10 +92,11 @@ impl Batch {
         }
         *waiter = None;
         let (need, _) = self.waiters.remove(key, wakers);
-        if need.remaining == 0 {
+        if need.remaining == 0 && !self.closed {
             return Poll::Ready(Ok(()));
         }
-        // Unlinked before it was served: the semaphore closed.
+        // Closed before it returned (served or not): as tokio's, it fails
+        // and gives back what it had been handed.
         self.release(need.acquired, wakers);
         Poll::Ready(Err(AcquireError(())))
     }

@@ -282,3 +282,7 @@ impl fmt::Debug for OwnedNotified {
         f.debug_struct("OwnedNotified").field("notify", &self.notify).field("state", &self.state).finish()
     }
 }
+
+// As tokio's: wakers are called after the state is updated.
+impl std::panic::UnwindSafe for Notify {}
+impl std::panic::RefUnwindSafe for Notify {}

@@ -166,7 +166,13 @@ impl<T> Sender<T> {
     }
 
     /// Sends, waiting for room at most `timeout` (on this runtime's timers).
+    ///
+    /// # Panics
+    /// When polled outside a runtime (as tokio's, which needs its timer).
     pub async fn send_timeout(&self, value: T, timeout: Duration) -> Result<(), SendTimeoutError<T>> {
+        if !crate::context::is_entered() {
+            panic!("{}", crate::context::NO_RUNTIME);
+        }
         match crate::time::timeout(timeout, self.reserve()).await {
             Err(_) => Err(SendTimeoutError::Timeout(value)),
             Ok(Err(_)) => Err(SendTimeoutError::Closed(value)),

@@ -2,9 +2,11 @@
 //!
 //! A queue, the receiver's waker, and (for a bounded channel) the capacity
 //! as a [`Batch`] of permits: a sender takes a permit before it pushes, the
-//! receiver gives one back for each message it takes. A permit that was
-//! reserved but not yet used is *out*; after `Receiver::close` the receiver
-//! still waits for those, since they may yet send.
+//! receiver gives one back for each message it takes. After
+//! `Receiver::close` the receiver drains the queue and then waits until the
+//! channel is *idle*, every permit back in the batch (as tokio's): a
+//! permit reserved before the close may still send. Whatever gives the last
+//! permit back wakes it.
 //!
 //! Every method borrows the `RefCell` for a few lines only, and wakes (or
 //! drops user values) after the borrow ends.
@@ -32,8 +34,6 @@ struct Inner<T> {
     sem: Batch,
     /// The capacity the channel was made with; `None` when unbounded.
     bound: Option<usize>,
-    /// Permits reserved and not yet used or given back.
-    out: usize,
     rx_waker: Option<Waker>,
     rx_closed: bool,
     tx_count: usize,
@@ -50,7 +50,6 @@ impl<T> Chan<T> {
                 queue: VecDeque::new(),
                 sem: Batch::new(bound.unwrap_or(0)),
                 bound,
-                out: 0,
                 rx_waker: None,
                 rx_closed: false,
                 tx_count: 1,
@@ -66,9 +65,7 @@ impl<T> Chan<T> {
     pub(super) fn push(&self, value: T, with_permit: bool) -> Result<(), T> {
         let waker = {
             let mut inner = self.inner.borrow_mut();
-            if with_permit {
-                inner.out -= 1;
-            } else if inner.rx_closed {
+            if !with_permit && inner.rx_closed {
                 return Err(value);
             }
             inner.queue.push_back(value);
@@ -85,9 +82,7 @@ impl<T> Chan<T> {
         if inner.bound.is_some_and(|b| n > b) {
             return Err(if inner.sem.is_closed() { TryFail::Closed } else { TryFail::NoPermits });
         }
-        inner.sem.try_acquire(n)?;
-        inner.out += n;
-        Ok(())
+        inner.sem.try_acquire(n)
     }
 
     /// Polls a reservation of `n` permits; see [`Batch::poll_acquire`].
@@ -96,8 +91,8 @@ impl<T> Chan<T> {
         let poll = {
             let mut inner = self.inner.borrow_mut();
             let poll = inner.sem.poll_acquire(n, waiter, cx, &mut wakers);
-            if let Poll::Ready(Ok(())) = poll {
-                inner.out += n;
+            if poll.is_ready() {
+                inner.wake_rx_if_idle(&mut wakers);
             }
             poll
         };
@@ -106,9 +101,7 @@ impl<T> Chan<T> {
         // budget is spent still takes its place in the queue.
         if poll.is_ready() && crate::task::coop::poll_proceed(cx).is_pending() {
             if let Poll::Ready(Ok(())) = poll {
-                let mut inner = self.inner.borrow_mut();
-                inner.out -= n;
-                *waiter = Some(inner.sem.park(n));
+                *waiter = Some(self.inner.borrow_mut().sem.park(n));
             }
             return Poll::Pending;
         }
@@ -117,7 +110,11 @@ impl<T> Chan<T> {
 
     pub(super) fn cancel_reserve(&self, key: usize) {
         let mut wakers = WakeList::new();
-        self.inner.borrow_mut().sem.cancel(key, &mut wakers);
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.sem.cancel(key, &mut wakers);
+            inner.wake_rx_if_idle(&mut wakers);
+        }
         wakers.wake_all();
     }
 
@@ -126,11 +123,8 @@ impl<T> Chan<T> {
         let mut wakers = WakeList::new();
         {
             let mut inner = self.inner.borrow_mut();
-            inner.out -= n;
             inner.sem.release(n, &mut wakers);
-            if inner.rx_closed && inner.out == 0 {
-                wakers.push(inner.rx_waker.take());
-            }
+            inner.wake_rx_if_idle(&mut wakers);
         }
         wakers.wake_all();
     }
@@ -318,7 +312,19 @@ impl<T> Inner<T> {
 
     /// No message can come any more (the queue is empty).
     fn is_done(&self) -> bool {
-        self.tx_count == 0 || (self.rx_closed && self.out == 0)
+        self.tx_count == 0 || (self.rx_closed && self.is_idle())
+    }
+
+    /// Every permit is back: no reservation can still send.
+    fn is_idle(&self) -> bool {
+        self.bound.is_none_or(|b| self.sem.available() == b)
+    }
+
+    /// After permits came back: wake a receiver waiting for the last one.
+    fn wake_rx_if_idle(&mut self, wakers: &mut WakeList) {
+        if self.rx_closed && self.queue.is_empty() && self.is_idle() {
+            wakers.push(self.rx_waker.take());
+        }
     }
 }
 
@@ -365,3 +371,9 @@ impl<T> std::fmt::Debug for Chan<T> {
             .finish()
     }
 }
+
+// As tokio's: a panic (a user's waker or destructor) never leaves a channel
+// half-updated, since each method finishes its `RefCell` update before it
+// wakes or drops anything.
+impl<T> std::panic::UnwindSafe for Chan<T> {}
+impl<T> std::panic::RefUnwindSafe for Chan<T> {}
