@@ -30,9 +30,9 @@
 //! # Dependencies
 //!
 //! `libc` (system calls), `slab` (the reactor's and timers' slots),
-//! `pin-project-lite` (`Timeout`) and `runtime-macros` (no dependencies of
-//! its own). The `std::task` types are all the ecosystem needs to drive our
-//! futures and wakers, so `futures-core`/`futures-task` are not pulled in.
+//! `pin-project-lite` (`Timeout`), `futures-core` (`FusedFuture` for
+//! `JoinHandle`, so `futures::select!` takes it as it is) and
+//! `runtime-macros` (no dependencies of its own).
 
 mod blocking;
 mod builder;

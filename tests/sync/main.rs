@@ -10,6 +10,7 @@ mod support;
 #[path = "../support/task.rs"]
 mod task_support;
 
+mod join_set;
 #[allow(clippy::redundant_clone)]
 mod mpsc;
 #[allow(clippy::redundant_clone)]
@@ -19,4 +20,5 @@ mod mutex_owned;
 mod notify;
 mod oneshot;
 mod semaphore;
+mod task_handles;
 mod watch;

@@ -26,7 +26,7 @@ use std::task::{Context, Poll, Waker};
 use self::error::{RecvError, TryRecvError};
 use super::wait_list::replace_waker;
 
-/// Errors of the [`Receiver`](super::Receiver).
+/// Errors of the [`Receiver`].
 pub mod error {
     use std::error::Error;
     use std::fmt;

@@ -28,6 +28,7 @@
 
 pub mod coop;
 mod join;
+mod join_set;
 #[allow(unsafe_code)]
 pub(crate) mod raw;
 mod state;
@@ -38,7 +39,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-pub use join::{JoinError, JoinHandle};
+pub use join::{AbortHandle, JoinError, JoinHandle};
+pub use join_set::JoinSet;
 pub(crate) use waker::wake_local;
 
 /// Spawns a future onto the current thread's runtime.
