@@ -114,6 +114,16 @@ impl Batch {
         self.release(need.acquired, wakers);
     }
 
+    /// Returns `n` permits if nobody waits for them (`false`: use [`release`](Self::release)).
+    #[inline]
+    pub(crate) fn release_unwatched(&mut self, n: usize) -> bool {
+        if self.waiters.len() > 0 {
+            return false;
+        }
+        self.permits += n;
+        true
+    }
+
     /// Returns `n` permits, serving the queue first.
     pub(crate) fn release(&mut self, mut n: usize, wakers: &mut WakeList) {
         while n > 0 {

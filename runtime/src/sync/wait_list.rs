@@ -135,25 +135,24 @@ pub(crate) fn replace_waker(slot: &mut Option<Waker>, waker: &Waker) -> Option<W
 }
 
 /// Wakers collected under a borrow, to wake (or just drop: a waker's drop
-/// may be foreign code too) once it has ended. The first one to wake is
-/// kept inline: most operations wake one task at most.
+/// may be foreign code too) once it has ended. One of each is kept inline:
+/// most operations wake one task at most, and replace one waker at most;
+/// the rest spill into vectors, off the fast path.
 #[derive(Debug, Default)]
 pub(crate) struct WakeList {
     first: Option<Waker>,
     rest: Vec<Waker>,
-    stale: Vec<Waker>,
+    stale: Option<Waker>,
+    more_stale: Vec<Waker>,
 }
 
 impl WakeList {
     pub(crate) const fn new() -> WakeList {
-        WakeList { first: None, rest: Vec::new(), stale: Vec::new() }
+        WakeList { first: None, rest: Vec::new(), stale: None, more_stale: Vec::new() }
     }
 
-    /// Keeps `waker` to drop, unwoken, with the others.
-    pub(crate) fn defer_drop(&mut self, waker: Option<Waker>) {
-        self.stale.extend(waker);
-    }
-
+    /// Keeps `waker` to wake.
+    #[inline]
     pub(crate) fn push(&mut self, waker: Option<Waker>) {
         let Some(waker) = waker else { return };
         match self.first {
@@ -162,15 +161,34 @@ impl WakeList {
         }
     }
 
+    /// Keeps `waker` to drop, unwoken, with the others.
+    #[inline]
+    pub(crate) fn defer_drop(&mut self, waker: Option<Waker>) {
+        let Some(waker) = waker else { return };
+        if let Some(old) = self.stale.replace(waker) {
+            self.more_stale.push(old);
+        }
+    }
+
     /// Wakes them all. Call with no `RefCell` of ours borrowed.
+    #[inline]
     pub(crate) fn wake_all(self) {
-        if let Some(w) = self.first {
+        let WakeList { first, rest, stale, more_stale } = self;
+        if let Some(w) = first {
             w.wake();
         }
-        for w in self.rest {
-            w.wake();
+        if !rest.is_empty() {
+            wake_rest(rest);
         }
-        drop(self.stale);
+        drop(stale);
+        drop(more_stale);
+    }
+}
+
+#[cold]
+fn wake_rest(rest: Vec<Waker>) {
+    for w in rest {
+        w.wake();
     }
 }
 
@@ -196,14 +214,14 @@ mod tests {
         assert_eq!(list.len(), 4);
         let mut wakers = WakeList::new();
         let (value, linked) = list.remove(keys[1], &mut wakers);
-        assert_eq!(wakers.stale.len(), 1);
+        assert!(wakers.stale.is_some());
         assert_eq!((value, linked), (1, true));
         assert!(list.unlink(keys[0]).is_some());
         assert!(!list.is_linked(keys[0]));
         assert_eq!(list.front(), Some(keys[2]));
         assert_eq!(list.back(), Some(keys[3]));
         assert_eq!(list.remove(keys[0], &mut wakers), (0, false));
-        assert_eq!(wakers.stale.len(), 1);
+        assert!(wakers.stale.is_some());
         let mut wakers = WakeList::new();
         list.unlink_all(&mut wakers);
         assert!(wakers.first.is_some());

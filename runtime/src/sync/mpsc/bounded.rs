@@ -139,6 +139,9 @@ impl<T> Sender<T> {
     /// is gone or closed. Cancellation safe, but a cancelled send loses its
     /// place in the queue of waiting senders (and its value).
     pub async fn send(&self, value: T) -> Result<(), SendError<T>> {
+        // The fast path, when a slot is free: one borrow, no reservation.
+        poll_fn(crate::task::coop::poll_proceed).await;
+        let Err(value) = self.chan.send_now(value) else { return Ok(()) };
         match self.reserve().await {
             Ok(permit) => {
                 permit.send(value);

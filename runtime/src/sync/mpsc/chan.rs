@@ -77,6 +77,25 @@ impl<T> Chan<T> {
         Ok(())
     }
 
+    /// Sends at once if a slot is free (so nobody waits for one: the
+    /// batch's invariant), taking and filling it in one borrow; otherwise
+    /// gives the value back, for the waiting path.
+    #[inline]
+    pub(super) fn send_now(&self, value: T) -> Result<(), T> {
+        let waker = {
+            let mut inner = self.inner.borrow_mut();
+            if inner.sem.try_acquire(1).is_err() {
+                return Err(value);
+            }
+            inner.queue.push_back(value);
+            inner.rx_waker.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+        Ok(())
+    }
+
     pub(super) fn try_reserve(&self, n: usize) -> Result<(), ReserveFail> {
         let mut inner = self.inner.borrow_mut();
         if inner.bound.is_some_and(|b| n > b) {
@@ -200,21 +219,31 @@ impl<T> Chan<T> {
 
     /// The next message; `Ready(None)` once none can come.
     pub(super) fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        std::task::ready!(crate::task::coop::poll_proceed(cx));
-        let mut wakers = WakeList::new();
-        let poll = {
-            let mut inner = self.inner.borrow_mut();
-            match inner.pop(&mut wakers) {
-                Some(value) => Poll::Ready(Some(value)),
-                None if inner.is_done() => Poll::Ready(None),
-                None => {
-                    wakers.defer_drop(replace_waker(&mut inner.rx_waker, cx.waker()));
-                    Poll::Pending
+        let mut inner = self.inner.borrow_mut();
+        if !inner.queue.is_empty() {
+            // The budget is charged only for a message (as tokio's, which
+            // restores it on `Pending`); the charge may wake, so unborrowed.
+            drop(inner);
+            std::task::ready!(crate::task::coop::poll_proceed(cx));
+            inner = self.inner.borrow_mut();
+            if let Some(value) = inner.queue.pop_front() {
+                if inner.bound.is_none() || inner.sem.release_unwatched(1) {
+                    return Poll::Ready(Some(value));
                 }
+                let mut wakers = WakeList::new();
+                inner.sem.release(1, &mut wakers);
+                drop(inner);
+                wakers.wake_all();
+                return Poll::Ready(Some(value));
             }
-        };
-        wakers.wake_all();
-        poll
+        }
+        if inner.is_done() {
+            return Poll::Ready(None);
+        }
+        let old = replace_waker(&mut inner.rx_waker, cx.waker());
+        drop(inner);
+        drop(old);
+        Poll::Pending
     }
 
     /// Up to `limit` messages into `buffer`; `Ready(0)` once none can come.
