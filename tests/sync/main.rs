@@ -18,6 +18,7 @@ mod mpsc;
 mod mpsc_weak;
 mod mutex;
 mod mutex_owned;
+mod not_send;
 mod notify;
 mod oneshot;
 mod semaphore;

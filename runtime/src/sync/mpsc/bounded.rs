@@ -8,33 +8,17 @@ use std::time::Duration;
 
 use super::chan::{Chan, Reserve, ReserveFail};
 use super::error::{SendError, SendTimeoutError, TryRecvError, TrySendError};
+use super::permit::{OwnedPermit, Permit, PermitIterator};
 
 /// Sends into a bounded channel; cloneable. The channel closes for the
 /// receiver when every `Sender` is gone.
 pub struct Sender<T> {
-    chan: Rc<Chan<T>>,
+    pub(super) chan: Rc<Chan<T>>,
 }
 
 /// A sender that does not keep the channel open; see [`Sender::downgrade`].
 pub struct WeakSender<T> {
     chan: Rc<Chan<T>>,
-}
-
-/// A reserved slot: [`send`](Self::send) fills it without waiting.
-pub struct Permit<'a, T> {
-    chan: &'a Chan<T>,
-}
-
-/// Several reserved slots, from [`Sender::reserve_many`].
-pub struct PermitIterator<'a, T> {
-    chan: &'a Chan<T>,
-    n: usize,
-}
-
-/// A reserved slot that owns its sender, from [`Sender::reserve_owned`].
-pub struct OwnedPermit<T> {
-    /// `None` once the sender was handed back.
-    chan: Option<Sender<T>>,
 }
 
 /// Receives from a bounded channel.
@@ -196,7 +180,7 @@ impl<T> Sender<T> {
         if !Reserve::new(&self.chan, 1).await {
             return Err(SendError(()));
         }
-        Ok(Permit { chan: &self.chan })
+        Ok(Permit::new(&self.chan))
     }
 
     /// Waits for `n` slots and reserves them all; fails if `n` exceeds the
@@ -205,7 +189,7 @@ impl<T> Sender<T> {
         if n > self.max_capacity() || !Reserve::new(&self.chan, n).await {
             return Err(SendError(()));
         }
-        Ok(PermitIterator { chan: &self.chan, n })
+        Ok(PermitIterator::new(&self.chan, n))
     }
 
     /// [`reserve`](Self::reserve), keeping the sender in the permit.
@@ -213,26 +197,26 @@ impl<T> Sender<T> {
         if !Reserve::new(&self.chan, 1).await {
             return Err(SendError(()));
         }
-        Ok(OwnedPermit { chan: Some(self) })
+        Ok(OwnedPermit::new(self))
     }
 
     /// A slot, if one is free now.
     pub fn try_reserve(&self) -> Result<Permit<'_, T>, TrySendError<()>> {
         self.try_take(1)?;
-        Ok(Permit { chan: &self.chan })
+        Ok(Permit::new(&self.chan))
     }
 
     /// `n` slots, if they are free now.
     pub fn try_reserve_many(&self, n: usize) -> Result<PermitIterator<'_, T>, TrySendError<()>> {
         self.try_take(n)?;
-        Ok(PermitIterator { chan: &self.chan, n })
+        Ok(PermitIterator::new(&self.chan, n))
     }
 
     /// [`try_reserve`](Self::try_reserve), keeping the sender in the permit
     /// (or giving it back in the error).
     pub fn try_reserve_owned(self) -> Result<OwnedPermit<T>, TrySendError<Sender<T>>> {
         match self.chan.try_reserve(1) {
-            Ok(()) => Ok(OwnedPermit { chan: Some(self) }),
+            Ok(()) => Ok(OwnedPermit::new(self)),
             Err(ReserveFail::Closed) => Err(TrySendError::Closed(self)),
             Err(ReserveFail::NoPermits) => Err(TrySendError::Full(self)),
         }
@@ -320,85 +304,6 @@ impl<T> Drop for WeakSender<T> {
     }
 }
 
-impl<T> Permit<'_, T> {
-    /// Sends into the reserved slot.
-    pub fn send(self, value: T) {
-        let chan = self.chan;
-        std::mem::forget(self);
-        let _ = chan.push(value, true);
-    }
-}
-
-impl<T> Drop for Permit<'_, T> {
-    fn drop(&mut self) {
-        self.chan.unreserve(1);
-    }
-}
-
-impl<'a, T> Iterator for PermitIterator<'a, T> {
-    type Item = Permit<'a, T>;
-
-    fn next(&mut self) -> Option<Permit<'a, T>> {
-        if self.n == 0 {
-            return None;
-        }
-        self.n -= 1;
-        Some(Permit { chan: self.chan })
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.n, Some(self.n))
-    }
-}
-
-impl<T> ExactSizeIterator for PermitIterator<'_, T> {}
-impl<T> std::iter::FusedIterator for PermitIterator<'_, T> {}
-
-impl<T> Drop for PermitIterator<'_, T> {
-    fn drop(&mut self) {
-        if self.n > 0 {
-            self.chan.unreserve(self.n);
-        }
-    }
-}
-
-impl<T> OwnedPermit<T> {
-    /// Sends into the reserved slot and gives the sender back.
-    pub fn send(mut self, value: T) -> Sender<T> {
-        let sender = self.chan.take().expect("an OwnedPermit holds its sender until used");
-        let _ = sender.chan.push(value, true);
-        sender
-    }
-
-    /// Gives the slot back, unused, and the sender with it.
-    pub fn release(mut self) -> Sender<T> {
-        let sender = self.chan.take().expect("an OwnedPermit holds its sender until used");
-        sender.chan.unreserve(1);
-        sender
-    }
-
-    /// Whether both permits are for the same channel.
-    pub fn same_channel(&self, other: &OwnedPermit<T>) -> bool {
-        match (&self.chan, &other.chan) {
-            (Some(a), Some(b)) => a.same_channel(b),
-            _ => false,
-        }
-    }
-
-    /// Whether this permit is for `sender`'s channel.
-    pub fn same_channel_as_sender(&self, sender: &Sender<T>) -> bool {
-        self.chan.as_ref().is_some_and(|s| s.same_channel(sender))
-    }
-}
-
-impl<T> Drop for OwnedPermit<T> {
-    fn drop(&mut self) {
-        if let Some(sender) = self.chan.take() {
-            sender.chan.unreserve(1);
-        }
-    }
-}
-
 impl<T> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sender").field("chan", &*self.chan).finish()
@@ -414,23 +319,5 @@ impl<T> fmt::Debug for WeakSender<T> {
 impl<T> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Receiver").field("chan", &*self.chan).finish()
-    }
-}
-
-impl<T> fmt::Debug for Permit<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Permit").field("chan", self.chan).finish()
-    }
-}
-
-impl<T> fmt::Debug for PermitIterator<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PermitIterator").field("chan", self.chan).field("capacity", &self.n).finish()
-    }
-}
-
-impl<T> fmt::Debug for OwnedPermit<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OwnedPermit").field("chan", &self.chan.as_ref().map(|s| &*s.chan)).finish()
     }
 }
