@@ -28,7 +28,7 @@ fn join_handle_is_a_fused_future_for_select() {
 fn abort_handle_aborts_the_task_and_sees_it_finish() {
     run(|| async {
         let handle = runtime::spawn(std::future::pending::<()>());
-        let abort = handle.abort_handle();
+        let abort = handle.abort_handle().clone();
         assert!(!abort.is_finished());
         abort.abort();
         assert!(handle.await.unwrap_err().is_cancelled());

@@ -4,6 +4,7 @@
 use std::any::Any;
 use std::fmt;
 use std::future::Future;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -121,6 +122,19 @@ impl AbortHandle {
         self.raw.is_complete()
     }
 }
+
+impl Clone for AbortHandle {
+    fn clone(&self) -> AbortHandle {
+        AbortHandle { raw: self.raw.clone_ref() }
+    }
+}
+
+// As tokio's: a panic cannot leave a handle half-updated (its only state
+// is the task's, which the task's own code keeps consistent).
+impl UnwindSafe for AbortHandle {}
+impl RefUnwindSafe for AbortHandle {}
+impl<T> UnwindSafe for JoinHandle<T> {}
+impl<T> RefUnwindSafe for JoinHandle<T> {}
 
 impl fmt::Debug for AbortHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

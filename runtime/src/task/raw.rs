@@ -279,6 +279,12 @@ impl TaskRef {
         self.header().state.is_complete()
     }
 
+    /// Another counted reference to the same task.
+    pub(crate) fn clone_ref(&self) -> TaskRef {
+        self.header().state.ref_inc();
+        TaskRef { ptr: self.ptr }
+    }
+
     /// As [`JoinRef::abort`], for an `AbortHandle`. Runtime thread only.
     pub(crate) fn abort(&self) {
         abort(self.ptr);
