@@ -385,3 +385,6 @@ fmt_as_target! {
     MappedMutexGuard<'a, T> => ['a, T: ?Sized],
     OwnedMappedMutexGuard<T, U> => [T: ?Sized, U: ?Sized],
 }
+
+#[cfg(test)]
+mod tests;
