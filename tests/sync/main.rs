@@ -10,6 +10,7 @@ mod support;
 #[path = "../support/task.rs"]
 mod task_support;
 
+mod cancel;
 mod coop;
 mod join_set;
 #[allow(clippy::redundant_clone)]
