@@ -12,6 +12,7 @@ mod task_support;
 
 mod cancel;
 mod coop;
+mod errors;
 mod join_set;
 #[allow(clippy::redundant_clone)]
 mod mpsc;
@@ -21,7 +22,10 @@ mod mutex;
 mod mutex_owned;
 mod not_send;
 mod notify;
+mod notify_owned;
 mod oneshot;
+mod panic;
 mod semaphore;
+mod semaphore_owned;
 mod task_handles;
 mod watch;

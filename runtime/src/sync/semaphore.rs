@@ -61,6 +61,7 @@ impl Semaphore {
     ///
     /// # Panics
     /// If `permits` exceeds [`MAX_PERMITS`](Self::MAX_PERMITS).
+    #[track_caller]
     pub fn new(permits: usize) -> Semaphore {
         assert!(permits <= MAX_PERMITS, "a semaphore may not have more than MAX_PERMITS permits ({MAX_PERMITS})");
         Semaphore::const_new(permits)
@@ -81,6 +82,7 @@ impl Semaphore {
     ///
     /// # Panics
     /// If the total would exceed [`MAX_PERMITS`](Self::MAX_PERMITS).
+    #[track_caller]
     pub fn add_permits(&self, n: usize) {
         let mut wakers = WakeList::new();
         {
@@ -238,6 +240,7 @@ impl<'a> SemaphorePermit<'a> {
     ///
     /// # Panics
     /// If they come from different semaphores.
+    #[track_caller]
     pub fn merge(&mut self, mut other: SemaphorePermit<'a>) {
         assert!(std::ptr::eq(self.sem, other.sem), "merging permits from different semaphore instances");
         self.permits += other.permits;
@@ -272,6 +275,7 @@ impl OwnedSemaphorePermit {
     ///
     /// # Panics
     /// If they come from different semaphores.
+    #[track_caller]
     pub fn merge(&mut self, mut other: OwnedSemaphorePermit) {
         assert!(Arc::ptr_eq(&self.sem, &other.sem), "merging permits from different semaphore instances");
         self.permits += other.permits;

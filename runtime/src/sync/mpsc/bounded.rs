@@ -31,6 +31,7 @@ pub struct Receiver<T> {
 ///
 /// # Panics
 /// If `buffer` is 0.
+#[track_caller]
 pub fn channel<T>(buffer: usize) -> (Sender<T>, Receiver<T>) {
     assert!(buffer > 0, "mpsc bounded channel requires buffer > 0");
     let chan = Chan::new(Some(buffer));
