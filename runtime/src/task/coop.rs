@@ -10,12 +10,20 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 /// Charges one unit, or (budget spent) wakes the task and returns `Pending`.
 #[inline]
 pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
-    crate::context::try_with(|core| core.budget.poll_proceed(cx)).unwrap_or(Poll::Ready(()))
+    // Charged with a no-op waker, so that the task's own waker (foreign code)
+    // is woken after the runtime's thread-local is released.
+    let mut noop = Context::from_waker(Waker::noop());
+    let charged = crate::context::try_with(|core| core.budget.poll_proceed(&mut noop));
+    if charged == Some(Poll::Pending) {
+        cx.waker().wake_by_ref();
+        return Poll::Pending;
+    }
+    Poll::Ready(())
 }
 
 /// Charges one unit of the current task's budget, yielding first if it is
