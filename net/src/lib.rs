@@ -92,6 +92,8 @@ mod addr;
 #[cfg(feature = "futures-io")]
 mod futures_io;
 mod halves;
+mod incoming;
+mod readiness;
 mod stream_io;
 #[allow(unsafe_code)]
 mod sys;
@@ -100,6 +102,8 @@ mod udp;
 pub mod unix;
 
 pub use addr::ToSocketAddrs;
-pub use tcp::{TcpListener, TcpStream};
+pub use incoming::{TcpIncoming, UnixIncoming};
+pub use runtime::io::{Interest, Ready};
+pub use tcp::{TcpListener, TcpSocket, TcpStream};
 pub use udp::UdpSocket;
 pub use unix::{UnixDatagram, UnixListener, UnixStream};

@@ -74,6 +74,29 @@ impl TcpListener {
         })
     }
 
+    /// The accepted connections as a [`futures_core::Stream`] of
+    /// `io::Result<TcpStream>`, which never ends (an accept error is an
+    /// item; the listener goes on).
+    ///
+    /// ```
+    /// use futures::StreamExt;
+    /// # runtime::block_on(async {
+    /// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let _client = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let mut incoming = listener.incoming();
+    /// let server = incoming.next().await.expect("never ends")?;
+    /// assert_eq!(server.local_addr()?, listener.local_addr()?);
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub fn incoming(&self) -> crate::TcpIncoming<'_> {
+        crate::TcpIncoming::new(self)
+    }
+
+    /// Wraps a listening socket that is already nonblocking (`TcpSocket::listen`).
+    pub(crate) fn from_socket(listener: std::net::TcpListener) -> io::Result<TcpListener> {
+        Ok(TcpListener { fd: AsyncFd::new(listener)? })
+    }
+
     /// Wraps a listening std socket, switching it to nonblocking mode.
     ///
     /// # Panics

@@ -8,10 +8,11 @@
 
 use std::fmt;
 use std::future::Future;
-use std::io;
+use std::io::{self, IoSlice, IoSliceMut};
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::rc::Rc;
+use std::time::Duration;
 
 use runtime::io::AsyncFd;
 
@@ -142,8 +143,12 @@ impl TcpStream {
 
     /// Shuts down the read, write or both halves, at once (like std). After
     /// `Shutdown::Write` the peer reads end of stream; reads here go on.
+    ///
+    /// After the peer reset the connection, `shutdown` returns `Ok(())`
+    /// rather than `NotConnected` (the direction is shut either way), as in
+    /// tokio.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.fd.get_ref().shutdown(how)
+        stream_io::shutdown(self.fd.get_ref().shutdown(how))
     }
 
     /// The local address.
@@ -164,6 +169,81 @@ impl TcpStream {
     /// Whether `TCP_NODELAY` is set.
     pub fn nodelay(&self) -> io::Result<bool> {
         self.fd.get_ref().nodelay()
+    }
+
+    /// Sets `SO_LINGER`: with `Some(d)`, dropping the stream waits up to `d`
+    /// for unsent data (in the kernel); `Some(Duration::ZERO)` makes the
+    /// drop reset the connection (the peer sees `ConnectionReset`); `None`
+    /// is the default, a graceful close in the background.
+    ///
+    /// ```
+    /// # runtime::block_on(async {
+    /// use std::time::Duration;
+    /// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// assert_eq!(stream.linger()?, None);
+    /// stream.set_linger(Some(Duration::from_secs(1)))?;
+    /// assert_eq!(stream.linger()?, Some(Duration::from_secs(1)));
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub fn set_linger(&self, linger: Option<Duration>) -> io::Result<()> {
+        sys::set_linger(self.as_fd(), linger)
+    }
+
+    /// The `SO_LINGER` setting (see [`set_linger`](Self::set_linger)).
+    pub fn linger(&self) -> io::Result<Option<Duration>> {
+        sys::linger(self.as_fd())
+    }
+
+    /// Sets the IP time-to-live (`IP_TTL`) of outgoing packets.
+    ///
+    /// ```
+    /// # runtime::block_on(async {
+    /// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_ttl(42)?;
+    /// assert_eq!(stream.ttl()?, 42);
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.fd.get_ref().set_ttl(ttl)
+    }
+
+    /// The IP time-to-live (`IP_TTL`).
+    pub fn ttl(&self) -> io::Result<u32> {
+        self.fd.get_ref().ttl()
+    }
+
+    /// Reads once into `bufs`, in order (one `readv`), if data is ready;
+    /// `WouldBlock` if not (which clears the read readiness).
+    pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        stream_io::try_read_vectored(&self.fd, bufs)
+    }
+
+    /// Writes `bufs` in order with one system call (`sendmsg`) if the socket
+    /// can take data; `WouldBlock` if not.
+    pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        stream_io::try_write_vectored(&self.fd, bufs)
+    }
+
+    /// Writes some of `bufs`, in order, with one system call (`sendmsg`):
+    /// a header and a body leave in one segment. Returns the bytes written.
+    ///
+    /// ```
+    /// use std::io::IoSlice;
+    /// # runtime::block_on(async {
+    /// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut client = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (mut server, _) = listener.accept().await?;
+    /// let n = client.write_vectored(&[IoSlice::new(b"head "), IoSlice::new(b"body")]).await?;
+    /// assert_eq!(n, 9);
+    /// let mut buf = [0; 9];
+    /// server.read_exact(&mut buf).await?;
+    /// assert_eq!(&buf, b"head body");
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub async fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        stream_io::write_vectored(&self.fd, bufs).await
     }
 
     /// Takes the pending socket error (`SO_ERROR`), if any.
@@ -189,6 +269,9 @@ impl TcpStream {
         &self.fd
     }
 }
+
+crate::readiness::ready_method!(TcpStream);
+crate::readiness::poll_ready_methods!(TcpStream);
 
 impl AsRawFd for TcpStream {
     fn as_raw_fd(&self) -> RawFd {

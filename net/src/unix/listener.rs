@@ -83,6 +83,26 @@ impl UnixListener {
         })
     }
 
+    /// The accepted connections as a [`futures_core::Stream`] of
+    /// `io::Result<UnixStream>`, which never ends (an accept error is an
+    /// item; the listener goes on).
+    ///
+    /// ```
+    /// use futures::StreamExt;
+    /// # runtime::block_on(async {
+    /// let path = std::env::temp_dir().join(format!("net-incoming-{}.sock", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let listener = net::UnixListener::bind(&path)?;
+    /// let _client = net::UnixStream::connect(&path).await?;
+    /// let server = listener.incoming().next().await.expect("never ends")?;
+    /// assert!(server.peer_addr()?.is_unnamed());
+    /// std::fs::remove_file(&path)?;
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub fn incoming(&self) -> crate::UnixIncoming<'_> {
+        crate::UnixIncoming::new(self)
+    }
+
     /// Wraps a listening std socket, switching it to nonblocking mode.
     ///
     /// # Panics

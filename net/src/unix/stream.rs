@@ -8,7 +8,7 @@
 //! `stream_io.rs`'s, shared with TCP and the halves of `split.rs`.
 
 use std::fmt;
-use std::io;
+use std::io::{self, IoSlice, IoSliceMut};
 use std::net::Shutdown;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::SocketAddr;
@@ -137,8 +137,26 @@ impl UnixStream {
     }
 
     /// Shuts down the read, write or both halves, at once (like std).
+    /// `NotConnected` after the peer went counts as done: `Ok(())`.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.fd.get_ref().shutdown(how)
+        stream_io::shutdown(self.fd.get_ref().shutdown(how))
+    }
+
+    /// Reads once into `bufs`, in order (one `readv`), if data is ready;
+    /// `WouldBlock` if not.
+    pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        stream_io::try_read_vectored(&self.fd, bufs)
+    }
+
+    /// Writes `bufs` in order with one `sendmsg` if the socket can take
+    /// data; `WouldBlock` if not.
+    pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        stream_io::try_write_vectored(&self.fd, bufs)
+    }
+
+    /// Writes some of `bufs`, in order, with one system call (`sendmsg`).
+    pub async fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        stream_io::write_vectored(&self.fd, bufs).await
     }
 
     /// The local address.
@@ -173,6 +191,9 @@ impl UnixStream {
         &self.fd
     }
 }
+
+crate::readiness::ready_method!(UnixStream);
+crate::readiness::poll_ready_methods!(UnixStream);
 
 impl AsRawFd for UnixStream {
     fn as_raw_fd(&self) -> RawFd {

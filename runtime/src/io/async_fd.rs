@@ -15,6 +15,8 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::rc::Rc;
 use std::task::{ready, Context, Poll};
 
+use super::ready::{self, Ready};
+use super::Interest;
 use crate::context;
 use crate::executor::Core;
 use crate::reactor::{Direction, Token};
@@ -81,8 +83,10 @@ impl<T: AsRawFd> AsyncFd<T> {
     ///   stream or an error is waiting), as far as the reactor knows.
     /// - `Poll::Ready(Err(e))` with an error the driver reported for the fd.
     /// - `Poll::Pending` otherwise; the task is woken at the next read edge.
-    ///   Also when the task has used up its cooperative budget for this poll
-    ///   (it is woken at once then, to give other tasks a turn).
+    ///
+    /// A readiness check never spends the cooperative budget: when the
+    /// reactor knows the fd is ready this returns at once, however often it
+    /// is called in one poll.
     pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.poll_ready(Direction::Read, cx)
     }
@@ -152,10 +156,24 @@ impl<T: AsRawFd> AsyncFd<T> {
         self.try_io(Direction::Write, op)
     }
 
+    /// A readiness check: never spends the cooperative budget (see
+    /// `executor/budget.rs`).
     #[inline(always)]
     fn poll_ready(&self, dir: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        ready!(self.core.reactor.borrow_mut().poll_ready(self.token, dir, cx))?;
-        self.core.budget.poll_proceed(cx).map(Ok)
+        self.core.reactor.borrow_mut().poll_ready(self.token, dir, cx)
+    }
+
+    /// The readiness query behind `ready(interest)`: `Ready` once any state
+    /// `interest` asks about is set, reporting only those states.
+    pub(super) fn poll_interest(&self, interest: Interest, cx: &mut Context<'_>) -> Poll<io::Result<Ready>> {
+        let mask = ready::wait_mask(interest);
+        let flags = ready!(self.core.reactor.borrow_mut().poll_readiness(self.token, mask, cx))?;
+        Poll::Ready(Ok(ready::report_mask(interest, flags)))
+    }
+
+    /// Forgets the ready (not closed) states in `ready`.
+    pub(super) fn clear_ready_states(&self, ready: Ready) {
+        self.core.reactor.borrow_mut().clear_bits(self.token, ready.to_clearable());
     }
 
     #[inline]
@@ -167,8 +185,14 @@ impl<T: AsRawFd> AsyncFd<T> {
     ) -> Poll<io::Result<R>> {
         loop {
             ready!(self.poll_ready(dir, cx))?;
+            // An operation that may make progress spends one unit of the
+            // budget; one that says `WouldBlock` gives it back.
+            ready!(self.core.budget.poll_proceed(cx));
             match op(self.get_ref()) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear(dir),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.core.budget.refund();
+                    self.clear(dir);
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 result => return Poll::Ready(result),
             }

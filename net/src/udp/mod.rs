@@ -16,6 +16,8 @@ use runtime::io::AsyncFd;
 use crate::addr::{self, ToSocketAddrs};
 use crate::sys::{self, Family, Kind, SockAddr};
 
+mod poll;
+
 /// A UDP socket.
 ///
 /// ```

@@ -17,9 +17,12 @@
 use std::io;
 use std::mem::{self, size_of};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
+
+mod sockopt;
+pub(crate) use sockopt::*;
 
 /// The listen backlog, as tokio uses it; the kernel caps it at its own
 /// maximum (`net.core.somaxconn` on Linux).
@@ -186,6 +189,18 @@ fn setsockopt_int(fd: BorrowedFd<'_>, level: libc::c_int, name: libc::c_int, val
     cvt(unsafe { libc::setsockopt(fd.as_raw_fd(), level, name, ptr.cast(), len) }).map(drop)
 }
 
+impl FromRawFd for crate::tcp::TcpSocket {
+    /// Takes ownership of `fd`.
+    ///
+    /// # Safety
+    /// `fd` must be an open TCP socket in nonblocking mode that nothing else
+    /// owns or closes.
+    unsafe fn from_raw_fd(fd: RawFd) -> Self {
+        // SAFETY: the caller hands over sole ownership of the open fd.
+        crate::tcp::TcpSocket::from(unsafe { OwnedFd::from_raw_fd(fd) })
+    }
+}
+
 /// A socket address in the kernel's form.
 ///
 /// # Invariant
@@ -302,12 +317,14 @@ impl SockAddr {
 /// An all-zero C struct.
 fn zeroed<T: ZeroValid>() -> T {
     // SAFETY: `ZeroValid` is implemented only for libc's plain C socket
-    // address structs, for which all-zero bytes is a valid value.
+    // address structs and `msghdr` (integers and raw pointers, null when
+    // zero), for which all-zero bytes is a valid value.
     unsafe { mem::zeroed() }
 }
 
 /// Plain C structs for which all-zero bytes is a valid value.
 trait ZeroValid {}
+impl ZeroValid for libc::msghdr {}
 impl ZeroValid for libc::sockaddr_storage {}
 impl ZeroValid for libc::sockaddr_in {}
 impl ZeroValid for libc::sockaddr_in6 {}
@@ -324,6 +341,8 @@ mod os {
     pub(super) const SOCK_FLAGS: libc::c_int = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
     /// `send` flags: a write to a peer that has gone gives `EPIPE`, no signal.
     pub(super) const SEND_FLAGS: libc::c_int = libc::MSG_NOSIGNAL;
+    /// `SO_LINGER` counts seconds here.
+    pub(super) const SO_LINGER: libc::c_int = libc::SO_LINGER;
 
     /// Nothing to do: `SOCK_FLAGS` did it.
     pub(super) fn configure(_fd: BorrowedFd<'_>) -> io::Result<()> {
@@ -356,6 +375,8 @@ mod os {
 
     pub(super) const SOCK_FLAGS: libc::c_int = 0;
     pub(super) const SEND_FLAGS: libc::c_int = 0;
+    /// Plain `SO_LINGER` counts clock ticks on Darwin; this one seconds.
+    pub(super) const SO_LINGER: libc::c_int = libc::SO_LINGER_SEC;
 
     /// Close-on-exec, nonblocking, no `SIGPIPE`.
     pub(super) fn configure(fd: BorrowedFd<'_>) -> io::Result<()> {

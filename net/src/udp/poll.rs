@@ -1,0 +1,174 @@
+//! `UdpSocket`'s tokio-style `try_*` and `poll_*` forms, its readiness
+//! queries and its IP options.
+//!
+//! The poll forms take a plain `&mut [u8]` and return the length (this
+//! runtime has no `ReadBuf`); like the async forms they go through
+//! `AsyncFd::poll_*_with`, so they wait for readiness, retry `EINTR`, clear
+//! readiness on `WouldBlock` and spend the cooperative budget only when
+//! they complete. The `try_*` forms run the system call once if the reactor
+//! says the socket is ready, and clear the readiness on `WouldBlock`.
+
+use std::future::poll_fn;
+use std::io;
+use std::net::SocketAddr;
+use std::os::fd::AsFd;
+use std::task::{Context, Poll};
+
+use runtime::io::AsyncFd;
+
+use super::UdpSocket;
+use crate::sys;
+
+impl UdpSocket {
+    /// Sends `buf` to `target` once if the socket can take it; `WouldBlock` if not.
+    ///
+    /// ```
+    /// # runtime::block_on(async {
+    /// let a = net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// let b = net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// a.try_send_to(b"hi", b.local_addr()?)?;
+    /// b.readable().await?;
+    /// let mut buf = [0; 8];
+    /// let (n, from) = b.try_recv_from(&mut buf)?;
+    /// assert_eq!((&buf[..n], from), (&b"hi"[..], a.local_addr()?));
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub fn try_send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
+        self.fd.try_write_with(|s| s.send_to(buf, target))
+    }
+
+    /// Receives a datagram once if one is queued; `WouldBlock` if not.
+    pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        self.fd.try_read_with(|s| s.recv_from(buf))
+    }
+
+    /// Like [`try_recv_from`](Self::try_recv_from), leaving the datagram queued.
+    pub fn try_peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        self.fd.try_read_with(|s| s.peek_from(buf))
+    }
+
+    /// The sender of the next queued datagram, which stays queued; waits for one.
+    ///
+    /// ```
+    /// # runtime::block_on(async {
+    /// let a = net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// let b = net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// a.send_to(b"hi", b.local_addr()?).await?;
+    /// assert_eq!(b.peek_sender().await?, a.local_addr()?);
+    /// let mut buf = [0; 8];
+    /// assert_eq!(b.recv(&mut buf).await?, 2, "the datagram is still there");
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub async fn peek_sender(&self) -> io::Result<SocketAddr> {
+        poll_fn(|cx| self.poll_peek_sender(cx)).await
+    }
+
+    /// The poll form of [`peek_sender`](Self::peek_sender).
+    pub fn poll_peek_sender(&self, cx: &mut Context<'_>) -> Poll<io::Result<SocketAddr>> {
+        self.fd.poll_read_with(cx, |s| s.peek_from(&mut []).map(|(_, from)| from))
+    }
+
+    /// The sender of the next queued datagram if one is queued; `WouldBlock` if not.
+    pub fn try_peek_sender(&self) -> io::Result<SocketAddr> {
+        self.fd.try_read_with(|s| s.peek_from(&mut []).map(|(_, from)| from))
+    }
+
+    /// Polls to send `buf` to the connected peer.
+    ///
+    /// # Return value
+    /// - `Poll::Ready(Ok(n))`: `n` bytes were sent;
+    /// - `Poll::Ready(Err(e))`: the OS error;
+    /// - `Poll::Pending`: the socket cannot take it yet (or the task's
+    ///   cooperative budget is spent); the task is woken when it can.
+    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.fd.poll_write_with(cx, |s| s.send(buf))
+    }
+
+    /// Polls to receive a datagram from the connected peer into `buf`.
+    ///
+    /// # Return value
+    /// - `Poll::Ready(Ok(n))`: a datagram of which `n` bytes fit in `buf`;
+    /// - `Poll::Ready(Err(e))`: the OS error;
+    /// - `Poll::Pending`: none is queued; the task is woken when one is.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// # runtime::block_on(async {
+    /// let a = net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// let b = net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// a.connect(b.local_addr()?).await?;
+    /// b.connect(a.local_addr()?).await?;
+    /// poll_fn(|cx| a.poll_send(cx, b"hi")).await?;
+    /// let mut buf = [0; 8];
+    /// let n = poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?;
+    /// assert_eq!(&buf[..n], b"hi");
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.fd.poll_read_with(cx, |s| s.recv(buf))
+    }
+
+    /// Polls to send `buf` to `target`, like [`poll_send`](Self::poll_send).
+    pub fn poll_send_to(&self, cx: &mut Context<'_>, buf: &[u8], target: SocketAddr) -> Poll<io::Result<usize>> {
+        self.fd.poll_write_with(cx, |s| s.send_to(buf, target))
+    }
+
+    /// Polls to receive a datagram and its sender, like [`poll_recv`](Self::poll_recv).
+    pub fn poll_recv_from(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<(usize, SocketAddr)>> {
+        self.fd.poll_read_with(cx, |s| s.recv_from(buf))
+    }
+
+    /// Polls to read the next datagram and its sender without taking it.
+    pub fn poll_peek_from(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<(usize, SocketAddr)>> {
+        self.fd.poll_read_with(cx, |s| s.peek_from(buf))
+    }
+
+    /// Polls for receive readiness: `Ready(Ok(()))` when a receive may make
+    /// progress; `Pending` otherwise (the task is woken at the next edge).
+    /// Never spends the cooperative budget.
+    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.fd.poll_read_ready(cx)
+    }
+
+    /// Polls for send readiness, like [`poll_recv_ready`](Self::poll_recv_ready).
+    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.fd.poll_write_ready(cx)
+    }
+
+    /// Sets the IP time-to-live (`IP_TTL`) of outgoing datagrams.
+    ///
+    /// ```
+    /// # runtime::block_on(async {
+    /// let socket = net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// socket.set_ttl(7)?;
+    /// assert_eq!(socket.ttl()?, 7);
+    /// socket.set_tos(0x10)?;
+    /// assert_eq!(socket.tos()?, 0x10);
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.fd.get_ref().set_ttl(ttl)
+    }
+
+    /// The IP time-to-live (`IP_TTL`).
+    pub fn ttl(&self) -> io::Result<u32> {
+        self.fd.get_ref().ttl()
+    }
+
+    /// Sets the IPv4 type-of-service byte (`IP_TOS`). IPv4 sockets only.
+    pub fn set_tos(&self, tos: u32) -> io::Result<()> {
+        sys::set_tos(self.as_fd(), tos)
+    }
+
+    /// The IPv4 type-of-service byte (`IP_TOS`).
+    pub fn tos(&self) -> io::Result<u32> {
+        sys::tos(self.as_fd())
+    }
+
+    /// The registered socket, for the readiness queries.
+    pub(crate) fn fd(&self) -> &AsyncFd<std::net::UdpSocket> {
+        &self.fd
+    }
+}
+
+crate::readiness::ready_method!(UdpSocket);
