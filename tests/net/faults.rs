@@ -83,7 +83,8 @@ fn tcp_stream_connect_resolves_localhost_on_the_blocking_pool() {
         let by_name = TcpStream::connect(format!("localhost:{port}")).await.unwrap();
         let after = runtime::metrics();
         assert!(after.tasks_spawned > before.tasks_spawned, "the name went to spawn_blocking");
-        assert!(after.remote_wakes > before.remote_wakes, "its result came from another thread");
+        // (No check of `remote_wakes`: a lookup that finishes before the
+        // connecting task waits for it wakes nobody, so that count races.)
         assert_eq!(by_name.peer_addr().unwrap(), by_ip.peer_addr().unwrap());
         let by_tuple = TcpStream::connect(("localhost", port)).await.unwrap();
         assert_eq!(by_tuple.peer_addr().unwrap().port(), port);

@@ -12,15 +12,20 @@
 mod support;
 mod util;
 
+mod async_fd_ready;
 mod batching;
 mod faults;
 mod futures_io;
+mod incoming;
 mod readiness;
 mod tcp_listener;
+mod tcp_socket;
 mod tcp_split;
 mod tcp_stream;
 mod udp;
+mod udp_poll;
 mod unix;
+mod vectored;
 
 /// The socket types belong to their runtime's thread.
 #[test]
