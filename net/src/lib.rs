@@ -83,15 +83,22 @@
 //!
 //! - `futures-io` (default): `futures_io::AsyncRead` / `AsyncWrite` for the
 //!   stream types and their halves, so runtime-agnostic crates work on them.
+//! - `hyper` (off by default): hyper 1.x's `hyper::rt::Read` / `Write` for
+//!   [`TcpStream`] and [`UnixStream`], and `net::hyper::{Executor, Timer}`.
+//!   Off by default because hyper is a large dependency most users of `net`
+//!   do not need; without the feature `net` does not depend on it.
 //!
 //! Dependencies: `runtime` (the reactor), `libc` (the socket calls std does
-//! not offer: `accept4`, nonblocking `connect`, `send` flags), and
-//! `futures-io` (optional, above). All of `net`'s `unsafe` is in `sys.rs`.
+//! not offer: `accept4`, nonblocking `connect`, `send` flags),
+//! `futures-core` (the `Stream` of `incoming()`), and `futures-io` and
+//! `hyper` (optional, above). All of `net`'s `unsafe` is in `sys.rs`.
 
 mod addr;
 #[cfg(feature = "futures-io")]
 mod futures_io;
 mod halves;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 mod incoming;
 mod readiness;
 mod stream_io;

@@ -16,6 +16,7 @@ mod async_fd_ready;
 mod batching;
 mod faults;
 mod futures_io;
+mod hyper;
 mod incoming;
 mod readiness;
 mod tcp_listener;
