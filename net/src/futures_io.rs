@@ -10,6 +10,11 @@
 //! `poll_close` shuts down the write direction (`Ok` if the peer already
 //! reset the connection, as the inherent `shutdown`).
 
+//!
+//! Beware `AsyncReadExt::split`: with that trait in scope, `stream.split()`
+//! is the trait's by-value split, not the inherent borrowed one (see "The
+//! `split` trap" on `TcpStream::split`).
+
 use std::io;
 use std::net::Shutdown;
 use std::pin::Pin;

@@ -40,6 +40,17 @@
 //! `try_read`, `readable`, `peek` and everything on the datagram sockets take
 //! `&self`. `shutdown` is synchronous, as in std.
 //!
+//! ## The `split` trap
+//!
+//! With `futures::io::AsyncReadExt` in scope (also through
+//! `futures::prelude::*`), `stream.split()` calls that trait's by-value
+//! `split(self)`, not the inherent borrowed `split(&mut self)`: Rust tries
+//! the receiver by value before `&mut`, so the stream moves and the error
+//! appears later as "borrow of moved value". Write
+//! `TcpStream::split(&mut stream)` (or `UnixStream::split(&mut stream)`),
+//! which always means the borrowed halves, or `into_split()`. See
+//! [`TcpStream::split`].
+//!
 //! # One thread: the types are `!Send`
 //!
 //! Every socket is registered with the runtime of the thread that created it

@@ -124,3 +124,20 @@ fn tcp_stream_halves_offer_the_stream_methods() {
         assert_eq!(rd.read(&mut buf).await.unwrap(), 1);
     });
 }
+
+/// The `split` trap: with futures' `AsyncReadExt` in scope, `stream.split()`
+/// is futures' by-value split; the path and `&mut` forms are always ours
+/// (the compile-fail side is a doc test on `TcpStream::split`).
+#[test]
+fn tcp_stream_split_path_form_beats_futures_split() {
+    #[allow(unused_imports)]
+    use futures::io::AsyncReadExt;
+    run(|| async {
+        let (mut client, _server) = tcp_pair().await;
+        let (_r, _w): (net::tcp::ReadHalf<'_>, net::tcp::WriteHalf<'_>) = net::TcpStream::split(&mut client);
+        let (_r, _w): (net::tcp::ReadHalf<'_>, net::tcp::WriteHalf<'_>) = (&mut client).split();
+        let (mut a, _b) = net::UnixStream::pair().unwrap();
+        let (_r, _w): (net::unix::ReadHalf<'_>, net::unix::WriteHalf<'_>) = net::UnixStream::split(&mut a);
+        client.set_nodelay(true).unwrap();
+    });
+}

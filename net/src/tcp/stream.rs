@@ -253,6 +253,39 @@ impl TcpStream {
 
     /// Borrowed read and write halves, for reading and writing at once in
     /// one task (`futures::join!`, `select`).
+    ///
+    /// # The `split` trap
+    ///
+    /// With `futures::io::AsyncReadExt` (or `futures::AsyncReadExt`, or
+    /// `futures::prelude::*`) in scope, `stream.split()` does **not** call
+    /// this method: Rust picks the trait's by-value `split(self)` before it
+    /// tries `&mut stream`, so the stream is moved into futures' lock-based
+    /// halves and the error only shows later, as "borrow of moved value".
+    /// Write `TcpStream::split(&mut stream)` (or `(&mut stream).split()`),
+    /// which always means this method, or use [`into_split`](Self::into_split):
+    ///
+    /// ```
+    /// use futures::io::AsyncReadExt; // brings futures' `split(self)` into scope
+    /// # runtime::block_on(async {
+    /// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut stream = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (read, write) = net::TcpStream::split(&mut stream); // this method, whatever is in scope
+    /// let _: (net::tcp::ReadHalf<'_>, net::tcp::WriteHalf<'_>) = (read, write);
+    /// stream.set_nodelay(true)?; // still ours
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    ///
+    /// The trap, which fails to compile with "borrow of moved value":
+    ///
+    /// ```compile_fail,E0382
+    /// use futures::io::AsyncReadExt;
+    /// # runtime::block_on(async {
+    /// # let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut stream = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (read, write) = stream.split(); // futures' split: moves `stream`
+    /// stream.set_nodelay(true)?;
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
     pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
         ReadHalf::pair(self)
     }

@@ -176,6 +176,11 @@ impl UnixStream {
 
     /// Borrowed read and write halves, for reading and writing at once in
     /// one task.
+    ///
+    /// With `futures::io::AsyncReadExt` in scope, `stream.split()` resolves
+    /// to the trait's by-value `split(self)` instead (see
+    /// [`TcpStream::split`](crate::TcpStream::split), "The `split` trap");
+    /// write `UnixStream::split(&mut stream)` to be sure of this one.
     pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
         ReadHalf::pair(self)
     }
