@@ -135,6 +135,8 @@ fn tcp_stream_split_path_form_beats_futures_split() {
     run(|| async {
         let (mut client, _server) = tcp_pair().await;
         let (_r, _w): (net::tcp::ReadHalf<'_>, net::tcp::WriteHalf<'_>) = net::TcpStream::split(&mut client);
+        // Not needless, whatever clippy says: without `&mut` this is futures' split.
+        #[allow(clippy::needless_borrow)]
         let (_r, _w): (net::tcp::ReadHalf<'_>, net::tcp::WriteHalf<'_>) = (&mut client).split();
         let (mut a, _b) = net::UnixStream::pair().unwrap();
         let (_r, _w): (net::unix::ReadHalf<'_>, net::unix::WriteHalf<'_>) = net::UnixStream::split(&mut a);
