@@ -80,4 +80,35 @@ macro_rules! poll_ready_methods {
     )*};
 }
 
-pub(crate) use {poll_ready_methods, ready_method};
+/// tokio's `try_io` and `async_io` for each type: run a caller's own system
+/// call on the socket's fd under the reactor's readiness.
+macro_rules! io_methods {
+    ($($ty:ty),*) => {$(
+        impl $ty {
+            /// Runs `f` (typically a system call on this socket's fd that the
+            /// type has no method for) once if the reactor says the socket is
+            /// ready for any of `interest`; `WouldBlock` if not. If `f` says
+            /// `WouldBlock`, that readiness is cleared, so `f` must say so
+            /// only when the kernel did.
+            pub fn try_io<R>(
+                &self,
+                interest: crate::Interest,
+                f: impl FnOnce() -> std::io::Result<R>,
+            ) -> std::io::Result<R> {
+                self.fd().try_io(interest, |_| f())
+            }
+
+            /// Waits for any of `interest` and runs `f`, until `f` does not
+            /// say `WouldBlock` (which clears the readiness and waits again).
+            pub async fn async_io<R>(
+                &self,
+                interest: crate::Interest,
+                mut f: impl FnMut() -> std::io::Result<R>,
+            ) -> std::io::Result<R> {
+                self.fd().async_io(interest, |_| f()).await
+            }
+        }
+    )*};
+}
+
+pub(crate) use {io_methods, poll_ready_methods, ready_method};

@@ -23,6 +23,7 @@ mod tcp_listener;
 mod tcp_socket;
 mod tcp_split;
 mod tcp_stream;
+mod try_io;
 mod udp;
 mod udp_poll;
 mod unix;

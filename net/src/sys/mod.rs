@@ -17,10 +17,11 @@
 use std::io;
 use std::mem::{self, size_of};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
+mod from_raw;
 mod sockopt;
 pub(crate) use sockopt::*;
 
@@ -187,18 +188,6 @@ fn setsockopt_int(fd: BorrowedFd<'_>, level: libc::c_int, name: libc::c_int, val
     let ptr: *const libc::c_int = &value;
     // SAFETY: `ptr` points at a live c_int of `len` bytes for the call.
     cvt(unsafe { libc::setsockopt(fd.as_raw_fd(), level, name, ptr.cast(), len) }).map(drop)
-}
-
-impl FromRawFd for crate::tcp::TcpSocket {
-    /// Takes ownership of `fd`.
-    ///
-    /// # Safety
-    /// `fd` must be an open TCP socket in nonblocking mode that nothing else
-    /// owns or closes.
-    unsafe fn from_raw_fd(fd: RawFd) -> Self {
-        // SAFETY: the caller hands over sole ownership of the open fd.
-        crate::tcp::TcpSocket::from(unsafe { OwnedFd::from_raw_fd(fd) })
-    }
 }
 
 /// A socket address in the kernel's form.

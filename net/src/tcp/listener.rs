@@ -112,6 +112,16 @@ impl TcpListener {
         Ok(self.fd.into_inner())
     }
 
+    /// Sets the IP time-to-live (`IP_TTL`) of the accepted connections' packets.
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.fd.get_ref().set_ttl(ttl)
+    }
+
+    /// The IP time-to-live (`IP_TTL`).
+    pub fn ttl(&self) -> io::Result<u32> {
+        self.fd.get_ref().ttl()
+    }
+
     /// The address the listener is bound to (with the real port if it was
     /// bound to port 0).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {

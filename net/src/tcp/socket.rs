@@ -240,6 +240,12 @@ impl From<OwnedFd> for TcpSocket {
     }
 }
 
+impl From<TcpSocket> for OwnedFd {
+    fn from(socket: TcpSocket) -> OwnedFd {
+        socket.inner.into()
+    }
+}
+
 impl fmt::Debug for TcpSocket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TcpSocket").field("fd", &self.as_raw_fd()).field("local", &self.local_addr().ok()).finish()

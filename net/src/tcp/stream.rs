@@ -12,6 +12,7 @@ use std::io::{self, IoSlice, IoSliceMut};
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::rc::Rc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use runtime::io::AsyncFd;
@@ -119,6 +120,12 @@ impl TcpStream {
         self.fd.read_with(|s| s.peek(buf)).await
     }
 
+    /// The poll form of [`peek`](Self::peek), on a plain slice: `Ready(Ok(n))`
+    /// with `n` bytes copied (0 at end of stream), `Pending` until data comes.
+    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.fd.poll_read_with(cx, |s| s.peek(buf))
+    }
+
     /// Reads once if data is ready; `WouldBlock` if not.
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
         stream_io::try_read(&self.fd, buf)
@@ -188,6 +195,11 @@ impl TcpStream {
     /// ```
     pub fn set_linger(&self, linger: Option<Duration>) -> io::Result<()> {
         sys::set_linger(self.as_fd(), linger)
+    }
+
+    /// `set_linger(Some(Duration::ZERO))`: dropping the stream resets the connection.
+    pub fn set_zero_linger(&self) -> io::Result<()> {
+        self.set_linger(Some(Duration::ZERO))
     }
 
     /// The `SO_LINGER` setting (see [`set_linger`](Self::set_linger)).
@@ -304,6 +316,7 @@ impl TcpStream {
 }
 
 crate::readiness::ready_method!(TcpStream);
+crate::readiness::io_methods!(TcpStream);
 crate::readiness::poll_ready_methods!(TcpStream);
 
 impl AsRawFd for TcpStream {

@@ -10,7 +10,7 @@
 
 use std::future::poll_fn;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::AsFd;
 use std::task::{Context, Poll};
 
@@ -71,6 +71,22 @@ impl UdpSocket {
     /// The sender of the next queued datagram if one is queued; `WouldBlock` if not.
     pub fn try_peek_sender(&self) -> io::Result<SocketAddr> {
         self.fd.try_read_with(|s| s.peek_from(&mut []).map(|(_, from)| from))
+    }
+
+    /// Receives the next datagram from the connected peer into `buf`,
+    /// leaving it queued; waits for one.
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        poll_fn(|cx| self.poll_peek(cx, buf)).await
+    }
+
+    /// Like [`peek`](Self::peek), once, if a datagram is queued; `WouldBlock` if not.
+    pub fn try_peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.fd.try_read_with(|s| s.peek(buf))
+    }
+
+    /// The poll form of [`peek`](Self::peek).
+    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.fd.poll_read_with(cx, |s| s.peek(buf))
     }
 
     /// Polls to send `buf` to the connected peer.
@@ -165,6 +181,71 @@ impl UdpSocket {
         sys::tos(self.as_fd())
     }
 
+    /// [`set_tos`](Self::set_tos), by tokio's newer name.
+    pub fn set_tos_v4(&self, tos: u32) -> io::Result<()> {
+        self.set_tos(tos)
+    }
+
+    /// [`tos`](Self::tos), by tokio's newer name.
+    pub fn tos_v4(&self) -> io::Result<u32> {
+        self.tos()
+    }
+
+    /// Whether `SO_BROADCAST` is set.
+    pub fn broadcast(&self) -> io::Result<bool> {
+        self.fd.get_ref().broadcast()
+    }
+
+    /// Joins an IPv4 multicast group on the interface with address `interface`.
+    pub fn join_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
+        self.fd.get_ref().join_multicast_v4(&multiaddr, &interface)
+    }
+
+    /// Joins an IPv6 multicast group on interface number `interface` (0: any).
+    pub fn join_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
+        self.fd.get_ref().join_multicast_v6(multiaddr, interface)
+    }
+
+    /// Leaves an IPv4 multicast group.
+    pub fn leave_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
+        self.fd.get_ref().leave_multicast_v4(&multiaddr, &interface)
+    }
+
+    /// Leaves an IPv6 multicast group.
+    pub fn leave_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
+        self.fd.get_ref().leave_multicast_v6(multiaddr, interface)
+    }
+
+    /// Sets `IP_MULTICAST_LOOP`.
+    pub fn set_multicast_loop_v4(&self, on: bool) -> io::Result<()> {
+        self.fd.get_ref().set_multicast_loop_v4(on)
+    }
+
+    /// Whether `IP_MULTICAST_LOOP` is set.
+    pub fn multicast_loop_v4(&self) -> io::Result<bool> {
+        self.fd.get_ref().multicast_loop_v4()
+    }
+
+    /// Sets `IPV6_MULTICAST_LOOP`.
+    pub fn set_multicast_loop_v6(&self, on: bool) -> io::Result<()> {
+        self.fd.get_ref().set_multicast_loop_v6(on)
+    }
+
+    /// Whether `IPV6_MULTICAST_LOOP` is set.
+    pub fn multicast_loop_v6(&self) -> io::Result<bool> {
+        self.fd.get_ref().multicast_loop_v6()
+    }
+
+    /// Sets `IP_MULTICAST_TTL`.
+    pub fn set_multicast_ttl_v4(&self, ttl: u32) -> io::Result<()> {
+        self.fd.get_ref().set_multicast_ttl_v4(ttl)
+    }
+
+    /// The `IP_MULTICAST_TTL`.
+    pub fn multicast_ttl_v4(&self) -> io::Result<u32> {
+        self.fd.get_ref().multicast_ttl_v4()
+    }
+
     /// The registered socket, for the readiness queries.
     pub(crate) fn fd(&self) -> &AsyncFd<std::net::UdpSocket> {
         &self.fd
@@ -172,3 +253,4 @@ impl UdpSocket {
 }
 
 crate::readiness::ready_method!(UdpSocket);
+crate::readiness::io_methods!(UdpSocket);

@@ -216,6 +216,7 @@ impl UnixDatagram {
 }
 
 crate::readiness::ready_method!(UnixDatagram);
+crate::readiness::io_methods!(UnixDatagram);
 
 impl AsRawFd for UnixDatagram {
     fn as_raw_fd(&self) -> RawFd {

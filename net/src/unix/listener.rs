@@ -118,6 +118,11 @@ impl UnixListener {
         Ok(self.fd.into_inner())
     }
 
+    /// Takes the pending socket error (`SO_ERROR`), if any.
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.fd.get_ref().take_error()
+    }
+
     /// The address (path) the listener is bound to.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.fd.get_ref().local_addr()

@@ -198,6 +198,7 @@ impl UnixStream {
 }
 
 crate::readiness::ready_method!(UnixStream);
+crate::readiness::io_methods!(UnixStream);
 crate::readiness::poll_ready_methods!(UnixStream);
 
 impl AsRawFd for UnixStream {

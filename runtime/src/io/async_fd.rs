@@ -147,13 +147,13 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// Runs the read `op` once if the fd may be readable; `WouldBlock` if it
     /// is not (or `op` says so, which also clears the readiness).
     pub fn try_read_with<R>(&self, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
-        self.try_io(Direction::Read, op)
+        self.try_dir(Direction::Read, op)
     }
 
     /// Runs the write `op` once if the fd may be writable, like
     /// [`try_read_with`](Self::try_read_with).
     pub fn try_write_with<R>(&self, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
-        self.try_io(Direction::Write, op)
+        self.try_dir(Direction::Write, op)
     }
 
     /// A readiness check: never spends the cooperative budget (see
@@ -169,6 +169,16 @@ impl<T: AsRawFd> AsyncFd<T> {
         let mask = ready::wait_mask(interest);
         let flags = ready!(self.core.reactor.borrow_mut().poll_readiness(self.token, mask, cx))?;
         Poll::Ready(Ok(ready::report_mask(interest, flags)))
+    }
+
+    /// The states `interest` asks about that the reactor holds now.
+    pub(super) fn ready_now(&self, interest: Interest) -> Ready {
+        let flags = self.core.reactor.borrow().readiness(self.token);
+        if flags.intersects(ready::wait_mask(interest)) {
+            ready::report_mask(interest, flags)
+        } else {
+            Ready::EMPTY
+        }
     }
 
     /// Forgets the ready (not closed) states in `ready`.
@@ -199,7 +209,7 @@ impl<T: AsRawFd> AsyncFd<T> {
         }
     }
 
-    fn try_io<R>(&self, dir: Direction, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
+    fn try_dir<R>(&self, dir: Direction, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
         if !self.core.reactor.borrow().is_ready(self.token, dir) {
             return Err(io::ErrorKind::WouldBlock.into());
         }

@@ -73,6 +73,50 @@ impl<T: AsRawFd> AsyncFd<T> {
     }
 }
 
+impl<T: AsRawFd> AsyncFd<T> {
+    /// Runs `f` once if the reactor says the fd is ready for any of
+    /// `interest`; `WouldBlock` if not. If `f` says `WouldBlock`, that
+    /// readiness is cleared. Never waits and never spends budget.
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// use std::os::unix::net::UnixStream;
+    /// use runtime::io::{AsyncFd, Interest};
+    ///
+    /// runtime::block_on(async {
+    ///     let (a, _b) = UnixStream::pair()?;
+    ///     a.set_nonblocking(true)?;
+    ///     let a = AsyncFd::new(a)?;
+    ///     let n = a.async_io(Interest::WRITABLE, |s| (&*s).write(b"hi")).await?;
+    ///     assert_eq!(n, 2);
+    ///     assert_eq!(a.try_io(Interest::WRITABLE, |s| (&*s).write(b"!"))?, 1);
+    ///     std::io::Result::Ok(())
+    /// }).unwrap();
+    /// ```
+    pub fn try_io<R>(&self, interest: Interest, f: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
+        let ready = self.ready_now(interest);
+        if ready.is_empty() {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        let result = f(self.get_ref());
+        if matches!(&result, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+            self.clear_ready_states(ready);
+        }
+        result
+    }
+
+    /// Waits for any of `interest` and runs `f`, until `f` does not say
+    /// `WouldBlock` (which clears the readiness and waits again).
+    pub async fn async_io<R>(&self, interest: Interest, mut f: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
+        loop {
+            let mut guard = self.ready(interest).await?;
+            if let Ok(result) = guard.try_io(|fd| f(fd.get_ref())) {
+                return result;
+            }
+        }
+    }
+}
+
 /// The readiness [`AsyncFd::ready`] found, borrowed from the `AsyncFd`.
 pub struct AsyncFdReadyGuard<'a, T: AsRawFd> {
     fd: &'a AsyncFd<T>,

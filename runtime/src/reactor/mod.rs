@@ -133,6 +133,12 @@ impl Reactor {
         Poll::Pending
     }
 
+    /// The source's flags now, without waiting (empty if it is gone).
+    pub(crate) fn readiness(&self, token: Token) -> Readiness {
+        let slot = self.slots.get(token.index()).filter(|s| s.generation == token.generation());
+        slot.map_or(Readiness::default(), |s| s.readiness)
+    }
+
     /// Forgets the flags `bits` (a readiness guard's `clear_ready`); a stored
     /// error stays visible.
     pub(crate) fn clear_bits(&mut self, token: Token, bits: Readiness) {
