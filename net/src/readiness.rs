@@ -62,6 +62,18 @@ macro_rules! poll_ready_methods {
             ///
             /// Only the task of the latest call is woken. Never spends the
             /// cooperative budget.
+            ///
+            /// ```
+            /// use std::future::poll_fn;
+            /// # runtime::block_on(async {
+            /// let (a, b) = net::UnixStream::pair()?;
+            /// b.try_write(b"x")?;
+            /// poll_fn(|cx| a.poll_read_ready(cx)).await?;
+            /// poll_fn(|cx| a.poll_write_ready(cx)).await?;
+            /// let mut buf = [0; 1];
+            /// assert_eq!(a.try_read(&mut buf)?, 1);
+            /// # std::io::Result::Ok(()) }).unwrap();
+            /// ```
             pub fn poll_read_ready(
                 &self,
                 cx: &mut std::task::Context<'_>,
@@ -90,6 +102,16 @@ macro_rules! io_methods {
             /// ready for any of `interest`; `WouldBlock` if not. If `f` says
             /// `WouldBlock`, that readiness is cleared, so `f` must say so
             /// only when the kernel did.
+            ///
+            /// ```
+            /// use net::Interest;
+            /// # runtime::block_on(async {
+            /// let (a, _b) = net::UnixStream::pair()?;
+            /// // Any system call on the fd; here one that needs no unsafe.
+            /// let n = a.try_io(Interest::WRITABLE, || a.try_write(b"hi"))?;
+            /// assert_eq!(n, 2);
+            /// # std::io::Result::Ok(()) }).unwrap();
+            /// ```
             pub fn try_io<R>(
                 &self,
                 interest: crate::Interest,

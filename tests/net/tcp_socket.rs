@@ -202,3 +202,50 @@ fn udp_socket_ttl_and_tos() {
         assert_eq!(socket.tos().unwrap(), 0x20);
     });
 }
+
+#[test]
+fn tcp_listener_bind_reuseport_shares_a_port() {
+    run(|| async {
+        let a = net::TcpListener::bind_reuseport("127.0.0.1:0").await.unwrap();
+        let addr = a.local_addr().unwrap();
+        let b = net::TcpListener::bind_reuseport(addr).await.unwrap();
+        let _ = net::TcpListener::bind(addr).await.expect_err("a plain bind is refused");
+        for (id, listener) in [(0u8, a), (1u8, b)] {
+            runtime::spawn(async move {
+                loop {
+                    let (mut stream, _) = listener.accept().await.unwrap();
+                    stream.write_all(&[id]).await.unwrap();
+                }
+            });
+        }
+        let mut seen = BTreeSet::new();
+        for _ in 0..500 {
+            let mut client = net::TcpStream::connect(addr).await.unwrap();
+            let mut id = [0u8; 1];
+            client.read_exact(&mut id).await.unwrap();
+            if seen.insert(id[0]) && seen.len() == 2 {
+                break;
+            }
+        }
+        assert_eq!(seen.len(), 2, "only listener {seen:?} got connections");
+    });
+}
+
+#[test]
+fn udp_socket_bind_reuseport_shares_a_port() {
+    run(|| async {
+        let a = UdpSocket::bind_reuseport("127.0.0.1:0").await.unwrap();
+        let addr = a.local_addr().unwrap();
+        let b = UdpSocket::bind_reuseport(addr).await.unwrap();
+        assert_eq!(b.local_addr().unwrap(), addr);
+        // Every datagram reaches exactly one of the two.
+        let sender = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        sender.send_to(b"x", addr).await.unwrap();
+        let (mut buf_a, mut buf_b) = ([0u8; 4], [0u8; 4]);
+        let got = futures::future::select(Box::pin(a.recv(&mut buf_a)), Box::pin(b.recv(&mut buf_b))).await;
+        let n = match got {
+            futures::future::Either::Left((r, _)) | futures::future::Either::Right((r, _)) => r.unwrap(),
+        };
+        assert_eq!(n, 1);
+    });
+}

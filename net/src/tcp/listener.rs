@@ -43,9 +43,32 @@ impl TcpListener {
         addr::try_each(&addr, "bind to", |a| ready(Self::bind_addr(a))).await
     }
 
+    /// Like [`bind`](Self::bind), with `SO_REUSEPORT` set as well: several
+    /// listeners (typically one per runtime, on several threads) may bind
+    /// the same address and port, and the kernel spreads the incoming
+    /// connections between them (Linux; on the BSDs the last bound gets them).
+    ///
+    /// ```
+    /// # runtime::block_on(async {
+    /// let a = net::TcpListener::bind_reuseport("127.0.0.1:0").await?;
+    /// let b = net::TcpListener::bind_reuseport(a.local_addr()?).await?;
+    /// assert_eq!(a.local_addr()?, b.local_addr()?);
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub async fn bind_reuseport(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+        addr::try_each(&addr, "bind to", |a| ready(Self::bind_addr_with(a, true))).await
+    }
+
     fn bind_addr(addr: SocketAddr) -> io::Result<TcpListener> {
+        Self::bind_addr_with(addr, false)
+    }
+
+    fn bind_addr_with(addr: SocketAddr, reuseport: bool) -> io::Result<TcpListener> {
         let socket = sys::socket(Family::of(&addr), Kind::Stream)?;
         sys::set_reuseaddr(socket.as_fd())?;
+        if reuseport {
+            sys::set_flag(socket.as_fd(), sys::name::SOCKET, sys::name::REUSEPORT, true)?;
+        }
         sys::bind(socket.as_fd(), &SockAddr::from_inet(&addr))?;
         sys::listen(socket.as_fd(), sys::BACKLOG)?;
         Ok(TcpListener { fd: AsyncFd::new(socket.into())? })
