@@ -74,6 +74,12 @@ macro_rules! stream_halves {
         }
 
         impl OwnedWriteHalf {
+            /// Drops this half without shutting down the write direction
+            /// (which dropping it does otherwise).
+            pub fn forget(mut self) {
+                self.shutdown_on_drop = false;
+            }
+
             /// Puts the stream back together, like [`OwnedReadHalf::reunite`].
             pub fn reunite(self, other: OwnedReadHalf) -> Result<$stream, ReuniteError> {
                 reunite(other, self)

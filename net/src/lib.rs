@@ -34,7 +34,25 @@
 //!   [`tcp::WriteHalf`] from `split` and owned [`tcp::OwnedReadHalf`] /
 //!   [`tcp::OwnedWriteHalf`] from `into_split`), [`UdpSocket`];
 //! - [`UnixListener`], [`UnixStream`] (with `pair` and the same halves in
-//!   [`unix`]), [`UnixDatagram`].
+//!   [`unix`]), [`UnixDatagram`];
+//! - [`TcpSocket`], to set options (`SO_REUSEPORT`, buffer sizes, linger...)
+//!   before binding, listening or connecting;
+//! - [`Interest`] and [`Ready`] for `ready(interest)` on every type
+//!   (re-exported from [`runtime::io`]);
+//! - [`TcpIncoming`] and [`UnixIncoming`], the `futures_core::Stream`s of
+//!   `incoming()`.
+//!
+//! # Readiness and the `try_` forms
+//!
+//! As in tokio: `ready(interest)`, `readable()` and `writable()` wait until
+//! the reactor knows the socket is ready; `try_read`, `try_write`,
+//! `try_send_to`... then run the system call once and clear the readiness
+//! only when it says `WouldBlock`. A readiness check that finds the socket
+//! ready returns at once and never spends the cooperative budget, so a loop
+//! of `writable().await` and `try_write` fills a send buffer in one poll.
+//! The budget (128 per poll) counts completed operations of the awaited
+//! forms (`read`, `write`, `send`, `recv`, `accept` and their `poll_`
+//! forms), which yield when it is spent.
 //!
 //! Methods follow tokio's: stream `read`/`write` take `&mut self`;
 //! `try_read`, `readable`, `peek` and everything on the datagram sockets take

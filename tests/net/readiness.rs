@@ -187,3 +187,32 @@ fn tcp_stream_poll_close_after_peer_reset_is_ok() {
         client.close().await.unwrap();
     });
 }
+
+/// After tokio's `coop_budget_udp_send_recv`: every completed send and
+/// receive spends one unit, so a task doing 1024 round trips (2048
+/// operations, every one ready at once) yields after each 128 of them: it is
+/// polled 2048 / 128 = 16 times. (tokio counts the polls of a task that
+/// yields in between; here the task's own polls are counted, since a
+/// yielding task runs again at once while the queue has room.)
+#[test]
+fn udp_send_recv_yields_every_128_operations() {
+    const BUDGET: usize = 128;
+    const N_ITERATIONS: usize = 1024;
+    const PACKET: &[u8] = b"Hello, world";
+    run(|| async {
+        let tx = net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let rx = net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        tx.connect(rx.local_addr().unwrap()).await.unwrap();
+        rx.connect(tx.local_addr().unwrap()).await.unwrap();
+        let task = runtime::spawn(count_polls(async move {
+            for _ in 0..N_ITERATIONS {
+                tx.send(PACKET).await.unwrap();
+                let mut tmp = [0; 12];
+                assert_eq!(rx.recv(&mut tmp).await.unwrap(), PACKET.len());
+                assert_eq!(PACKET, &tmp);
+            }
+        }));
+        let ((), polls) = task.await.unwrap();
+        assert_eq!(polls, N_ITERATIONS / (BUDGET / 2));
+    });
+}

@@ -143,3 +143,21 @@ fn tcp_stream_split_path_form_beats_futures_split() {
         client.set_nodelay(true).unwrap();
     });
 }
+
+#[test]
+fn tcp_owned_write_half_forget_keeps_the_connection_open() {
+    run(|| async {
+        let (client, mut server) = tcp_pair().await;
+        let (mut read, write) = client.into_split();
+        write.forget();
+        // No FIN was sent: the server can still write and the client read,
+        // and the server sees no end of stream.
+        server.write_all(b"still").await.unwrap();
+        let mut buf = [0u8; 5];
+        let n = std::future::poll_fn(|cx| read.poll_peek(cx, &mut buf)).await.unwrap();
+        assert!(n > 0);
+        read.read_exact(&mut buf).await.unwrap();
+        assert_eq!(&buf, b"still");
+        assert!(server.try_read(&mut buf).is_err(), "no end of stream: WouldBlock");
+    });
+}
