@@ -98,15 +98,6 @@ where
     }
 }
 
-/// A just-accepted connection rarely has data yet: instead of a first read
-/// that would only say `EAGAIN`, wait for the driver's first edge. Both
-/// drivers report data already queued as soon as the registration reaches
-/// the kernel (epoll at `EPOLL_CTL_ADD`, kqueue in the next `kevent`), so
-/// nothing is missed.
-pub(crate) fn await_first_data<T: AsRawFd>(fd: &AsyncFd<T>) {
-    fd.clear_read_ready();
-}
-
 /// Clears read readiness after a short read, which drained the socket.
 fn after_read<T: AsRawFd>(fd: &AsyncFd<T>, n: usize, len: usize) {
     if 0 < n && n < len {

@@ -12,6 +12,7 @@
 mod support;
 mod util;
 
+mod accept_ready;
 mod async_fd_ready;
 mod batching;
 mod faults;

@@ -63,12 +63,13 @@ impl TcpStream {
         Ok(stream)
     }
 
-    /// Wraps a socket `accept` returned; its first read waits for data
-    /// instead of trying (see `stream_io::await_first_data`).
+    /// Wraps a socket `accept` returned. Like every new registration it
+    /// starts assumed readable and writable (as tokio 1.54's accepted
+    /// sockets do), so a request the client sent before the server accepted
+    /// is read at once, without waiting for the driver's first event; a
+    /// first read that finds nothing says `WouldBlock` and clears that.
     pub(crate) fn from_accepted(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        let stream = TcpStream::from_socket(stream)?;
-        stream_io::await_first_data(&stream.fd);
-        Ok(stream)
+        TcpStream::from_socket(stream)
     }
 
     /// Wraps a socket that `net` made nonblocking and close-on-exec.
