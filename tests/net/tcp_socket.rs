@@ -53,6 +53,23 @@ fn tcp_socket_options_read_back() {
 }
 
 #[test]
+fn tcp_socket_v6_options_and_connect() {
+    let socket = TcpSocket::new_v6().unwrap();
+    assert_ne!(socket.tclass_v6().unwrap(), 96);
+    socket.set_tclass_v6(96).unwrap();
+    assert_eq!(socket.tclass_v6().unwrap(), 96);
+    let Ok(()) = socket.bind("[::1]:0".parse().unwrap()) else {
+        return; // no IPv6 loopback on this machine
+    };
+    run(move || async move {
+        let listener = socket.listen(128).unwrap();
+        let client = TcpSocket::new_v6().unwrap();
+        let _stream = client.connect(listener.local_addr().unwrap()).await.unwrap();
+        let _ = listener.accept().await.unwrap();
+    });
+}
+
+#[test]
 fn tcp_socket_bind_listen_connect() {
     run(|| async {
         let socket = TcpSocket::new_v4().unwrap();

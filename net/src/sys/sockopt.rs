@@ -93,6 +93,16 @@ pub(crate) fn tos(fd: BorrowedFd<'_>) -> io::Result<u32> {
     get_u32(fd, libc::IPPROTO_IP, libc::IP_TOS)
 }
 
+/// `IPV6_TCLASS`, the IPv6 traffic class byte.
+pub(crate) fn set_tclass_v6(fd: BorrowedFd<'_>, tclass: u32) -> io::Result<()> {
+    set_u32(fd, libc::IPPROTO_IPV6, libc::IPV6_TCLASS, tclass)
+}
+
+/// Reads `IPV6_TCLASS`.
+pub(crate) fn tclass_v6(fd: BorrowedFd<'_>) -> io::Result<u32> {
+    get_u32(fd, libc::IPPROTO_IPV6, libc::IPV6_TCLASS)
+}
+
 /// The socket-level options `TcpSocket` exposes, by name.
 pub(crate) mod name {
     pub(crate) const SOCKET: libc::c_int = libc::SOL_SOCKET;

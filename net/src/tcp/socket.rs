@@ -154,6 +154,16 @@ impl TcpSocket {
         self.tos()
     }
 
+    /// Sets the IPv6 traffic class (`IPV6_TCLASS`). IPv6 sockets only.
+    pub fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
+        sys::set_tclass_v6(self.as_fd(), tclass)
+    }
+
+    /// The IPv6 traffic class (`IPV6_TCLASS`).
+    pub fn tclass_v6(&self) -> io::Result<u32> {
+        sys::tclass_v6(self.as_fd())
+    }
+
     /// The local address (after `bind`, or the one `connect` picked).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.local_addr()

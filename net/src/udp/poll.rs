@@ -191,6 +191,16 @@ impl UdpSocket {
         self.tos()
     }
 
+    /// Sets the IPv6 traffic class (`IPV6_TCLASS`). IPv6 sockets only.
+    pub fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
+        sys::set_tclass_v6(self.as_fd(), tclass)
+    }
+
+    /// The IPv6 traffic class (`IPV6_TCLASS`).
+    pub fn tclass_v6(&self) -> io::Result<u32> {
+        sys::tclass_v6(self.as_fd())
+    }
+
     /// Whether `SO_BROADCAST` is set.
     pub fn broadcast(&self) -> io::Result<bool> {
         self.fd.get_ref().broadcast()
