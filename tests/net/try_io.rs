@@ -136,3 +136,26 @@ fn tcp_socket_from_raw_fd_and_std_stream() {
         let _stream = socket.connect(listener.local_addr().unwrap()).await.unwrap();
     });
 }
+
+#[test]
+fn net_types_try_from_std() {
+    run(|| async {
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = std_listener.local_addr().unwrap();
+        let left = std::net::TcpStream::connect(addr).unwrap();
+        let (mut right, _) = std_listener.accept().unwrap();
+        right.write_all(&[1, 2, 3, 4]).unwrap();
+        let left: net::TcpStream = left.try_into().unwrap();
+        let mut buf = [0u8; 16];
+        let n = left.peek(&mut buf).await.unwrap();
+        assert_eq!(buf[..n], [1, 2, 3, 4][..n]);
+        let _: net::TcpListener = std_listener.try_into().unwrap();
+        let _: UdpSocket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap().try_into().unwrap();
+        let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
+        let _: UnixStream = a.try_into().unwrap();
+        let (d, _e) = std::os::unix::net::UnixDatagram::pair().unwrap();
+        let _: UnixDatagram = d.try_into().unwrap();
+        let path = TempPath::new("try-from");
+        let _: net::UnixListener = std::os::unix::net::UnixListener::bind(&path).unwrap().try_into().unwrap();
+    });
+}
