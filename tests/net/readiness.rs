@@ -7,7 +7,6 @@ use std::io;
 use std::net::Shutdown;
 use std::pin::pin;
 use std::task::Poll;
-use std::time::Duration;
 
 use futures::io::AsyncWriteExt;
 use net::{Interest, Ready, TcpStream, UnixStream};
@@ -161,7 +160,7 @@ fn unix_stream_ready_loop_fills_the_send_buffer_in_one_poll() {
 async fn reset_pair() -> TcpStream {
     let (client, server) = tcp_pair().await;
     drain(&client);
-    server.set_linger(Some(Duration::ZERO)).unwrap();
+    server.set_zero_linger().unwrap();
     drop(server);
     client.readable().await.unwrap();
     // The raw call says ENOTCONN: the case tokio maps to Ok (tokio issue 4665).

@@ -42,6 +42,7 @@ fn tcp_socket_options_read_back() {
     socket.set_recv_buffer_size(64 * 1024).unwrap();
     assert!(socket.recv_buffer_size().unwrap() >= 64 * 1024);
     assert_eq!(socket.linger().unwrap(), None);
+    #[allow(deprecated)]
     socket.set_linger(Some(Duration::from_secs(3))).unwrap();
     assert_eq!(socket.linger().unwrap(), Some(Duration::from_secs(3)));
     socket.set_zero_linger().unwrap();
@@ -188,8 +189,10 @@ fn tcp_stream_linger_and_ttl() {
     run(|| async {
         let (client, _server) = tcp_pair().await;
         assert_eq!(client.linger().unwrap(), None);
+        #[allow(deprecated)]
         client.set_linger(Some(Duration::from_secs(2))).unwrap();
         assert_eq!(client.linger().unwrap(), Some(Duration::from_secs(2)));
+        #[allow(deprecated)]
         client.set_linger(None).unwrap();
         assert_eq!(client.linger().unwrap(), None);
         client.set_ttl(33).unwrap();
@@ -201,7 +204,7 @@ fn tcp_stream_linger_and_ttl() {
 fn tcp_stream_zero_linger_resets_the_peer() {
     run(|| async {
         let (client, mut server) = tcp_pair().await;
-        client.set_linger(Some(Duration::ZERO)).unwrap();
+        client.set_zero_linger().unwrap();
         drop(client);
         let mut buf = [0u8; 8];
         let err = server.read(&mut buf).await.unwrap_err();

@@ -109,14 +109,17 @@ impl TcpSocket {
         sys::get_u32(self.as_fd(), name::SOCKET, name::RCVBUF)
     }
 
-    /// Sets `SO_LINGER` (see [`TcpStream::set_linger`]).
+    /// Sets `SO_LINGER` (see [`TcpStream::set_linger`]). Deprecated as in
+    /// tokio: a non-zero linger makes the drop block the thread;
+    /// [`set_zero_linger`](Self::set_zero_linger) does not.
+    #[deprecated = "`SO_LINGER` causes the socket to block the thread on drop"]
     pub fn set_linger(&self, dur: Option<Duration>) -> io::Result<()> {
         sys::set_linger(self.as_fd(), dur)
     }
 
     /// `set_linger(Some(Duration::ZERO))`: closing resets the connection.
     pub fn set_zero_linger(&self) -> io::Result<()> {
-        self.set_linger(Some(Duration::ZERO))
+        sys::set_linger(self.as_fd(), Some(Duration::ZERO))
     }
 
     /// The `SO_LINGER` setting.

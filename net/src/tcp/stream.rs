@@ -184,7 +184,13 @@ impl TcpStream {
     /// drop reset the connection (the peer sees `ConnectionReset`); `None`
     /// is the default, a graceful close in the background.
     ///
+    /// Deprecated as in tokio: closing a socket with a non-zero linger
+    /// blocks the thread (the kernel waits in `close`), which stalls every
+    /// task of the runtime. [`set_zero_linger`](Self::set_zero_linger) does
+    /// not block. The method stays; `#[allow(deprecated)]` to use it.
+    ///
     /// ```
+    /// # #![allow(deprecated)]
     /// # runtime::block_on(async {
     /// use std::time::Duration;
     /// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
@@ -194,13 +200,14 @@ impl TcpStream {
     /// assert_eq!(stream.linger()?, Some(Duration::from_secs(1)));
     /// # std::io::Result::Ok(()) }).unwrap();
     /// ```
+    #[deprecated = "`SO_LINGER` causes the socket to block the thread on drop"]
     pub fn set_linger(&self, linger: Option<Duration>) -> io::Result<()> {
         sys::set_linger(self.as_fd(), linger)
     }
 
     /// `set_linger(Some(Duration::ZERO))`: dropping the stream resets the connection.
     pub fn set_zero_linger(&self) -> io::Result<()> {
-        self.set_linger(Some(Duration::ZERO))
+        sys::set_linger(self.as_fd(), Some(Duration::ZERO))
     }
 
     /// The `SO_LINGER` setting (see [`set_linger`](Self::set_linger)).
