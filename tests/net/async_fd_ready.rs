@@ -135,3 +135,30 @@ fn interest_and_ready_follow_tokio() {
     assert_eq!(Ready::ALL - Ready::ALL, Ready::EMPTY);
     assert_eq!(format!("{:?}", Interest::READABLE | Interest::WRITABLE), "READABLE | WRITABLE");
 }
+
+#[test]
+fn async_fd_ready_error_interest_sees_a_socket_error() {
+    run(|| async {
+        // A connected UDP socket whose peer port is closed: the ICMP "port
+        // unreachable" for a datagram becomes a socket error (EPOLLERR).
+        let closed = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let target = closed.local_addr().unwrap();
+        drop(closed);
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket.connect(target).unwrap();
+        socket.set_nonblocking(true).unwrap();
+        let fd = AsyncFd::new(socket).unwrap();
+        assert!(futures::poll!(pin!(fd.ready(Interest::ERROR))).is_pending(), "no error yet");
+        fd.get_ref().send(b"hello").unwrap();
+        if runtime::metrics().driver == "epoll" {
+            let guard = fd.ready(Interest::ERROR).await.unwrap();
+            assert_eq!(guard.ready(), Ready::ERROR);
+        } else {
+            // kqueue has no error filter: the error wakes the read filter
+            // (as in tokio, whose ERROR interest tests are Linux-only).
+            assert!(fd.ready(Interest::READABLE).await.unwrap().ready().is_readable());
+        }
+        let err = fd.get_ref().take_error().unwrap().expect("SO_ERROR is set");
+        assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
+    });
+}

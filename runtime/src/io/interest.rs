@@ -36,9 +36,11 @@ impl Interest {
     pub const READABLE: Interest = Interest(READABLE);
     /// Interest in writing.
     pub const WRITABLE: Interest = Interest(WRITABLE);
-    /// Interest in an error condition only (a pending `SO_ERROR`, `EPOLLERR`).
-    /// Errors also end a wait for [`READABLE`](Self::READABLE) or
-    /// [`WRITABLE`](Self::WRITABLE).
+    /// Interest in an error condition only (`EPOLLERR`: a pending
+    /// `SO_ERROR`, a message on the error queue). Errors also end a wait
+    /// for [`READABLE`](Self::READABLE) or [`WRITABLE`](Self::WRITABLE).
+    /// The kqueue driver has no error filter: there a socket error wakes
+    /// the read and write filters, so wait for those.
     pub const ERROR: Interest = Interest(ERROR);
 
     /// Whether the set includes [`READABLE`](Self::READABLE).
