@@ -242,6 +242,26 @@ impl TcpStream {
 
     /// Writes `bufs` in order with one system call (`sendmsg`) if the socket
     /// can take data; `WouldBlock` if not.
+    ///
+    /// ```
+    /// use std::io::{IoSlice, IoSliceMut};
+    /// # runtime::block_on(async {
+    /// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (server, _) = listener.accept().await?;
+    /// client.writable().await?;
+    /// assert_eq!(client.try_write_vectored(&[IoSlice::new(b"ab"), IoSlice::new(b"cd")])?, 4);
+    /// let (mut x, mut y) = ([0u8; 1], [0u8; 3]);
+    /// loop {
+    ///     server.readable().await?;
+    ///     match server.try_read_vectored(&mut [IoSliceMut::new(&mut x), IoSliceMut::new(&mut y)]) {
+    ///         Ok(n) => break assert_eq!((n, &x, &y), (4, b"a", b"bcd")),
+    ///         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+    ///         Err(e) => return Err(e),
+    ///     }
+    /// }
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
     pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
         stream_io::try_write_vectored(&self.fd, bufs)
     }

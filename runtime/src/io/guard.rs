@@ -57,6 +57,22 @@ impl<T: AsRawFd> AsyncFd<T> {
     }
 
     /// Like [`ready`](Self::ready), with a guard that gives `&mut` access.
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// use std::os::unix::net::UnixStream;
+    /// use runtime::io::{AsyncFd, Interest};
+    ///
+    /// runtime::block_on(async {
+    ///     let (a, _b) = UnixStream::pair()?;
+    ///     a.set_nonblocking(true)?;
+    ///     let mut a = AsyncFd::new(a)?;
+    ///     let mut guard = a.writable_mut().await?;
+    ///     let n = guard.try_io(|fd| fd.get_mut().write(b"hi")).expect("writable")?;
+    ///     assert_eq!(n, 2);
+    ///     std::io::Result::Ok(())
+    /// }).unwrap();
+    /// ```
     pub async fn ready_mut(&mut self, interest: Interest) -> io::Result<AsyncFdReadyMutGuard<'_, T>> {
         let ready = poll_fn(|cx| self.poll_interest(interest, cx)).await?;
         Ok(AsyncFdReadyMutGuard { fd: self, ready })
