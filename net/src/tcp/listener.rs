@@ -43,9 +43,32 @@ impl TcpListener {
         addr::try_each(&addr, "bind to", |a| ready(Self::bind_addr(a))).await
     }
 
+    /// Like [`bind`](Self::bind), with `SO_REUSEPORT` set as well: several
+    /// listeners (typically one per runtime, on several threads) may bind
+    /// the same address and port, and the kernel spreads the incoming
+    /// connections between them (Linux; on the BSDs the last bound gets them).
+    ///
+    /// ```
+    /// # runtime::block_on(async {
+    /// let a = net::TcpListener::bind_reuseport("127.0.0.1:0").await?;
+    /// let b = net::TcpListener::bind_reuseport(a.local_addr()?).await?;
+    /// assert_eq!(a.local_addr()?, b.local_addr()?);
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub async fn bind_reuseport(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+        addr::try_each(&addr, "bind to", |a| ready(Self::bind_addr_with(a, true))).await
+    }
+
     fn bind_addr(addr: SocketAddr) -> io::Result<TcpListener> {
+        Self::bind_addr_with(addr, false)
+    }
+
+    fn bind_addr_with(addr: SocketAddr, reuseport: bool) -> io::Result<TcpListener> {
         let socket = sys::socket(Family::of(&addr), Kind::Stream)?;
         sys::set_reuseaddr(socket.as_fd())?;
+        if reuseport {
+            sys::set_flag(socket.as_fd(), sys::name::SOCKET, sys::name::REUSEPORT, true)?;
+        }
         sys::bind(socket.as_fd(), &SockAddr::from_inet(&addr))?;
         sys::listen(socket.as_fd(), sys::BACKLOG)?;
         Ok(TcpListener { fd: AsyncFd::new(socket.into())? })
@@ -74,6 +97,29 @@ impl TcpListener {
         })
     }
 
+    /// The accepted connections as a [`futures_core::Stream`] of
+    /// `io::Result<TcpStream>`, which never ends (an accept error is an
+    /// item; the listener goes on).
+    ///
+    /// ```
+    /// use futures::StreamExt;
+    /// # runtime::block_on(async {
+    /// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let _client = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let mut incoming = listener.incoming();
+    /// let server = incoming.next().await.expect("never ends")?;
+    /// assert_eq!(server.local_addr()?, listener.local_addr()?);
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub fn incoming(&self) -> crate::TcpIncoming<'_> {
+        crate::TcpIncoming::new(self)
+    }
+
+    /// Wraps a listening socket that is already nonblocking (`TcpSocket::listen`).
+    pub(crate) fn from_socket(listener: std::net::TcpListener) -> io::Result<TcpListener> {
+        Ok(TcpListener { fd: AsyncFd::new(listener)? })
+    }
+
     /// Wraps a listening std socket, switching it to nonblocking mode.
     ///
     /// # Panics
@@ -87,6 +133,16 @@ impl TcpListener {
     /// nonblocking mode.
     pub fn into_std(self) -> io::Result<std::net::TcpListener> {
         Ok(self.fd.into_inner())
+    }
+
+    /// Sets the IP time-to-live (`IP_TTL`) of the accepted connections' packets.
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.fd.get_ref().set_ttl(ttl)
+    }
+
+    /// The IP time-to-live (`IP_TTL`).
+    pub fn ttl(&self) -> io::Result<u32> {
+        self.fd.get_ref().ttl()
     }
 
     /// The address the listener is bound to (with the real port if it was

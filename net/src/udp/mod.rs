@@ -16,6 +16,8 @@ use runtime::io::AsyncFd;
 use crate::addr::{self, ToSocketAddrs};
 use crate::sys::{self, Family, Kind, SockAddr};
 
+mod poll;
+
 /// A UDP socket.
 ///
 /// ```
@@ -39,8 +41,32 @@ impl UdpSocket {
         addr::try_each(&addr, "bind to", |a| ready(Self::bind_addr(a))).await
     }
 
+    /// Like [`bind`](Self::bind), with `SO_REUSEADDR` and `SO_REUSEPORT`
+    /// set: several sockets (typically one per runtime) may bind the same
+    /// address and port, and the kernel spreads incoming datagrams between
+    /// them by sender (Linux).
+    ///
+    /// ```
+    /// # runtime::block_on(async {
+    /// let a = net::UdpSocket::bind_reuseport("127.0.0.1:0").await?;
+    /// let b = net::UdpSocket::bind_reuseport(a.local_addr()?).await?;
+    /// assert_eq!(a.local_addr()?, b.local_addr()?);
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub async fn bind_reuseport(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
+        addr::try_each(&addr, "bind to", |a| ready(Self::bind_addr_with(a, true))).await
+    }
+
     fn bind_addr(addr: SocketAddr) -> io::Result<UdpSocket> {
+        Self::bind_addr_with(addr, false)
+    }
+
+    fn bind_addr_with(addr: SocketAddr, reuseport: bool) -> io::Result<UdpSocket> {
         let socket = sys::socket(Family::of(&addr), Kind::Datagram)?;
+        if reuseport {
+            sys::set_reuseaddr(socket.as_fd())?;
+            sys::set_flag(socket.as_fd(), sys::name::SOCKET, sys::name::REUSEPORT, true)?;
+        }
         sys::bind(socket.as_fd(), &SockAddr::from_inet(&addr))?;
         Ok(UdpSocket { fd: AsyncFd::new(socket.into())? })
     }
