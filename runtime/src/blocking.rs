@@ -12,12 +12,13 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::PoisonError;
 use std::task::{Context, Poll, Waker};
-use std::thread;
 use std::time::Duration;
 
 use crate::context;
+use crate::loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+use crate::loom::thread;
 use crate::task::JoinHandle;
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -205,3 +206,6 @@ where
         core.spawn(BlockingTask { handoff })
     })
 }
+
+#[cfg(all(test, loom))]
+mod loom_tests;

@@ -40,6 +40,7 @@ mod context;
 mod driver;
 mod executor;
 pub mod io;
+mod loom;
 mod metrics;
 mod reactor;
 mod runtime;

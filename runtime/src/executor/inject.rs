@@ -8,12 +8,13 @@
 //! wait: no wake is lost, and a burst of remote wakes costs one write.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, PoisonError};
 use std::task::Wake;
 
 use crate::builder::UnhandledPanic;
 use crate::driver::RemoteWaker;
+use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
+use crate::loom::sync::{Mutex, MutexGuard};
 use crate::task::raw::TaskRef;
 
 /// The thread-safe half of a runtime.
@@ -146,3 +147,6 @@ impl Wake for Shared {
         }
     }
 }
+
+#[cfg(all(test, loom))]
+mod loom_tests;

@@ -362,3 +362,6 @@ impl<T> Drop for JoinRef<T> {
         drop(TaskRef { ptr: self.ptr });
     }
 }
+
+#[cfg(all(test, loom))]
+mod loom_tests;
