@@ -179,14 +179,25 @@ fn run_all(shared: &Shared, queue: &mut VecDeque<TaskRef>, owned: &mut Option<Ta
     }
 }
 
-#[test]
-fn loom_raw_task_remote_wakes_during_poll() {
-    loom::model(|| {
+/// Two threads wake the real task (one by value, one by reference, then
+/// dropping its waker) while the executor polls it. With `detached`, the
+/// join handle is gone from the start, so the last reference, and the
+/// deallocation, may fall to either waking thread.
+fn raw_task_model(detached: bool) {
+    loom::model(move || {
         let shared = shared();
         let event = Arc::new(AtomicBool::new(false));
         let (owned, entry, join) = allocate(WaitFor(event.clone()), shared.clone());
         let waker = (*waker_ref(owned.ptr)).clone();
         let other_waker = waker.clone();
+        // A dropped `JoinHandle` detaches, then gives up its reference.
+        let mut join = if detached {
+            assert!(!join.detach());
+            drop(join);
+            None
+        } else {
+            Some(join)
+        };
 
         let waking = thread::spawn(move || {
             event.store(true, Release);
@@ -203,9 +214,20 @@ fn loom_raw_task_remote_wakes_during_poll() {
         dropping.join().unwrap();
         run_all(&shared, &mut queue, &mut owned);
         assert!(owned.is_none(), "a wake was lost: the future is ready but was not polled again");
-        assert!(join.is_complete());
-        assert!(!join.detach(), "the output was not a panic");
-        drop(join);
+        if let Some(join) = join.take() {
+            assert!(join.is_complete());
+            assert!(!join.detach(), "the output was not a panic");
+        }
         assert_eq!(std::sync::Arc::strong_count(&shared), 1, "a task reference leaked");
     });
+}
+
+#[test]
+fn loom_raw_task_remote_wakes_during_poll() {
+    raw_task_model(false);
+}
+
+#[test]
+fn loom_raw_task_detached_last_reference_on_a_waking_thread() {
+    raw_task_model(true);
 }
