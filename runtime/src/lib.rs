@@ -44,6 +44,7 @@ mod driver;
 mod executor;
 mod handle;
 pub mod io;
+mod loom;
 mod metrics;
 mod reactor;
 mod runtime;

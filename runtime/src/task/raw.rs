@@ -411,3 +411,6 @@ impl<T> Drop for JoinRef<T> {
         drop(TaskRef { ptr: self.ptr });
     }
 }
+
+#[cfg(all(test, loom))]
+mod loom_tests;
