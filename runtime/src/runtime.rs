@@ -63,6 +63,36 @@ impl Runtime {
     pub fn metrics(&self) -> Metrics {
         Metrics::of(&self.core)
     }
+
+    /// Shuts the runtime down as dropping it does, but waits at most
+    /// `timeout` for running [`spawn_blocking`](crate::spawn_blocking) jobs
+    /// (dropping waits for them without limit, as in tokio). Jobs still
+    /// running then finish on their own threads, holding nothing of the
+    /// runtime's.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = runtime::Runtime::new()?;
+    /// let (tx, rx) = std::sync::mpsc::channel::<()>();
+    /// rt.block_on(async {
+    ///     // A job that outlives the runtime.
+    ///     drop(runtime::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(60))));
+    /// });
+    /// rt.shutdown_timeout(Duration::from_millis(10));
+    /// drop(tx);
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn shutdown_timeout(self, timeout: std::time::Duration) {
+        let _guard = context::enter(self.core.clone());
+        self.core.shutdown_within(Some(timeout));
+    }
+
+    /// Shuts the runtime down without waiting for running blocking jobs:
+    /// [`shutdown_timeout`](Self::shutdown_timeout) with a zero timeout.
+    pub fn shutdown_background(self) {
+        self.shutdown_timeout(std::time::Duration::ZERO);
+    }
 }
 
 impl Drop for Runtime {

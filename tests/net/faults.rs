@@ -82,8 +82,9 @@ fn tcp_stream_connect_resolves_localhost_on_the_blocking_pool() {
         // "localhost" may resolve to ::1 first (refused) and then 127.0.0.1.
         let by_name = TcpStream::connect(format!("localhost:{port}")).await.unwrap();
         let after = runtime::metrics();
+        // (Whether its result then arrives by a remote wake depends on a race:
+        // a lookup that ends before the task first polls needs no wake.)
         assert!(after.tasks_spawned > before.tasks_spawned, "the name went to spawn_blocking");
-        assert!(after.remote_wakes > before.remote_wakes, "its result came from another thread");
         assert_eq!(by_name.peer_addr().unwrap(), by_ip.peer_addr().unwrap());
         let by_tuple = TcpStream::connect(("localhost", port)).await.unwrap();
         assert_eq!(by_tuple.peer_addr().unwrap().port(), port);

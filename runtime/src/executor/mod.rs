@@ -84,10 +84,18 @@ impl Core {
         F: Future + 'static,
     {
         let (owned, queued, join) = raw::allocate(future, self.shared.clone());
+        self.tasks_spawned.set(self.tasks_spawned.get() + 1);
+        if self.shut_down.get() {
+            // Spawned while (or after) the runtime shut down, for example
+            // from a destructor it ran: dropped at once, as tokio does, and
+            // the handle reports it cancelled. (No borrow is held here.)
+            drop(queued);
+            let _ = owned.cancel();
+            return JoinHandle::new(join);
+        }
         let key = self.owned.borrow_mut().insert(owned);
         queued.set_owned_key(key);
         self.run_queue.borrow_mut().push_back(queued);
-        self.tasks_spawned.set(self.tasks_spawned.get() + 1);
         JoinHandle::new(join)
     }
 
@@ -197,12 +205,29 @@ impl Core {
         *self.wake_buf.borrow_mut() = wakers;
     }
 
-    /// Drops every task's future, inside this runtime's context (the caller
-    /// enters it), and closes the injection queue. Idempotent.
+    /// Shuts the runtime down, inside its context (the caller enters it).
+    /// Idempotent. In order:
+    /// 1. from now on a newly spawned task is dropped at once (see `spawn`);
+    /// 2. the blocking pool takes no more jobs and drops its queued ones;
+    /// 3. every task's future is dropped, until none is left (a destructor
+    ///    may spawn: step 1 covers that);
+    /// 4. the run and injection queues and the timers are emptied;
+    /// 5. the blocking pool's threads finish their running jobs and exit;
+    ///    the runtime waits for them.
+    ///
+    /// No `RefCell` of the core is borrowed while user code (a destructor)
+    /// runs, so destructors may use the runtime.
     pub(crate) fn shutdown(&self) {
+        self.shutdown_within(None);
+    }
+
+    /// [`shutdown`](Self::shutdown), waiting at most `limit` (if given) for
+    /// running blocking jobs in step 5.
+    pub(crate) fn shutdown_within(&self, limit: Option<Duration>) {
         if self.shut_down.replace(true) {
             return;
         }
+        self.blocking.close();
         loop {
             let tasks: Vec<TaskRef> = self.owned.borrow_mut().drain().collect();
             if tasks.is_empty() {
@@ -215,7 +240,7 @@ impl Core {
         drop(std::mem::take(&mut *self.run_queue.borrow_mut()));
         drop(self.shared.close());
         self.timers.borrow_mut().clear();
-        self.blocking.shutdown();
+        self.blocking.shutdown(limit);
     }
 }
 

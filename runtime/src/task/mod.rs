@@ -59,7 +59,9 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    crate::context::with(|core| core.spawn(future))
+    // A clone, so no borrow of the thread-local is held if the future is
+    // dropped at once (a runtime that is shutting down).
+    crate::context::with(std::rc::Rc::clone).spawn(future)
 }
 
 /// Gives the other tasks a turn: returns `Pending` once, after waking itself.

@@ -164,7 +164,22 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
         Err(panic) => Err(JoinError::panic(panic)),
     };
     // SAFETY: the borrow of the future ended with the poll.
+    let result = match unsafe { clear_stage(cell.stage.get()) } {
+        None => result,
+        // A panic in the future's destructor is the task's panic, even after
+        // `Ready` (as in tokio): the output is dropped.
+        Some(panic) => {
+            drop_caught(result);
+            Err(JoinError::panic(panic))
+        }
+    };
+    // SAFETY: as above; the stage is `Consumed`.
     unsafe { complete(cell, result) }
+}
+
+/// Drops `value`; a panic from its destructor is caught. Returns whether one was.
+fn drop_caught<T>(value: T) -> bool {
+    catch_unwind(AssertUnwindSafe(move || drop(value))).is_err()
 }
 
 /// # Safety
@@ -178,32 +193,33 @@ unsafe fn cancel<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
     // SAFETY: guaranteed by the caller.
     let panic = unsafe { clear_stage(cell.stage.get()) };
     let error = panic.map_or_else(JoinError::cancelled, JoinError::panic);
-    // SAFETY: no borrow of the stage is alive.
+    // SAFETY: no borrow of the stage is alive, and it is `Consumed`.
     unsafe { complete(cell, Err(error)) }
 }
 
 /// Stores the result for the handle (or drops it), marks the task complete
-/// and wakes the handle.
+/// and wakes the handle. A panic nobody will see (no handle wants the
+/// result, or dropping an unwanted output panicked) is reported unhandled.
 ///
 /// # Safety
-/// Runtime thread; no borrow of the stage alive.
+/// Runtime thread; no borrow of the stage alive; the stage is `Consumed`
+/// (the future was dropped by `clear_stage`).
 unsafe fn complete<F: Future>(cell: &TaskCell<F>, result: Result<F::Output, JoinError>) -> RunOutcome {
-    // SAFETY: guaranteed by the caller.
-    unsafe { clear_stage(cell.stage.get()) };
     let header = &cell.header;
     let interested = header.flags.get() & JOIN_INTEREST != 0;
     let is_panic = matches!(&result, Err(e) if e.is_panic());
+    let mut drop_panicked = false;
     if interested {
-        // SAFETY: guaranteed by the caller; the stage is `Consumed`.
+        // SAFETY: guaranteed by the caller; overwriting `Consumed` drops nothing.
         unsafe { *cell.stage.get() = Stage::Finished(result) };
     } else {
-        let _ = catch_unwind(AssertUnwindSafe(move || drop(result)));
+        drop_panicked = drop_caught(result);
     }
     header.state.transition_to_complete();
     if let Some(waker) = header.join_waker.take() {
         waker.wake();
     }
-    RunOutcome::Complete { unhandled_panic: is_panic && !interested }
+    RunOutcome::Complete { unhandled_panic: (is_panic && !interested) || drop_panicked }
 }
 
 /// # Safety
@@ -230,7 +246,11 @@ unsafe fn drop_output<F: Future>(ptr: NonNull<Header>) -> bool {
     let cell = unsafe { cell::<F>(ptr) };
     // SAFETY: the task is complete, so nothing else borrows the stage.
     let old = std::mem::replace(unsafe { &mut *cell.stage.get() }, Stage::Consumed);
-    matches!(old, Stage::Finished(Err(e)) if e.is_panic())
+    let unseen_panic = matches!(&old, Stage::Finished(Err(e)) if e.is_panic());
+    // A panic from the output's destructor is ignored, as in tokio: the
+    // handle being dropped is no place to raise it.
+    let _ = drop_caught(old);
+    unseen_panic
 }
 
 /// # Safety

@@ -139,3 +139,39 @@ fn task_woken_by_a_timer_takes_the_local_wake_path() {
     });
     assert_eq!(out, "slept");
 }
+
+/// Ready at once; its destructor then panics.
+struct PanicOnDrop;
+
+impl std::future::Future for PanicOnDrop {
+    type Output = Tracked;
+
+    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> Poll<Tracked> {
+        Poll::Ready(Tracked(Rc::new(Cell::new(0))))
+    }
+}
+
+impl Drop for PanicOnDrop {
+    fn drop(&mut self) {
+        panic!("destructor after ready");
+    }
+}
+
+#[test]
+fn task_panic_in_destructor_after_ready_is_the_tasks_panic() {
+    block_on(async {
+        let err = spawn(PanicOnDrop).await.err().expect("the destructor panicked");
+        assert!(err.is_panic());
+    });
+    // Detached, it is an unhandled panic, never lost.
+    let rt = crate::Builder::new().unhandled_panic(crate::UnhandledPanic::ShutdownRuntime).build().unwrap();
+    let shut_down = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(async {
+            drop(spawn(PanicOnDrop));
+            for _ in 0..3 {
+                crate::task::yield_now().await;
+            }
+        })
+    }));
+    assert!(shut_down.is_err());
+}

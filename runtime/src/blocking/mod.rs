@@ -1,0 +1,152 @@
+//! `spawn_blocking`: a small pool of helper threads for blocking work.
+//!
+//! The pool (`pool.rs`) starts empty, adds a thread when a job arrives and
+//! none is idle (up to `max_threads`), and lets a thread exit after
+//! `keep_alive` without work. A job's result travels back through a
+//! [`Handoff`]: the helper stores it and wakes the awaiting task, which is a
+//! cross-thread wake (injection queue plus a driver wake-up). The awaiting
+//! side is an ordinary spawned task, so `spawn_blocking` returns an ordinary
+//! `JoinHandle`, and a panic in the job reaches it as a `JoinError`.
+//!
+//! Neither lock here (the pool's, a hand-off's) is ever held while user
+//! code runs or a waker is woken or dropped: values are moved out first.
+
+mod pool;
+#[cfg(test)]
+mod tests;
+
+use std::future::Future;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
+use std::thread;
+
+use crate::context;
+use crate::task::JoinHandle;
+pub(crate) use pool::Pool;
+
+/// Where a helper thread leaves a job's result for the awaiting task.
+struct Handoff<T> {
+    result: Option<thread::Result<T>>,
+    waker: Option<Waker>,
+    /// The job was dropped without running (the pool shut down or could not start a thread).
+    abandoned: bool,
+}
+
+type SharedHandoff<T> = Arc<Mutex<Handoff<T>>>;
+
+fn lock<T>(handoff: &SharedHandoff<T>) -> MutexGuard<'_, Handoff<T>> {
+    // Only plain stores happen under this lock; a poisoned one is intact.
+    handoff.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Completes when the job has run; resumes its panic if it panicked.
+struct BlockingTask<T> {
+    handoff: SharedHandoff<T>,
+}
+
+impl<T> Future for BlockingTask<T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        let mut handoff = lock(&self.handoff);
+        let result = handoff.result.take();
+        let abandoned = handoff.abandoned;
+        let old = match &result {
+            None if !abandoned => handoff.waker.replace(cx.waker().clone()),
+            _ => None,
+        };
+        drop(handoff);
+        drop(old);
+        match result {
+            Some(Ok(value)) => Poll::Ready(value),
+            Some(Err(panic)) => resume_unwind(panic),
+            None if abandoned => {
+                panic!("spawn_blocking: the runtime could not run the job (shut down, or no thread could be started)")
+            }
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl<T> Drop for BlockingTask<T> {
+    /// Takes back the waker (so a job still running holds nothing of the
+    /// runtime) and any result, and drops them outside the lock.
+    fn drop(&mut self) {
+        let mut handoff = lock(&self.handoff);
+        let taken = (handoff.waker.take(), handoff.result.take());
+        drop(handoff);
+        drop(taken);
+    }
+}
+
+/// Marks the handoff abandoned if the job is dropped without running, and
+/// wakes the awaiting task either way.
+struct RunGuard<T> {
+    handoff: SharedHandoff<T>,
+}
+
+impl<T> Drop for RunGuard<T> {
+    fn drop(&mut self) {
+        let waker = {
+            let mut handoff = lock(&self.handoff);
+            handoff.abandoned = handoff.result.is_none();
+            handoff.waker.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+/// Runs `f` on a helper thread and returns a handle to await its result.
+///
+/// The closure may block; the runtime's thread goes on serving other tasks.
+/// A panic in `f` is caught and reaches the handle as a [`JoinError`].
+///
+/// While the pool is below its bound (`Builder::max_blocking_threads`,
+/// 64 by default), every job gets a thread at once, so jobs may wait for
+/// each other. Dropping the runtime drops the jobs that have not started and
+/// waits for the running ones to return, as tokio does.
+///
+/// ```
+/// runtime::block_on(async {
+///     let n = runtime::spawn_blocking(|| (1..=10u64).product::<u64>()).await.unwrap();
+///     assert_eq!(n, 3_628_800);
+/// });
+/// ```
+///
+/// # Panics
+/// Outside a runtime.
+///
+/// [`JoinError`]: crate::task::JoinError
+pub fn spawn_blocking<F, T>(f: F) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    // A clone, so no borrow of the thread-local is held while a rejected
+    // job's destructor runs.
+    let core = context::with(Rc::clone);
+    let (job, task) = blocking_job(f);
+    core.blocking.submit(job);
+    core.spawn(task)
+}
+
+/// The pool's half (the job) and the awaiting task's half of `f`.
+fn blocking_job<F, T>(f: F) -> (pool::Job, BlockingTask<T>)
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let handoff = Arc::new(Mutex::new(Handoff { result: None, waker: None, abandoned: false }));
+    let guard = RunGuard { handoff: handoff.clone() };
+    let job = Box::new(move || {
+        let result = catch_unwind(AssertUnwindSafe(f));
+        lock(&guard.handoff).result = Some(result);
+        drop(guard);
+    });
+    (job, BlockingTask { handoff })
+}
