@@ -15,23 +15,31 @@
 //! parser (`common/http_head.rs`: `400` for anything malformed, `501` for
 //! `Transfer-Encoding`), a head longer than [`MAX_HEAD`] gets `431`, a body
 //! is read and dropped up to [`MAX_BODY`] (larger gets `413`), and every
-//! wait has a deadline ([`HEADER_TIMEOUT`], [`IDLE_TIMEOUT`]). Each
-//! connection has one buffer and one timer, made when it opens; a request
-//! allocates nothing, fills nothing, and moves no timer.
+//! wait has a deadline ([`HEADER_TIMEOUT`], [`IDLE_TIMEOUT`]), kept by one
+//! sweeper task for all connections (`common/watchdog.rs`). Each
+//! connection has one buffer, made when it opens; a request allocates
+//! nothing, fills nothing, reads no clock and moves no timer.
+//!
+//! SIGINT or SIGTERM (`common/shutdown.rs`): the server stops accepting,
+//! closes idle connections, lets busy ones finish their request, and exits
+//! with status 0 within `SHUTDOWN_GRACE` (10 s).
 
 #[path = "common/http_head.rs"]
 mod http_head;
+#[path = "common/shutdown.rs"]
+mod shutdown;
+#[path = "common/watchdog.rs"]
+mod watchdog;
 
-use std::future::{poll_fn, Future};
 use std::io;
-use std::net::Shutdown;
-use std::pin::{pin, Pin};
-use std::task::Poll;
+use std::net::Shutdown as Direction;
+use std::rc::Rc;
 use std::time::Duration;
 
 use http_head::{Parse, Status};
 use net::{TcpListener, TcpStream};
-use runtime::time::{Instant, Sleep};
+use shutdown::Shutdown;
+use watchdog::{Slot, Watchdog};
 
 /// The longest request head (request line and fields), and so the read
 /// buffer's size: a longer head gets `431`.
@@ -72,14 +80,19 @@ async fn main() -> io::Result<()> {
         header: env_duration("HEADER_TIMEOUT_MS", HEADER_TIMEOUT),
         idle: env_duration("IDLE_TIMEOUT_MS", IDLE_TIMEOUT),
     };
+    let mut stop = Shutdown::listen()?;
     let listener = TcpListener::bind(addr.as_str()).await?;
     println!("listening on {}", listener.local_addr()?);
-    loop {
-        match listener.accept().await {
+    // One sweeper enforces every connection's deadlines (see common/watchdog.rs).
+    let watchdog = Watchdog::new(timeouts.header.min(timeouts.idle) / 4);
+    let sweeper = runtime::spawn(watchdog.clone().run());
+    while let Some(accepted) = stop.until(listener.accept()).await {
+        match accepted {
             Ok((stream, _)) => {
+                let slot = watchdog.watch(timeouts.header);
                 runtime::spawn(async move {
                     // A reset, a vanished or a too slow client ends only its own connection.
-                    let _ = serve(stream, timeouts).await;
+                    let _ = serve(stream, &slot, timeouts).await;
                 });
             }
             Err(e) => {
@@ -88,6 +101,15 @@ async fn main() -> io::Result<()> {
             }
         }
     }
+    // SIGINT or SIGTERM: accept no more; idle connections close now, busy
+    // ones after their answer, and whatever is left at the deadline as the
+    // runtime drops it.
+    drop(listener);
+    watchdog.close_all();
+    if runtime::time::timeout(Shutdown::grace(), sweeper).await.is_err() {
+        eprintln!("shutdown: closing the connections still open");
+    }
+    Ok(())
 }
 
 /// `default`, or the environment variable `name` in milliseconds.
@@ -95,64 +117,44 @@ fn env_duration(name: &str, default: Duration) -> Duration {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).map_or(default, Duration::from_millis)
 }
 
-async fn serve(mut stream: TcpStream, timeouts: Timeouts) -> io::Result<()> {
+async fn serve(mut stream: TcpStream, slot: &Rc<Slot>, timeouts: Timeouts) -> io::Result<()> {
     stream.set_nodelay(true)?;
     let mut conn = Conn::new();
-    let mut deadline = Instant::now() + timeouts.header;
-    let mut timer = runtime::time::sleep_until(deadline);
     loop {
         let (heads, had_head) = (conn.heads, conn.in_head());
-        let n = before(deadline, &mut timer, stream.read(&mut conn.buf[conn.filled..])).await?;
+        let n = slot.guard(stream.read(&mut conn.buf[conn.filled..])).await?;
         if n == 0 {
             return Ok(());
         }
         conn.filled += n;
         let close = conn.answer();
-        if !conn.out.is_empty() {
-            before(deadline, &mut timer, stream.write_all(&conn.out)).await?;
-            conn.out.clear();
+        if conn.out.count > 0 {
+            slot.guard(stream.write_all(conn.out.bytes())).await?;
+            conn.out.count = 0;
         }
         if close {
             return linger(stream, &mut conn.buf).await;
         }
-        // A new head has HEADER_TIMEOUT from its first byte; anything else IDLE_TIMEOUT.
-        if !conn.in_head() {
-            deadline = Instant::now() + timeouts.idle;
-        } else if conn.heads != heads || !had_head {
-            deadline = Instant::now() + timeouts.header;
-        }
-    }
-}
-
-/// Runs `io` until it completes, or fails with `TimedOut` at `deadline`.
-///
-/// `timer` is the connection's one timer. It is moved only when the
-/// deadline comes before it, or when it fires before the deadline (which
-/// has moved on since it was set): so on a busy connection it stays put.
-async fn before<T>(deadline: Instant, timer: &mut Sleep, io: impl Future<Output = io::Result<T>>) -> io::Result<T> {
-    if deadline < timer.deadline() {
-        timer.reset(deadline);
-    }
-    let mut io = pin!(io);
-    poll_fn(|cx| {
-        if let Poll::Ready(result) = io.as_mut().poll(cx) {
-            return Poll::Ready(result);
-        }
-        while Pin::new(&mut *timer).poll(cx).is_ready() {
-            if Instant::now() >= deadline {
-                return Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "client too slow")));
+        // Progress for the watchdog: a new head has HEADER_TIMEOUT from its
+        // first byte (more bytes of it are no progress); a body read or an
+        // answer sent gives IDLE_TIMEOUT for the next.
+        if conn.waits_for_request() {
+            if slot.closing() {
+                return linger(stream, &mut conn.buf).await;
             }
-            timer.reset(deadline);
+            slot.step_idle(timeouts.idle);
+        } else if !conn.in_head() {
+            slot.step(timeouts.idle);
+        } else if conn.heads != heads || !had_head {
+            slot.step(timeouts.header);
         }
-        Poll::Pending
-    })
-    .await
+    }
 }
 
 /// Stops sending, then reads and drops what the client still sends for at
 /// most [`LINGER`], so the last answer is read before the connection closes.
 async fn linger(mut stream: TcpStream, buf: &mut [u8]) -> io::Result<()> {
-    stream.shutdown(Shutdown::Write)?;
+    stream.shutdown(Direction::Write)?;
     let drain = async {
         while stream.read(buf).await? > 0 {}
         io::Result::Ok(())
@@ -168,79 +170,141 @@ struct Conn {
     filled: usize,
     /// Body bytes of the last request still to be read and dropped.
     body_left: u64,
-    /// Whether to close after answering the request whose body is being read,
-    /// or `None` when no answer waits.
-    pending: Option<bool>,
+    /// Whether to close after answering the request whose body is being read.
+    close_after_body: bool,
     /// How many bytes at the front were found to be a partial head (0: none),
     /// so a read that adds no line end need not parse it again.
     partial: usize,
     /// Request heads parsed so far.
     heads: u64,
     /// Answers to send.
-    out: Vec<u8>,
+    out: Answers,
 }
 
 impl Conn {
     fn new() -> Conn {
-        Conn { buf: vec![0; MAX_HEAD], filled: 0, body_left: 0, pending: None, partial: 0, heads: 0, out: Vec::new() }
+        Conn {
+            buf: vec![0; MAX_HEAD],
+            filled: 0,
+            body_left: 0,
+            close_after_body: false,
+            partial: 0,
+            heads: 0,
+            out: Answers::default(),
+        }
     }
 
-    /// Whether the bytes kept start a request head (none yet counts too).
+    /// Whether the bytes kept start a request head.
     fn in_head(&self) -> bool {
-        self.pending.is_none() && self.filled > 0
+        self.body_left == 0 && self.filled > 0
+    }
+
+    /// Whether nothing of a request is here: all answered.
+    fn waits_for_request(&self) -> bool {
+        self.body_left == 0 && self.filled == 0
     }
 
     /// Answers every complete request in the buffer, into `out`; returns
     /// whether to close the connection after sending them.
     fn answer(&mut self) -> bool {
         let mut used = 0;
+        if self.body_left > 0 {
+            // The rest of a body: drop it, then answer its request.
+            used = self.body_left.min(self.filled as u64) as usize;
+            self.body_left -= used as u64;
+            if self.body_left > 0 {
+                self.filled = 0;
+                return false;
+            }
+            if self.respond(self.close_after_body) {
+                return true;
+            }
+        }
         let close = loop {
-            if let Some(close) = self.pending {
-                let skip = self.body_left.min((self.filled - used) as u64);
-                used += skip as usize; // at most `filled - used`
-                self.body_left -= skip;
-                if self.body_left > 0 {
+            let rest = &self.buf[used..self.filled];
+            if rest.is_empty() {
+                self.partial = 0;
+                break false;
+            }
+            // A partial head is parsed again only once a line end has come.
+            let parsed = if used == 0 && self.partial > 0 && !rest[self.partial..].contains(&b'\n') {
+                Parse::Partial
+            } else {
+                http_head::parse(rest)
+            };
+            match parsed {
+                Parse::Head(head) if head.body > MAX_BODY => break self.refuse(TOO_LARGE),
+                Parse::Head(head) => {
+                    self.heads += 1;
+                    self.partial = 0;
+                    let body_here = head.body.min((rest.len() - head.len) as u64);
+                    used += head.len + body_here as usize;
+                    if body_here < head.body {
+                        self.body_left = head.body - body_here;
+                        self.close_after_body = head.close;
+                        break false;
+                    }
+                    if self.respond(head.close) {
+                        break true;
+                    }
+                }
+                Parse::Partial if rest.len() == MAX_HEAD => break self.refuse(HEAD_TOO_LARGE),
+                Parse::Partial => {
+                    self.partial = rest.len();
                     break false;
                 }
-                self.pending = None;
-                self.out.extend_from_slice(if close { HELLO_CLOSE } else { HELLO });
-                if close {
-                    break true;
-                }
+                Parse::Reject(Status::BadRequest) => break self.refuse(BAD_REQUEST),
+                Parse::Reject(Status::NotImplemented) => break self.refuse(NOT_IMPLEMENTED),
             }
-            let rest = &self.buf[used..self.filled];
-            if used == 0 && self.partial > 0 && !rest[self.partial..].contains(&b'\n') {
-                self.partial = rest.len();
-            } else {
-                match http_head::parse(rest) {
-                    Parse::Head(head) if head.body > MAX_BODY => break self.refuse(TOO_LARGE),
-                    Parse::Head(head) => {
-                        used += head.len;
-                        self.heads += 1;
-                        self.partial = 0;
-                        self.body_left = head.body;
-                        self.pending = Some(head.close);
-                        continue;
-                    }
-                    Parse::Partial => self.partial = rest.len(),
-                    Parse::Reject(Status::BadRequest) => break self.refuse(BAD_REQUEST),
-                    Parse::Reject(Status::NotImplemented) => break self.refuse(NOT_IMPLEMENTED),
-                }
-            }
-            // A partial head (or nothing): wait for more, unless it fills the buffer.
-            if self.partial == MAX_HEAD {
-                break self.refuse(HEAD_TOO_LARGE);
-            }
-            break false;
         };
-        self.buf.copy_within(used..self.filled, 0);
+        if used < self.filled {
+            self.buf.copy_within(used..self.filled, 0);
+        }
         self.filled -= used;
         close
     }
 
+    /// Queues the answer to a served request; returns `close`.
+    fn respond(&mut self, close: bool) -> bool {
+        self.out.push(if close { HELLO_CLOSE } else { HELLO });
+        close
+    }
+
     /// Queues `answer` to a request that will not be served; returns true (close).
-    fn refuse(&mut self, answer: &[u8]) -> bool {
-        self.out.extend_from_slice(answer);
+    fn refuse(&mut self, answer: &'static [u8]) -> bool {
+        self.out.push(answer);
         true
+    }
+}
+
+/// The answers to send: a single one straight from its constant, more
+/// copied together (pipelining).
+#[derive(Default)]
+struct Answers {
+    one: &'static [u8],
+    count: usize,
+    joined: Vec<u8>,
+}
+
+impl Answers {
+    fn push(&mut self, answer: &'static [u8]) {
+        match self.count {
+            0 => self.one = answer,
+            1 => {
+                self.joined.clear();
+                self.joined.extend_from_slice(self.one);
+                self.joined.extend_from_slice(answer);
+            }
+            _ => self.joined.extend_from_slice(answer),
+        }
+        self.count += 1;
+    }
+
+    fn bytes(&self) -> &[u8] {
+        if self.count == 1 {
+            self.one
+        } else {
+            &self.joined
+        }
     }
 }

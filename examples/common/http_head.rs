@@ -67,6 +67,17 @@ static TCHAR: [bool; 256] = {
     table
 };
 
+/// Bytes allowed in a request target: visible ASCII, `%x21-7E`.
+static VCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        table[b] = true;
+        b += 1;
+    }
+    table
+};
+
 /// Parses the request head at the start of `buf`.
 pub fn parse(buf: &[u8]) -> Parse {
     match parse_head(buf) {
@@ -77,6 +88,7 @@ pub fn parse(buf: &[u8]) -> Parse {
 }
 
 /// `Ok(None)`: a valid prefix so far.
+#[inline]
 fn parse_head(buf: &[u8]) -> Result<Option<Head>, Status> {
     let mut i = 0;
     // Empty lines before the request line are ignored (RFC 9112 §2.2).
@@ -87,21 +99,24 @@ fn parse_head(buf: &[u8]) -> Result<Option<Head>, Status> {
             Some(_) => return Err(Status::BadRequest),
         }
     }
-    let Some(mut i) = request_line(buf, i)? else { return Ok(None) };
-    let http10 = buf[i - 3] == b'0'; // the version's last digit, before CRLF
+    let Some((mut i, http10)) = request_line(buf, i)? else { return Ok(None) };
     let (mut body, mut close, mut keep_alive) = (None, false, false);
     loop {
-        match (buf.get(i), buf.get(i + 1)) {
-            (None, _) | (Some(b'\r'), None) => return Ok(None),
-            (Some(b'\r'), Some(b'\n')) => break,
-            (Some(b'\r'), Some(_)) => return Err(Status::BadRequest),
-            _ => {}
+        match buf.get(i) {
+            None => return Ok(None),
+            Some(b'\r') => match buf.get(i + 1) {
+                None => return Ok(None),
+                Some(b'\n') => break,
+                Some(_) => return Err(Status::BadRequest),
+            },
+            Some(_) => {}
         }
         let Some(Field { name, value, next }) = field_line(buf, i)? else { return Ok(None) };
         i = next;
+        // Only three names matter here; most fields are told apart by length.
         match name.len() {
             14 if name.eq_ignore_ascii_case(b"content-length") => {
-                let n = content_length(value)?;
+                let n = content_length(trim(value))?;
                 if body.is_some_and(|earlier| earlier != n) {
                     return Err(Status::BadRequest);
                 }
@@ -121,40 +136,46 @@ fn parse_head(buf: &[u8]) -> Result<Option<Head>, Status> {
     Ok(Some(Head { len: i + 2, body: body.unwrap_or(0), close }))
 }
 
-/// Checks the request line starting at `i`; returns where the next line starts.
-fn request_line(buf: &[u8], i: usize) -> Result<Option<usize>, Status> {
-    let method_end = skip(buf, i, |b| TCHAR[usize::from(b)]);
-    let target_end = skip(buf, method_end + 1, |b| (0x21..0x7f).contains(&b));
+/// Checks the request line starting at `i`; returns where the next line
+/// starts, and whether the version is HTTP/1.0.
+#[inline]
+fn request_line(buf: &[u8], i: usize) -> Result<Option<(usize, bool)>, Status> {
+    let method_end = token_end(buf, i);
+    let target_end = match buf.get(method_end) {
+        None => return Ok(None),
+        Some(b' ') if method_end > i => target_end(buf, method_end + 1),
+        Some(_) => return Err(Status::BadRequest),
+    };
+    match buf.get(target_end) {
+        None => return Ok(None),
+        Some(b' ') if target_end > method_end + 1 => {}
+        Some(_) => return Err(Status::BadRequest),
+    }
     let version = target_end + 1;
-    let checks = [(method_end, i), (target_end, method_end + 1)];
-    for (end, start) in checks {
-        match buf.get(end) {
-            None => return Ok(None),
-            Some(b' ') if end > start => {}
-            Some(_) => return Err(Status::BadRequest),
-        }
+    const V11: &[u8; 10] = b"HTTP/1.1\r\n";
+    const V10: &[u8; 10] = b"HTTP/1.0\r\n";
+    match buf.get(version..version + 10) {
+        Some(got) if got == V11 => Ok(Some((version + 10, false))),
+        Some(got) if got == V10 => Ok(Some((version + 10, true))),
+        Some(_) => Err(Status::BadRequest),
+        None if V11.starts_with(&buf[version..]) || V10.starts_with(&buf[version..]) => Ok(None),
+        None => Err(Status::BadRequest),
     }
-    const VERSION: &[u8] = b"HTTP/1.1\r\n";
-    let got = &buf[version.min(buf.len())..buf.len().min(version + VERSION.len())];
-    let fits = |want: &[u8]| want.starts_with(got);
-    if !(fits(VERSION) || fits(b"HTTP/1.0\r\n")) {
-        return Err(Status::BadRequest);
-    }
-    Ok((got.len() == VERSION.len()).then_some(version + VERSION.len()))
 }
 
 /// One field line of a head.
 struct Field<'a> {
     name: &'a [u8],
-    /// Without surrounding whitespace.
+    /// Between the colon and the line end: may start or end with spaces or tabs.
     value: &'a [u8],
     /// Where the next line starts.
     next: usize,
 }
 
 /// Checks the field line starting at `i`.
+#[inline]
 fn field_line(buf: &[u8], i: usize) -> Result<Option<Field<'_>>, Status> {
-    let colon = skip(buf, i, |b| TCHAR[usize::from(b)]);
+    let colon = token_end(buf, i);
     match buf.get(colon) {
         None => return Ok(None),
         Some(b':') if colon > i => {}
@@ -172,7 +193,7 @@ fn field_line(buf: &[u8], i: usize) -> Result<Option<Field<'_>>, Status> {
     }
     match buf.get(end + 1) {
         None => Ok(None),
-        Some(b'\n') => Ok(Some(Field { name: &buf[i..colon], value: trim(&buf[colon + 1..end]), next: end + 2 })),
+        Some(b'\n') => Ok(Some(Field { name: &buf[i..colon], value: &buf[colon + 1..end], next: end + 2 })),
         Some(_) => Err(Status::BadRequest),
     }
 }
@@ -188,8 +209,34 @@ fn content_length(value: &[u8]) -> Result<u64, Status> {
     })
 }
 
-/// The index of the first byte at or after `i` that `ok` refuses (or `buf.len()`).
-fn skip(buf: &[u8], mut i: usize, ok: impl Fn(u8) -> bool) -> usize {
+/// The index of the first byte at or after `i` that is not a token byte
+/// (or `buf.len()`).
+#[inline]
+fn token_end(buf: &[u8], i: usize) -> usize {
+    scan(buf, i, &TCHAR)
+}
+
+/// The index of the first byte at or after `i` that may not be in a
+/// request target (only `%x21-7E` may), or `buf.len()`.
+#[inline]
+fn target_end(buf: &[u8], i: usize) -> usize {
+    scan(buf, i, &VCHAR)
+}
+
+/// The index of the first byte at or after `i` that `table` refuses (or
+/// `buf.len()`); four bytes a step while all four pass.
+#[inline]
+fn scan(buf: &[u8], mut i: usize, table: &[bool; 256]) -> usize {
+    let ok = |b: u8| table[usize::from(b)];
+    while let Some(&[a, b, c, d]) = buf.get(i..i + 4) {
+        match (ok(a), ok(b), ok(c), ok(d)) {
+            (true, true, true, true) => i += 4,
+            (false, ..) => return i,
+            (true, false, ..) => return i + 1,
+            (true, true, false, _) => return i + 2,
+            (true, true, true, false) => return i + 3,
+        }
+    }
     while i < buf.len() && ok(buf[i]) {
         i += 1;
     }
@@ -199,6 +246,7 @@ fn skip(buf: &[u8], mut i: usize, ok: impl Fn(u8) -> bool) -> usize {
 /// The index of the first control byte (below 0x20, or 0x7F) at or after
 /// `i`, or `buf.len()`. Eight bytes at a time: in each word, the lowest
 /// flagged byte is exact (a borrow can only flag bytes above a true match).
+#[inline]
 fn value_end(buf: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -212,7 +260,8 @@ fn value_end(buf: &[u8], mut i: usize) -> usize {
         }
         i += 8;
     }
-    skip(buf, i, |b| b >= 0x20 && b != 0x7f)
+    let rest = buf.get(i..).unwrap_or_default();
+    rest.iter().position(|&b| b < 0x20 || b == 0x7f).map_or(buf.len(), |n| i + n)
 }
 
 /// `s` without leading and trailing spaces and tabs.
