@@ -17,6 +17,13 @@
 //! has fallen behind: it is disconnected and the others are told. A line
 //! longer than [`MAX_LINE`] ends its sender's connection, and so does
 //! sending nothing for [`IDLE_TIMEOUT`].
+//!
+//! SIGINT or SIGTERM (`common/shutdown.rs`): the server stops accepting,
+//! lets clients stay for up to `SHUTDOWN_GRACE` (10 s), closes the rest and
+//! exits with status 0.
+
+#[path = "common/shutdown.rs"]
+mod shutdown;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -33,6 +40,7 @@ use futures::{Future, StreamExt};
 use net::tcp::{ReadHalf, WriteHalf};
 use net::{TcpListener, TcpStream};
 use runtime::time::timeout;
+use shutdown::{Open, Shutdown};
 
 /// The longest line a client may send, in bytes, without its newline.
 const MAX_LINE: usize = 4096;
@@ -58,19 +66,23 @@ type Room = Rc<RefCell<HashMap<u64, Member>>>;
 async fn main() -> io::Result<()> {
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:7001".into());
     let idle = env_duration("IDLE_TIMEOUT_MS", IDLE_TIMEOUT);
+    let mut stop = Shutdown::listen()?;
     let listener = TcpListener::bind(addr.as_str()).await?;
     println!("listening on {}", listener.local_addr()?);
     let room = Room::default();
-    for id in 0.. {
-        match listener.accept().await {
+    let open = Rc::new(Open::default());
+    let mut next_id = 0;
+    while let Some(accepted) = stop.until(listener.accept()).await {
+        match accepted {
             Ok((stream, peer)) => {
-                let room = room.clone();
+                let (room, id, tracked) = (room.clone(), next_id, open.track());
+                next_id += 1;
                 runtime::spawn(async move {
                     if let Err(e) = client(id, stream, peer, &room, idle).await {
                         eprintln!("{peer}: {e}");
                     }
                     let member = room.borrow_mut().remove(&id);
-                    drop(member);
+                    drop((member, tracked));
                 });
             }
             Err(e) => {
@@ -79,6 +91,8 @@ async fn main() -> io::Result<()> {
             }
         }
     }
+    drop(listener);
+    shutdown::finish(&open).await;
     Ok(())
 }
 

@@ -12,9 +12,19 @@
 //!
 //! A connection whose client sends nothing, or reads nothing back, for
 //! [`IDLE_TIMEOUT`] is closed, so idle clients cannot use up the fds.
+//!
+//! SIGINT or SIGTERM (`common/shutdown.rs`): the server stops accepting,
+//! lets open connections finish for up to `SHUTDOWN_GRACE` (10 s), closes
+//! the rest and exits with status 0.
+
+#[path = "common/shutdown.rs"]
+mod shutdown;
 
 use std::io;
+use std::rc::Rc;
 use std::time::Duration;
+
+use shutdown::{Open, Shutdown};
 
 use net::{TcpListener, TcpStream};
 use runtime::time::timeout;
@@ -28,16 +38,20 @@ const BUF_SIZE: usize = 16 * 1024;
 #[runtime::main]
 async fn main() -> io::Result<()> {
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:7000".into());
+    let mut stop = Shutdown::listen()?;
     let listener = TcpListener::bind(addr.as_str()).await?;
     println!("listening on {}", listener.local_addr()?);
     let idle = env_duration("IDLE_TIMEOUT_MS", IDLE_TIMEOUT);
-    loop {
-        match listener.accept().await {
+    let open = Rc::new(Open::default());
+    while let Some(accepted) = stop.until(listener.accept()).await {
+        match accepted {
             Ok((stream, peer)) => {
+                let tracked = open.track();
                 runtime::spawn(async move {
                     if let Err(e) = echo(stream, idle).await {
                         eprintln!("{peer}: {e}");
                     }
+                    drop(tracked);
                 });
             }
             Err(e) => {
@@ -46,6 +60,9 @@ async fn main() -> io::Result<()> {
             }
         }
     }
+    drop(listener);
+    shutdown::finish(&open).await;
+    Ok(())
 }
 
 /// `default`, or the environment variable `name` in milliseconds.

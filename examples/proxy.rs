@@ -16,6 +16,13 @@
 //! Deadlines: the target must accept within [`CONNECT_TIMEOUT`], and a
 //! connection on which no byte has moved either way for [`IDLE_TIMEOUT`]
 //! (or whose reader has stopped reading for that long) is closed.
+//!
+//! SIGINT or SIGTERM (`common/shutdown.rs`): the proxy stops accepting,
+//! lets open connections finish for up to `SHUTDOWN_GRACE` (10 s), closes
+//! the rest and exits with status 0.
+
+#[path = "common/shutdown.rs"]
+mod shutdown;
 
 use std::cell::Cell;
 use std::io;
@@ -25,6 +32,7 @@ use std::time::Duration;
 use net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use net::{TcpListener, TcpStream};
 use runtime::time::{timeout, Instant};
+use shutdown::{Open, Shutdown};
 
 /// How long connecting to the target may take. Environment
 /// `CONNECT_TIMEOUT_MS` overrides it.
@@ -47,20 +55,24 @@ async fn main() -> io::Result<()> {
     let mut args = std::env::args().skip(1);
     let listen = args.next().unwrap_or_else(|| "127.0.0.1:7002".into());
     let target = args.next().unwrap_or_else(|| "127.0.0.1:7000".into());
+    let mut stop = Shutdown::listen()?;
     let listener = TcpListener::bind(listen.as_str()).await?;
     println!("listening on {}", listener.local_addr()?);
     let timeouts = Timeouts {
         connect: env_duration("CONNECT_TIMEOUT_MS", CONNECT_TIMEOUT),
         idle: env_duration("IDLE_TIMEOUT_MS", IDLE_TIMEOUT),
     };
-    loop {
-        match listener.accept().await {
+    let open = Rc::new(Open::default());
+    while let Some(accepted) = stop.until(listener.accept()).await {
+        match accepted {
             Ok((client, peer)) => {
                 let target = target.clone();
+                let tracked = open.track();
                 runtime::spawn(async move {
                     if let Err(e) = proxy(client, &target, timeouts).await {
                         eprintln!("{peer}: {e}");
                     }
+                    drop(tracked);
                 });
             }
             Err(e) => {
@@ -69,6 +81,9 @@ async fn main() -> io::Result<()> {
             }
         }
     }
+    drop(listener);
+    shutdown::finish(&open).await;
+    Ok(())
 }
 
 /// `default`, or the environment variable `name` in milliseconds.

@@ -6,7 +6,7 @@
 //! ```text
 //! let mut stop = Shutdown::listen()?;               // handlers installed here
 //! while let Some(accepted) = stop.until(listener.accept()).await { .. open.track() .. }
-//! open.drained(Shutdown::grace()).await;            // then return Ok(())
+//! drop(listener); shutdown::finish(&open).await;   // then return Ok(())
 //! ```
 
 // Not every example uses every item.
@@ -99,6 +99,15 @@ impl Open {
         });
         let _ = runtime::time::timeout(grace, all_done).await;
         self.count.get()
+    }
+}
+
+/// After the accept loop: waits for the open connections (see
+/// [`Open::drained`]) and says how many are closed unfinished.
+pub async fn finish(open: &Open) {
+    let left = open.drained(Shutdown::grace()).await;
+    if left > 0 {
+        eprintln!("shutdown: closing {left} connections still open");
     }
 }
 

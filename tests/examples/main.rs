@@ -37,6 +37,7 @@ mod http_hello;
 mod http_hostile;
 mod hyper_hello;
 mod proxy;
+mod shutdown;
 mod udp_echo;
 
 use std::io::{BufRead, BufReader, Read};
@@ -108,6 +109,28 @@ impl Example {
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Sends signal `sig` to the process.
+    pub fn signal(&self, sig: libc::c_int) {
+        // SAFETY: kill(2) with our own child's pid and a valid signal number.
+        let rc = unsafe { libc::kill(self.child.id() as libc::pid_t, sig) };
+        assert_eq!(rc, 0, "kill: {}", std::io::Error::last_os_error());
+    }
+
+    /// Waits at most `limit` for the process to exit; its status, or
+    /// `None` if it is still running.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// What the example has written to stderr so far.
