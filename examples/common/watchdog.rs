@@ -15,11 +15,11 @@
 //! and no connection is left.
 
 use std::cell::{Cell, RefCell};
-use std::future::{poll_fn, Future};
+use std::future::Future;
 use std::io;
-use std::pin::pin;
+use std::pin::Pin;
 use std::rc::{Rc, Weak};
-use std::task::{Poll, Waker};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use runtime::time::{sleep, Instant};
@@ -140,24 +140,38 @@ impl Slot {
 
     /// Runs `io` until it completes, or fails with `TimedOut` once the slot
     /// has expired, or with `ConnectionAborted` at shutdown while idle.
-    pub async fn guard<T>(&self, io: impl Future<Output = io::Result<T>>) -> io::Result<T> {
-        let mut io = pin!(io);
-        poll_fn(|cx| {
-            if let Poll::Ready(result) = io.as_mut().poll(cx) {
-                return Poll::Ready(result);
-            }
-            if self.expired.get() {
-                return Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "client too slow")));
-            }
-            if self.closing.get() && self.idle.get() {
-                return Poll::Ready(Err(io::Error::new(io::ErrorKind::ConnectionAborted, "shutting down")));
-            }
-            let mut waker = self.waker.borrow_mut();
-            if !waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-                *waker = Some(cx.waker().clone());
-            }
-            Poll::Pending
-        })
-        .await
+    pub fn guard<F: Future + Unpin>(&self, io: F) -> Guarded<'_, F> {
+        Guarded { slot: self, io }
+    }
+}
+
+/// The future of [`Slot::guard`]: a plain struct around the I/O future, so
+/// the guard adds no state machine of its own.
+#[derive(Debug)]
+pub struct Guarded<'a, F> {
+    slot: &'a Slot,
+    io: F,
+}
+
+impl<T, F: Future<Output = io::Result<T>> + Unpin> Future for Guarded<'_, F> {
+    type Output = io::Result<T>;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Poll::Ready(result) = Pin::new(&mut self.io).poll(cx) {
+            return Poll::Ready(result);
+        }
+        let slot = self.slot;
+        if slot.expired.get() {
+            return Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "client too slow")));
+        }
+        if slot.closing.get() && slot.idle.get() {
+            return Poll::Ready(Err(io::Error::new(io::ErrorKind::ConnectionAborted, "shutting down")));
+        }
+        let mut waker = slot.waker.borrow_mut();
+        if !waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            *waker = Some(cx.waker().clone());
+        }
+        Poll::Pending
     }
 }
