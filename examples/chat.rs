@@ -155,19 +155,23 @@ async fn relay(id: u64, mut reader: ReadHalf<'_>, peer: SocketAddr, room: &Room,
 
 /// Puts `message` in the outbox of every client but `from`. A client whose
 /// outbox is full is removed from the room (which disconnects it), and
-/// the others are told.
+/// the others are told (which may find more clients behind).
 fn broadcast(room: &Room, from: u64, message: Rc<str>) {
-    let mut behind = Vec::new();
-    for (id, member) in room.borrow_mut().iter_mut().filter(|(id, _)| **id != from) {
-        // A client that is leaving has dropped its inbox: skip it.
-        if member.outbox.try_send(message.clone()).is_err_and(|e| e.is_full()) {
-            behind.push(*id);
+    let mut messages = vec![(from, message)];
+    while let Some((from, message)) = messages.pop() {
+        let mut behind = Vec::new();
+        for (id, member) in room.borrow_mut().iter_mut().filter(|(id, _)| **id != from) {
+            // A client that is leaving has dropped its inbox: skip it.
+            if member.outbox.try_send(message.clone()).is_err_and(|e| e.is_full()) {
+                behind.push(*id);
+            }
         }
-    }
-    for id in behind {
-        let member = room.borrow_mut().remove(&id);
-        if let Some(member) = member {
-            broadcast(room, id, format!("[{}] left: fell behind\n", member.peer).into());
+        for id in behind {
+            // Dropped after the borrow: dropping wakes the client's task.
+            let member = room.borrow_mut().remove(&id);
+            if let Some(member) = member {
+                messages.push((id, format!("[{}] left: fell behind\n", member.peer).into()));
+            }
         }
     }
 }

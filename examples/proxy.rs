@@ -124,11 +124,15 @@ async fn copy(
     let mut buf = vec![0; BUF_SIZE];
     let mut total = 0;
     loop {
-        let n = match timeout(idle, from.read(&mut buf)).await {
-            Ok(read) => read?,
-            // The other direction moved bytes meanwhile: keep waiting.
-            Err(_) if activity.get().elapsed() < idle => continue,
-            Err(elapsed) => return Err(elapsed.into()),
+        // Waits until `idle` has passed with no byte moving either way.
+        let n = loop {
+            let quiet = activity.get().elapsed();
+            if quiet >= idle {
+                return Err(io::Error::new(io::ErrorKind::TimedOut, "idle"));
+            }
+            if let Ok(read) = timeout(idle - quiet, from.read(&mut buf)).await {
+                break read?;
+            }
         };
         if n == 0 {
             to.shutdown()?;

@@ -57,6 +57,7 @@ pub struct Slot {
 impl Watchdog {
     /// A watchdog that sweeps every `tick`; spawn [`Watchdog::run`].
     pub fn new(tick: Duration) -> Rc<Watchdog> {
+        let tick = tick.max(Duration::from_millis(1));
         Rc::new(Watchdog { slots: RefCell::default(), tick, closing: Cell::new(false) })
     }
 
