@@ -16,7 +16,9 @@
 //! `Transfer-Encoding`), a head longer than [`MAX_HEAD`] gets `431`, a body
 //! is read and dropped up to [`MAX_BODY`] (larger gets `413`), and every
 //! wait has a deadline ([`HEADER_TIMEOUT`], [`IDLE_TIMEOUT`]), kept by one
-//! sweeper task for all connections (`common/watchdog.rs`). Each
+//! sweeper task for all connections (`common/watchdog.rs`; it looks four
+//! times per shorter timeout, so a deadline is late by at most half the
+//! shorter timeout). Each
 //! connection has one buffer, made when it opens; a request allocates
 //! nothing, fills nothing, reads no clock and moves no timer.
 //!
