@@ -123,6 +123,7 @@
 //! `hyper` (optional, above). All of `net`'s `unsafe` is in `sys.rs`.
 
 mod addr;
+mod buf;
 mod convert;
 #[cfg(feature = "futures-io")]
 mod futures_io;

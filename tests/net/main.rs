@@ -15,6 +15,7 @@ mod util;
 mod accept_ready;
 mod async_fd_ready;
 mod batching;
+mod bufs;
 mod faults;
 mod futures_io;
 mod hyper;
