@@ -83,7 +83,8 @@ fn tcp_stream_connect_resolves_localhost_on_the_blocking_pool() {
         let by_name = TcpStream::connect(format!("localhost:{port}")).await.unwrap();
         let after = runtime::metrics();
         assert!(after.tasks_spawned > before.tasks_spawned, "the name went to spawn_blocking");
-        assert!(after.remote_wakes > before.remote_wakes, "its result came from another thread");
+        // (Whether its result needed a wake from the pool's thread is a race:
+        // a fast lookup may finish before the runtime first polls its task.)
         assert_eq!(by_name.peer_addr().unwrap(), by_ip.peer_addr().unwrap());
         let by_tuple = TcpStream::connect(("localhost", port)).await.unwrap();
         assert_eq!(by_tuple.peer_addr().unwrap().port(), port);
@@ -215,6 +216,9 @@ fn net_sockets_leak_no_fds_when_the_runtime_drops() {
     if child_role(NAME).is_none() {
         return run_child(NAME, "", CHILD_LIMIT);
     }
+    // Warm up what is created once per process (libkqueue's own thread and
+    // its fds, for one) before counting.
+    drop(runtime::Runtime::new().unwrap());
     let before = support::fd_count();
     for _ in 0..3 {
         run(|| async {

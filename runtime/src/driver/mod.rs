@@ -26,7 +26,7 @@ use std::time::Duration;
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 mod epoll;
-#[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
+#[cfg(kqueue_driver)]
 #[allow(unsafe_code)]
 mod kqueue;
 pub(crate) mod syscall;
@@ -126,8 +126,9 @@ impl fmt::Debug for Readiness {
 pub(crate) struct Event {
     pub(crate) token: u64,
     pub(crate) readiness: Readiness,
-    /// An errno the kernel reported for the source's registration (kqueue's
-    /// `EV_ERROR`), or 0.
+    /// An errno for the source's next operation, or 0: the kernel refused
+    /// its registration (kqueue's `EV_ERROR`), or its socket reported an
+    /// error (kqueue's `EV_EOF` with `fflags`).
     pub(crate) error: i32,
 }
 
@@ -140,7 +141,7 @@ pub(crate) struct DriverCounters {
     pub(crate) change_syscalls: u64,
     /// Registration changes handed to the kernel.
     pub(crate) changes: u64,
-    /// Turns in which a change failed and the driver had to wait again.
+    /// Turns in which a registration change failed (its source was told).
     pub(crate) failed_change_turns: u64,
 }
 
@@ -149,7 +150,7 @@ pub(crate) struct DriverCounters {
 pub(crate) enum Poller {
     #[cfg(target_os = "linux")]
     Epoll(epoll::Epoll),
-    #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
+    #[cfg(kqueue_driver)]
     Kqueue(kqueue::Kqueue),
 }
 
@@ -158,7 +159,7 @@ pub(crate) enum Poller {
 pub(crate) enum RemoteWaker {
     #[cfg(target_os = "linux")]
     Epoll(epoll::RemoteWaker),
-    #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
+    #[cfg(kqueue_driver)]
     Kqueue(kqueue::RemoteWaker),
 }
 
@@ -167,7 +168,7 @@ impl RemoteWaker {
         match self {
             #[cfg(target_os = "linux")]
             RemoteWaker::Epoll(w) => w.wake(),
-            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
+            #[cfg(kqueue_driver)]
             RemoteWaker::Kqueue(w) => w.wake(),
         }
     }
@@ -179,7 +180,7 @@ macro_rules! dispatch {
         match $poller {
             #[cfg(target_os = "linux")]
             Poller::Epoll($p) => $call,
-            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
+            #[cfg(kqueue_driver)]
             Poller::Kqueue($p) => $call,
         }
     };
@@ -191,7 +192,7 @@ impl Poller {
         match driver {
             #[cfg(target_os = "linux")]
             Driver::Epoll => Ok(Poller::Epoll(epoll::Epoll::new(capacity)?)),
-            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
+            #[cfg(kqueue_driver)]
             Driver::Kqueue => Ok(Poller::Kqueue(kqueue::Kqueue::new(capacity)?)),
             #[allow(unreachable_patterns)]
             other => Err(io::Error::new(io::ErrorKind::Unsupported, unsupported(other))),
@@ -202,7 +203,7 @@ impl Poller {
         match self {
             #[cfg(target_os = "linux")]
             Poller::Epoll(_) => Driver::Epoll,
-            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
+            #[cfg(kqueue_driver)]
             Poller::Kqueue(_) => Driver::Kqueue,
         }
     }
@@ -224,8 +225,8 @@ impl Poller {
         match self {
             #[cfg(target_os = "linux")]
             Poller::Epoll(p) => p.remote_waker().map(RemoteWaker::Epoll),
-            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
-            Poller::Kqueue(p) => Ok(RemoteWaker::Kqueue(p.remote_waker())),
+            #[cfg(kqueue_driver)]
+            Poller::Kqueue(p) => p.remote_waker().map(RemoteWaker::Kqueue),
         }
     }
 
@@ -238,7 +239,8 @@ fn unsupported(driver: Driver) -> &'static str {
     match driver {
         Driver::Epoll => "the epoll driver exists only on Linux",
         Driver::Kqueue => {
-            "the kqueue driver runs on Linux only with the test-only `runtime` feature `kqueue-emulation`"
+            "the kqueue driver runs on Linux only with a test-only `runtime` feature: \
+             `kqueue-emulation` or `libkqueue`"
         }
     }
 }
