@@ -62,8 +62,13 @@ pub(crate) struct Kqueue {
     kq: Arc<Kq>,
     pending: Changelist,
     /// The changes of the current turn, kept to tell which one an
-    /// `EV_ERROR` entry is for.
+    /// `EV_ERROR` entry is for: every delete, then every add. (libkqueue
+    /// shares one epoll registration between an fd's filters: with a
+    /// number reused in the tick, an add before the other filter's delete
+    /// would land on the closed file's state and fail.)
     sent: Vec<KEvent>,
+    /// The adds of the turn, while the deletes are collected.
+    adds: Vec<KEvent>,
     buf: Vec<KEvent>,
     capacity: usize,
     wake: waker::Local,
@@ -84,6 +89,7 @@ impl Kqueue {
             kq,
             pending: Changelist::default(),
             sent: Vec::new(),
+            adds: Vec::new(),
             buf: Vec::new(),
             capacity: capacity.max(1),
             wake,
@@ -165,18 +171,17 @@ impl Kqueue {
     fn take_changes(&mut self) {
         self.sent.clear();
         self.sent.reserve(self.pending.len());
-        let sent = &mut self.sent;
+        let (deletes, adds) = (&mut self.sent, &mut self.adds);
         self.pending.drain(|fd, filter, change| {
             let (ident, add) = (fd as usize, EV_ADD | EV_CLEAR);
-            match change {
-                Change::Add(token) => sent.push(sys::event(ident, filter, add, 0, token)),
-                Change::Delete => sent.push(sys::event(ident, filter, EV_DELETE, 0, 0)),
-                Change::DeleteThenAdd(token) => {
-                    sent.push(sys::event(ident, filter, EV_DELETE, 0, 0));
-                    sent.push(sys::event(ident, filter, add, 0, token));
-                }
+            if matches!(change, Change::Delete | Change::DeleteThenAdd(_)) {
+                deletes.push(sys::event(ident, filter, EV_DELETE, 0, 0));
+            }
+            if let Change::Add(token) | Change::DeleteThenAdd(token) = change {
+                adds.push(sys::event(ident, filter, add, 0, token));
             }
         });
+        self.sent.append(&mut self.adds);
         self.counters.changes += self.sent.len() as u64;
     }
 

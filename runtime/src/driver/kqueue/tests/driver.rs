@@ -212,3 +212,48 @@ fn kqueue_driver_reports_every_read_edge_when_more_fds_are_ready_than_the_list_h
         }
     }
 }
+
+#[test]
+fn kqueue_driver_number_reused_in_one_tick_gets_both_filters_and_no_error() {
+    // The connect that tries the next address: the refused socket is
+    // dropped and the next one takes its number, in one tick.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let mut driver = Kqueue::new(16).unwrap();
+    let old = super::kq::connect_nonblocking(refused);
+    driver.register(old, 1).unwrap();
+    let mut events = Vec::new();
+    driver.wait(&mut events, SECOND).unwrap();
+    driver.deregister(old, true).unwrap();
+    // SAFETY: closes the socket connect_nonblocking made, once.
+    unsafe { libc::close(old) };
+    // Sockets until one takes the number (other test threads may take it
+    // first and free it again); the others are closed after.
+    let mut held = Vec::new();
+    let new = loop {
+        let fd = super::kq::connect_nonblocking(listener.local_addr().unwrap());
+        if fd == old {
+            break fd;
+        }
+        assert!(held.len() < 500, "fd {old} was not reused");
+        held.push(fd);
+    };
+    driver.register(new, 2).unwrap();
+    // The deletes find nothing (FreeBSD then returns at once, with only
+    // those ignored errors): the write edge comes in the next wait at most.
+    let mut writable = false;
+    for _ in 0..2 {
+        driver.wait(&mut events, SECOND).unwrap();
+        assert!(events.iter().all(|e| e.error == 0), "{events:?}");
+        writable |= events.iter().any(|e| e.token == 2 && e.readiness.intersects(Readiness::WRITABLE));
+    }
+    assert!(writable, "the new socket is never reported writable");
+    assert_eq!(driver.counters.failed_change_turns, 0);
+    for fd in held.into_iter().chain([new]) {
+        // SAFETY: closes the sockets this test made, once each.
+        unsafe { libc::close(fd) };
+    }
+}

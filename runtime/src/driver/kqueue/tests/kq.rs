@@ -107,7 +107,7 @@ fn kq_refused_connect_reports_ev_eof_with_the_error_in_fflags() {
 }
 
 /// A nonblocking TCP socket whose connect to `addr` is under way.
-fn connect_nonblocking(addr: std::net::SocketAddr) -> i32 {
+pub(super) fn connect_nonblocking(addr: std::net::SocketAddr) -> i32 {
     let std::net::SocketAddr::V4(v4) = addr else { panic!("IPv4 only") };
     // SAFETY: plain socket creation; the result is checked.
     let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0) };

@@ -124,9 +124,11 @@ fn kqueue_runtime_with_event_capacity_1_delivers_both_filters() {
         rt.block_on(async {
             let (a, b) = pair();
             let a = AsyncFd::new(a).unwrap();
+            crate::time::sleep(Duration::from_millis(1)).await; // the registration reaches the kernel
             a.clear_read_ready();
-            a.clear_write_ready();
-            (&b).write_all(b"x").unwrap(); // readable and writable at once
+            // Readable and writable at once, with no changes pending: a
+            // one-entry list (the old emulation wrote two entries into it).
+            (&b).write_all(b"x").unwrap();
             a.readable().await.unwrap();
             a.writable().await.unwrap();
         });
