@@ -13,7 +13,8 @@
 //! - **Every deregistration deletes**: a value need not own its fd
 //!   (`AsyncFd<RawFd>`, `AsyncFd<Arc<File>>`), and libkqueue keeps a filter
 //!   after `close`. A delete that finds nothing (`ENOENT`, or `EBADF` for a
-//!   closed fd) is not an error. fd reuse is safe: a delete is queued before
+//!   closed fd) is not an error, though on FreeBSD it still ends that
+//!   `kevent` before it waits: the price is one more (empty) turn. fd reuse is safe: a delete is queued before
 //!   the fd is closed, so a new registration of the same number in the same
 //!   tick merges into "delete, then add".
 //! - **Errors per change** come back as `EV_ERROR` entries (the event list
