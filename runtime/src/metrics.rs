@@ -14,8 +14,24 @@ use crate::executor::Core;
 /// [`Runtime::metrics`](crate::Runtime::metrics).
 ///
 /// Invariants: with epoll `change_syscalls == changes` (one `epoll_ctl` per
-/// change); with kqueue `change_syscalls == 0` and
-/// `wait_syscalls == ticks + failed_change_turns`.
+/// change). With kqueue `change_syscalls == 0` (every change rides in the
+/// `kevent` that waits) and every turn makes exactly one `kevent`:
+/// `wait_syscalls == ticks`, plus one for each wait retried after `EINTR`.
+/// A change the kernel refuses comes back in that call's event list and
+/// reaches its source in the same turn, with the events returned beside it;
+/// `failed_change_turns` counts those turns.
+///
+/// ```
+/// runtime::block_on(async {
+///     runtime::time::sleep(std::time::Duration::from_millis(1)).await;
+///     let m = runtime::metrics();
+///     assert!(m.ticks >= 1 && m.wait_syscalls >= 1);
+///     match m.driver {
+///         "kqueue" => assert_eq!(m.change_syscalls, 0),
+///         _ => assert_eq!(m.change_syscalls, m.changes),
+///     }
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Metrics {
@@ -31,13 +47,16 @@ pub struct Metrics {
     pub ticks: u64,
     /// Readiness events delivered to registered sources.
     pub events: u64,
-    /// System calls that waited for events.
+    /// System calls that waited for events: one per turn, plus one per
+    /// wait retried after `EINTR`.
     pub wait_syscalls: u64,
     /// System calls made only to change registrations.
     pub change_syscalls: u64,
     /// Registration changes handed to the kernel.
     pub changes: u64,
-    /// Turns in which a registration change failed (kqueue).
+    /// Turns in which the kernel refused a registration change (kqueue; the
+    /// source's next operation returns the error). A delete that finds the
+    /// fd already closed does not count.
     pub failed_change_turns: u64,
     /// Wakes that came from another thread (or from outside the runtime).
     pub remote_wakes: u64,

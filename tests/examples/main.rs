@@ -218,14 +218,17 @@ fn build_examples(profile_dir: &std::path::Path) {
 }
 
 /// The `runtime` features this test binary was built with, for the
-/// examples' build: with `kqueue-emulation` (Linux, testing only) a kqueue
-/// runtime can be built here, and the examples need it too, since they
-/// inherit `RUNTIME_DRIVER`.
+/// examples' build: with `kqueue-emulation` or `libkqueue` (Linux, testing
+/// only) a kqueue runtime can be built here, and the examples need it too,
+/// since they inherit `RUNTIME_DRIVER`. `libkqueue` needs `LIBKQUEUE_DIR`,
+/// which is what tells the two apart.
 fn feature_args() -> &'static [&'static str] {
     let kqueue = runtime::Builder::new().driver(runtime::Driver::Kqueue).build();
-    if cfg!(target_os = "linux") && kqueue.is_ok() {
-        &["--features", "runtime/kqueue-emulation"]
-    } else {
+    if !cfg!(target_os = "linux") || kqueue.is_err() {
         &[]
+    } else if std::env::var_os("LIBKQUEUE_DIR").is_some() {
+        &["--features", "runtime/libkqueue"]
+    } else {
+        &["--features", "runtime/kqueue-emulation"]
     }
 }

@@ -7,7 +7,10 @@
 //! - `register(fd, token)` asks for edge-triggered read and write readiness of
 //!   `fd`, reported under `token`. A source is registered once, for both
 //!   directions, and never re-armed.
-//! - `deregister(fd)` stops reporting `fd`.
+//! - `deregister(fd, closing)` stops reporting `fd`, and leaves the kernel
+//!   with no registration for it whether or not the caller closes it next
+//!   (`closing`): a value need not own its fd, and a closed fd may live on
+//!   in a `dup`.
 //! - `wait(events, timeout)` blocks until an event, a remote wake or the
 //!   timeout, and fills `events`. `None` waits for ever; the timeout is rounded
 //!   up to the driver's resolution, never down, so a deadline is never missed
@@ -26,7 +29,7 @@ use std::time::Duration;
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 mod epoll;
-#[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
+#[cfg(kqueue_driver)]
 #[allow(unsafe_code)]
 mod kqueue;
 pub(crate) mod syscall;
@@ -126,8 +129,9 @@ impl fmt::Debug for Readiness {
 pub(crate) struct Event {
     pub(crate) token: u64,
     pub(crate) readiness: Readiness,
-    /// An errno the kernel reported for the source's registration (kqueue's
-    /// `EV_ERROR`), or 0.
+    /// An errno for the source's next operation, or 0: the kernel refused
+    /// its registration (kqueue's `EV_ERROR`), or its socket reported an
+    /// error (kqueue's `EV_EOF` with `fflags`).
     pub(crate) error: i32,
 }
 
@@ -140,7 +144,7 @@ pub(crate) struct DriverCounters {
     pub(crate) change_syscalls: u64,
     /// Registration changes handed to the kernel.
     pub(crate) changes: u64,
-    /// Turns in which a change failed and the driver had to wait again.
+    /// Turns in which a registration change failed (its source was told).
     pub(crate) failed_change_turns: u64,
 }
 
@@ -149,8 +153,8 @@ pub(crate) struct DriverCounters {
 pub(crate) enum Poller {
     #[cfg(target_os = "linux")]
     Epoll(epoll::Epoll),
-    #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
-    Kqueue(kqueue::Kqueue),
+    #[cfg(kqueue_driver)]
+    Kqueue(Box<kqueue::Kqueue>), // boxed: its changelist and buffers make it several times epoll's size
 }
 
 /// Ends a driver's wait from any thread.
@@ -158,7 +162,7 @@ pub(crate) enum Poller {
 pub(crate) enum RemoteWaker {
     #[cfg(target_os = "linux")]
     Epoll(epoll::RemoteWaker),
-    #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
+    #[cfg(kqueue_driver)]
     Kqueue(kqueue::RemoteWaker),
 }
 
@@ -167,7 +171,7 @@ impl RemoteWaker {
         match self {
             #[cfg(target_os = "linux")]
             RemoteWaker::Epoll(w) => w.wake(),
-            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
+            #[cfg(kqueue_driver)]
             RemoteWaker::Kqueue(w) => w.wake(),
         }
     }
@@ -191,7 +195,7 @@ macro_rules! dispatch {
         match $poller {
             #[cfg(target_os = "linux")]
             Poller::Epoll($p) => $call,
-            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
+            #[cfg(kqueue_driver)]
             Poller::Kqueue($p) => $call,
         }
     };
@@ -203,8 +207,8 @@ impl Poller {
         match driver {
             #[cfg(target_os = "linux")]
             Driver::Epoll => Ok(Poller::Epoll(epoll::Epoll::new(capacity)?)),
-            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
-            Driver::Kqueue => Ok(Poller::Kqueue(kqueue::Kqueue::new(capacity)?)),
+            #[cfg(kqueue_driver)]
+            Driver::Kqueue => Ok(Poller::Kqueue(Box::new(kqueue::Kqueue::new(capacity)?))),
             #[allow(unreachable_patterns)]
             other => Err(io::Error::new(io::ErrorKind::Unsupported, unsupported(other))),
         }
@@ -214,7 +218,7 @@ impl Poller {
         match self {
             #[cfg(target_os = "linux")]
             Poller::Epoll(_) => Driver::Epoll,
-            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
+            #[cfg(kqueue_driver)]
             Poller::Kqueue(_) => Driver::Kqueue,
         }
     }
@@ -223,7 +227,8 @@ impl Poller {
         dispatch!(self, p => p.register(fd, token))
     }
 
-    /// Stops reporting `fd`; `closing` says the caller closes it next.
+    /// Stops reporting `fd`; `closing` says the caller drops its value next
+    /// (which may or may not close the fd: both drivers delete either way).
     pub(crate) fn deregister(&mut self, fd: RawFd, closing: bool) -> io::Result<()> {
         dispatch!(self, p => p.deregister(fd, closing))
     }
@@ -236,8 +241,8 @@ impl Poller {
         match self {
             #[cfg(target_os = "linux")]
             Poller::Epoll(p) => p.remote_waker().map(RemoteWaker::Epoll),
-            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
-            Poller::Kqueue(p) => Ok(RemoteWaker::Kqueue(p.remote_waker())),
+            #[cfg(kqueue_driver)]
+            Poller::Kqueue(p) => p.remote_waker().map(RemoteWaker::Kqueue),
         }
     }
 
@@ -250,7 +255,8 @@ fn unsupported(driver: Driver) -> &'static str {
     match driver {
         Driver::Epoll => "the epoll driver exists only on Linux",
         Driver::Kqueue => {
-            "the kqueue driver runs on Linux only with the test-only `runtime` feature `kqueue-emulation`"
+            "the kqueue driver runs on Linux only with a test-only `runtime` feature: \
+             `kqueue-emulation` or `libkqueue`"
         }
     }
 }

@@ -92,12 +92,14 @@ impl Shared {
             if inject.closed {
                 Some(task)
             } else {
+                // Counted under the lock the runtime drains the queue with,
+                // so its metrics see the wake once it runs the task.
+                self.remote_wakes.fetch_add(1, Relaxed);
                 inject.tasks.push_back(Injected(task));
                 None
             }
         };
         if rejected.is_none() {
-            self.remote_wakes.fetch_add(1, Relaxed);
             self.notify();
         }
     }
@@ -180,9 +182,14 @@ impl Wake for Shared {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.set_main_woken();
-        if !crate::context::is_current(self) {
+        // Counted before the flag is set: the runtime may see the flag, run
+        // and read its metrics before this thread gets any further.
+        let remote = !crate::context::is_current(self);
+        if remote {
             self.remote_wakes.fetch_add(1, Relaxed);
+        }
+        self.set_main_woken();
+        if remote {
             self.notify();
         }
     }

@@ -266,7 +266,12 @@ impl<T: AsRawFd> AsyncFd<T> {
         self.core.reactor.borrow_mut().clear_readiness(self.token, dir);
     }
 
-    /// `closing`: the fd is dropped right after (with `self`), not handed back.
+    /// `closing`: the value is dropped right after (with `self`), not handed
+    /// back. That does not mean the fd closes (`AsyncFd<RawFd>`,
+    /// `AsyncFd<BorrowedFd>`, `AsyncFd<Arc<File>>` do not own it), so both
+    /// drivers delete the kernel registration either way: epoll at once,
+    /// kqueue in its next `kevent`, which is safe even if the number is
+    /// reused by then (the delete is queued before the add that reuses it).
     fn deregister(&mut self, closing: bool) {
         let Some(inner) = &self.inner else { return };
         let fd = inner.as_raw_fd();

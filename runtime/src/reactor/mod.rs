@@ -184,9 +184,8 @@ impl Reactor {
             if let Some(slot) = self.slots.get_mut(token.index()).filter(|s| s.generation == token.generation()) {
                 if event.error != 0 {
                     slot.on_error(io::Error::from_raw_os_error(event.error), wakers);
-                } else {
-                    slot.on_event(event.readiness, wakers);
                 }
+                slot.on_event(event.readiness, wakers);
                 self.events_delivered += 1;
             }
         }

@@ -199,10 +199,16 @@ fn set_errno(errno: i32) {
     unsafe { *libc::__errno_location() = errno };
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(any(target_os = "linux", target_os = "netbsd", target_os = "openbsd")))]
 fn set_errno(errno: i32) {
     // SAFETY: __error returns this thread's errno slot.
     unsafe { *libc::__error() = errno };
+}
+
+#[cfg(any(target_os = "netbsd", target_os = "openbsd"))]
+fn set_errno(errno: i32) {
+    // SAFETY: __errno returns this thread's errno slot.
+    unsafe { *libc::__errno() = errno };
 }
 
 #[cfg(test)]
