@@ -1,6 +1,7 @@
 //! Loom models of the blocking pool (`--cfg loom`; see `runtime/src/loom.rs`):
 //! the hand-off of a job's result to the awaiting task, a job dropped at
-//! shutdown, and the claim of an idle thread by `submit`.
+//! shutdown, the claim of an idle thread by `submit`, and job destructors
+//! run outside the pool's lock.
 //!
 //! The models run the real pool (`pool.rs`) and the real hand-off of
 //! `spawn_blocking` (`blocking_job`), minus the runtime: the awaiting side
@@ -144,5 +145,40 @@ fn loom_blocking_job_never_waits_behind_another_below_the_limit() {
         block_on(b);
         pool.shutdown(None);
         assert_eq!(pool.threads(), 0);
+    });
+}
+
+/// Submits a job to its pool when dropped, as a user's value may in its
+/// destructor (issue 9, defect 3).
+struct SubmitOnDrop(Pool);
+
+impl Drop for SubmitOnDrop {
+    fn drop(&mut self) {
+        self.0.submit(Box::new(|| ()));
+    }
+}
+
+/// Issue 9, defect 3: no job or job destructor runs under the pool's lock.
+/// The job's captured value submits again from its destructor, which runs
+/// on the helper after the job ran, or on a thread that dropped the job
+/// unrun: the submitting thread (pool already closed) or the closing one.
+/// Had any of them held the pool's (non-reentrant) lock, loom would report
+/// the thread deadlocked on itself.
+#[test]
+fn loom_blocking_job_destructor_runs_outside_the_pool_lock() {
+    loom::model(|| {
+        let clock = Clock::new(false);
+        let pool = Pool::new(1, KEEP_ALIVE);
+        let value = SubmitOnDrop(pool.clone());
+        let (job, task) = blocking_job(move || drop(value), clock.inhibit_auto_advance());
+        let submitter = {
+            let pool = pool.clone();
+            thread::spawn(move || pool.submit(job))
+        };
+        pool.shutdown(None);
+        submitter.join().unwrap();
+        pool.shutdown(None);
+        assert_eq!(pool.threads(), 0);
+        drop(task);
     });
 }
