@@ -11,6 +11,8 @@
 //! Neither lock here (the pool's, a hand-off's) is ever held while user
 //! code runs or a waker is woken or dropped: values are moved out first.
 
+#[cfg(all(test, loom))]
+mod loom_tests;
 mod pool;
 #[cfg(test)]
 mod tests;
@@ -19,11 +21,11 @@ use std::future::Future;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
-use std::thread;
 
 use crate::context;
+use crate::loom::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use crate::loom::thread;
 use crate::task::JoinHandle;
 use crate::time::AutoAdvanceInhibit;
 pub(crate) use pool::Pool;

@@ -27,9 +27,10 @@
 use std::collections::VecDeque;
 use std::io;
 use std::mem;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+
+use crate::loom::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use crate::loom::thread::{self, JoinHandle};
 
 /// A unit of work: the user's closure wrapped with its result hand-off.
 pub(crate) type Job = Box<dyn FnOnce() + Send>;

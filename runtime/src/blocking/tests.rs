@@ -19,7 +19,7 @@ fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     rx.recv_timeout(LIMIT).expect("the test did not finish in time (deadlock?)")
 }
 
-fn refuse_threads(_: Box<dyn FnOnce() + Send>) -> io::Result<thread::JoinHandle<()>> {
+fn refuse_threads(_: Box<dyn FnOnce() + Send>) -> io::Result<crate::loom::thread::JoinHandle<()>> {
     Err(io::Error::other("no threads today"))
 }
 
