@@ -45,6 +45,7 @@ mod executor;
 mod handle;
 pub mod io;
 mod metrics;
+pub mod pool;
 mod reactor;
 mod runtime;
 #[allow(unsafe_code)]
@@ -57,6 +58,7 @@ pub use builder::{Builder, UnhandledPanic};
 pub use driver::Driver;
 pub use handle::{spawner, Handle, Spawner, TryCurrentError};
 pub use metrics::{metrics, Metrics};
+pub use pool::{Pool, PoolBuilder, PoolError};
 pub use runtime::{block_on, Runtime};
 pub use runtime_macros::{main, test};
 pub use task::{spawn, JoinError, JoinHandle};
