@@ -92,6 +92,7 @@ mod addr;
 #[cfg(feature = "futures-io")]
 mod futures_io;
 mod halves;
+pub mod reuseport;
 mod stream_io;
 #[allow(unsafe_code)]
 mod sys;

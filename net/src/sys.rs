@@ -179,7 +179,12 @@ pub(crate) fn prepare_std(fd: BorrowedFd<'_>) -> io::Result<()> {
     os::no_sigpipe(fd)
 }
 
-fn setsockopt_int(fd: BorrowedFd<'_>, level: libc::c_int, name: libc::c_int, value: libc::c_int) -> io::Result<()> {
+pub(crate) fn setsockopt_int(
+    fd: BorrowedFd<'_>,
+    level: libc::c_int,
+    name: libc::c_int,
+    value: libc::c_int,
+) -> io::Result<()> {
     let len = size_of::<libc::c_int>() as libc::socklen_t;
     let ptr: *const libc::c_int = &value;
     // SAFETY: `ptr` points at a live c_int of `len` bytes for the call.

@@ -15,6 +15,7 @@ mod util;
 mod batching;
 mod faults;
 mod futures_io;
+mod reuseport;
 mod runtime_gone;
 mod tcp_listener;
 mod tcp_split;
