@@ -40,10 +40,12 @@ cargo build --release -q --bin http_pool --bin http_tokio_mt --bin load
 
 run_one() { # BIN THREADS NAME REP
   local bin=$1 threads=$2 name=$3 rep=$4 addr="" i
+  # Removed first, so the address read below is never the last server's.
+  rm -f "$OUT/percore.server.out"
   BENCH_THREADS=$threads "$REL/$bin" 127.0.0.1:0 > "$OUT/percore.server.out" 2> "$OUT/percore.server.err" &
   SPID=$!
   for ((i = 0; i < 200; i++)); do
-    addr=$(awk '/^listening on /{print $3}' "$OUT/percore.server.out")
+    addr=$(awk '/^listening on /{print $3}' "$OUT/percore.server.out" 2>/dev/null || true)
     [[ -n $addr ]] && break
     sleep 0.05
   done
