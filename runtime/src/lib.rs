@@ -7,6 +7,8 @@
 //! with the timers in [`time`], and do I/O through [`io::AsyncFd`] or the
 //! sockets of the `net` crate, which are built on it. [`metrics()`] shows
 //! what the runtime did, down to the system calls of its driver.
+//! To use more cores, a [`Pool`] runs one runtime per thread, each with the
+//! same main, and stops them together.
 //!
 //! ```
 //! use std::time::Duration;
