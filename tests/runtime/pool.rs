@@ -9,7 +9,7 @@ use std::time::Duration;
 use runtime::pool::{self, Pool, PoolError};
 use runtime::time::sleep;
 
-use crate::support::{bounded, fd_count, isolated};
+use crate::support::{bounded, fd_count, isolated, isolated_with_env};
 
 /// A pool of `n` runtimes that ignores SIGINT/SIGTERM.
 fn pool(n: usize) -> Pool {
@@ -214,4 +214,21 @@ fn fds_return_to_their_baseline_after_run_returns() {
         assert_eq!(results.unwrap(), [0, 1]);
         assert_eq!(fd_count(), baseline);
     });
+}
+
+#[test]
+fn every_runtime_keeps_the_driver_runtime_driver_chooses() {
+    // Whatever RUNTIME_DRIVER says in this process (the suite runs under both).
+    let expected = runtime::Runtime::new().unwrap().metrics().driver;
+    let drivers = bounded(|| pool(2).run(|_| async { runtime::metrics().driver }).unwrap());
+    assert_eq!(drivers, [expected, expected]);
+    // And a choice made in the environment reaches every runtime of a pool.
+    isolated_with_env(
+        "pool::every_runtime_keeps_the_driver_runtime_driver_chooses",
+        &[("RUNTIME_DRIVER", "epoll")],
+        || {
+            let drivers = pool(2).run(|_| async { runtime::metrics().driver }).unwrap();
+            assert_eq!(drivers, ["epoll", "epoll"]);
+        },
+    );
 }

@@ -27,6 +27,8 @@ mod affinity;
 mod builder;
 mod error;
 mod stop;
+#[cfg(test)]
+mod tests;
 mod worker;
 
 pub use builder::PoolBuilder;

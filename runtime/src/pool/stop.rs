@@ -42,6 +42,12 @@ pub(super) fn enter(shared: Option<Arc<Shared>>) {
     });
 }
 
+/// How many wakers this thread holds (for tests).
+#[cfg(test)]
+pub(super) fn waiters() -> usize {
+    LOCAL.with(|local| local.borrow().wakers.len())
+}
+
 /// Wakes every waiter of this thread (run on the thread, as a job sent
 /// through its runtime's `Handle`). `finish` also lets the runtime end.
 pub(super) fn wake_all(finish: bool) {
