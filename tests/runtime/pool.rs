@@ -232,3 +232,20 @@ fn every_runtime_keeps_the_driver_runtime_driver_chooses() {
         },
     );
 }
+
+#[test]
+fn a_task_panic_under_shutdown_runtime_stops_the_pool_too() {
+    let error = bounded(|| {
+        let each = runtime::Builder::new().unhandled_panic(runtime::UnhandledPanic::ShutdownRuntime);
+        let pool = Pool::builder().threads(2).stop_on_signals(false).runtime(each).build().unwrap();
+        pool.run(|index| async move {
+            if index == 0 {
+                // A detached task's panic, which this runtime's settings make fatal.
+                drop(runtime::spawn(async { panic!("task panic on purpose") }));
+            }
+            pool::stopping().await;
+        })
+        .unwrap_err()
+    });
+    assert!(matches!(&error, PoolError::Panicked { index: 0, .. }), "{error:?}");
+}
