@@ -9,24 +9,49 @@
 //! spins: when `accept` fails (out of fds, `EMFILE`/`ENFILE`, or a
 //! connection aborted while queued) it logs, sleeps 100 ms so that closing
 //! connections can free fds, and goes on serving.
+//!
+//! A connection whose client sends nothing, or reads nothing back, for
+//! [`IDLE_TIMEOUT`] is closed, so idle clients cannot use up the fds.
+//!
+//! SIGINT or SIGTERM (`common/shutdown.rs`): the server stops accepting,
+//! lets open connections finish for up to `SHUTDOWN_GRACE` (10 s), closes
+//! the rest and exits with status 0.
+
+#[path = "common/shutdown.rs"]
+mod shutdown;
 
 use std::io;
+use std::rc::Rc;
 use std::time::Duration;
 
+use shutdown::{Open, Shutdown};
+
 use net::{TcpListener, TcpStream};
+use runtime::time::timeout;
+
+/// How long a connection may wait for the client to send or to read;
+/// then it is closed. Environment `IDLE_TIMEOUT_MS` overrides it.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Each connection's buffer: the most read (and written back) at once.
+const BUF_SIZE: usize = 16 * 1024;
 
 #[runtime::main]
 async fn main() -> io::Result<()> {
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:7000".into());
+    let mut stop = Shutdown::listen()?;
     let listener = TcpListener::bind(addr.as_str()).await?;
     println!("listening on {}", listener.local_addr()?);
-    loop {
-        match listener.accept().await {
+    let idle = env_duration("IDLE_TIMEOUT_MS", IDLE_TIMEOUT);
+    let open = Rc::new(Open::default());
+    while let Some(accepted) = stop.until(listener.accept()).await {
+        match accepted {
             Ok((stream, peer)) => {
+                let tracked = open.track();
                 runtime::spawn(async move {
-                    if let Err(e) = echo(stream).await {
+                    if let Err(e) = echo(stream, idle).await {
                         eprintln!("{peer}: {e}");
                     }
+                    drop(tracked);
                 });
             }
             Err(e) => {
@@ -35,16 +60,25 @@ async fn main() -> io::Result<()> {
             }
         }
     }
+    drop(listener);
+    shutdown::finish(&open).await;
+    Ok(())
 }
 
-/// Writes back everything it reads, until the client closes its side.
-async fn echo(mut stream: TcpStream) -> io::Result<()> {
-    let mut buf = vec![0; 16 * 1024];
+/// `default`, or the environment variable `name` in milliseconds.
+fn env_duration(name: &str, default: Duration) -> Duration {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).map_or(default, Duration::from_millis)
+}
+
+/// Writes back everything it reads, until the client closes its side or
+/// stalls for `idle` (an `Elapsed` becomes a `TimedOut` error).
+async fn echo(mut stream: TcpStream, idle: Duration) -> io::Result<()> {
+    let mut buf = vec![0; BUF_SIZE];
     loop {
-        let n = stream.read(&mut buf).await?;
+        let n = timeout(idle, stream.read(&mut buf)).await??;
         if n == 0 {
             return Ok(());
         }
-        stream.write_all(&buf[..n]).await?;
+        timeout(idle, stream.write_all(&buf[..n])).await??;
     }
 }

@@ -7,7 +7,13 @@
 //! crates. The impls call the same `stream_io` functions as the inherent
 //! `read` and `write`, so they follow the same readiness policy.
 //! `poll_flush` has nothing to do (there is no user-space buffer);
-//! `poll_close` shuts down the write direction.
+//! `poll_close` shuts down the write direction (`Ok` if the peer already
+//! reset the connection, as the inherent `shutdown`).
+
+//!
+//! Beware `AsyncReadExt::split`: with that trait in scope, `stream.split()`
+//! is the trait's by-value split, not the inherent borrowed one (see "The
+//! `split` trap" on `TcpStream::split`).
 
 use std::io;
 use std::net::Shutdown;
@@ -42,6 +48,14 @@ macro_rules! async_write {
                 buf: &[u8],
             ) -> Poll<io::Result<usize>> {
                 stream_io::poll_write(self.fd(), cx, buf)
+            }
+
+            fn poll_write_vectored(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                bufs: &[io::IoSlice<'_>],
+            ) -> Poll<io::Result<usize>> {
+                stream_io::poll_write_vectored(self.fd(), cx, bufs)
             }
 
             fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {

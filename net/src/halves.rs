@@ -74,6 +74,12 @@ macro_rules! stream_halves {
         }
 
         impl OwnedWriteHalf {
+            /// Drops this half without shutting down the write direction
+            /// (which dropping it does otherwise).
+            pub fn forget(mut self) {
+                self.shutdown_on_drop = false;
+            }
+
             /// Puts the stream back together, like [`OwnedReadHalf::reunite`].
             pub fn reunite(self, other: OwnedReadHalf) -> Result<$stream, ReuniteError> {
                 reunite(other, self)
@@ -116,6 +122,7 @@ macro_rules! stream_halves {
         crate::halves::write_half_methods!($stream, $std, $addr, WriteHalf<'_>);
         crate::halves::write_half_methods!($stream, $std, $addr, OwnedWriteHalf);
         crate::halves::half_methods!($std, $addr, ReadHalf<'_>, OwnedReadHalf, WriteHalf<'_>, OwnedWriteHalf);
+        crate::readiness::ready_method!(ReadHalf<'_>, OwnedReadHalf, WriteHalf<'_>, OwnedWriteHalf);
     };
 }
 
@@ -141,6 +148,11 @@ macro_rules! read_half_methods {
             /// Waits until a read may make progress.
             pub async fn readable(&self) -> io::Result<()> {
                 self.stream.readable().await
+            }
+
+            /// Reads once into `bufs`, in order, if data is ready.
+            pub fn try_read_vectored(&self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
+                self.stream.try_read_vectored(bufs)
             }
         }
     };
@@ -168,6 +180,16 @@ macro_rules! write_half_methods {
             /// Waits until a write may make progress.
             pub async fn writable(&self) -> io::Result<()> {
                 self.stream.writable().await
+            }
+
+            /// Writes `bufs` in order with one system call if the socket can take data.
+            pub fn try_write_vectored(&self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+                self.stream.try_write_vectored(bufs)
+            }
+
+            /// Writes some of `bufs`, in order, with one system call.
+            pub async fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+                stream_io::write_vectored(self.fd(), bufs).await
             }
 
             /// Shuts down the write direction: the peer reads end of stream;

@@ -34,11 +34,40 @@
 //!   [`tcp::WriteHalf`] from `split` and owned [`tcp::OwnedReadHalf`] /
 //!   [`tcp::OwnedWriteHalf`] from `into_split`), [`UdpSocket`];
 //! - [`UnixListener`], [`UnixStream`] (with `pair` and the same halves in
-//!   [`unix`]), [`UnixDatagram`].
+//!   [`unix`]), [`UnixDatagram`];
+//! - [`TcpSocket`], to set options (`SO_REUSEPORT`, buffer sizes, linger...)
+//!   before binding, listening or connecting;
+//! - [`Interest`] and [`Ready`] for `ready(interest)` on every type
+//!   (re-exported from [`runtime::io`]);
+//! - [`TcpIncoming`] and [`UnixIncoming`], the `futures_core::Stream`s of
+//!   `incoming()`.
+//!
+//! # Readiness and the `try_` forms
+//!
+//! As in tokio: `ready(interest)`, `readable()` and `writable()` wait until
+//! the reactor knows the socket is ready; `try_read`, `try_write`,
+//! `try_send_to`... then run the system call once and clear the readiness
+//! only when it says `WouldBlock`. A readiness check that finds the socket
+//! ready returns at once and never spends the cooperative budget, so a loop
+//! of `writable().await` and `try_write` fills a send buffer in one poll.
+//! The budget (128 per poll) counts completed operations of the awaited
+//! forms (`read`, `write`, `send`, `recv`, `accept` and their `poll_`
+//! forms), which yield when it is spent.
 //!
 //! Methods follow tokio's: stream `read`/`write` take `&mut self`;
 //! `try_read`, `readable`, `peek` and everything on the datagram sockets take
 //! `&self`. `shutdown` is synchronous, as in std.
+//!
+//! ## The `split` trap
+//!
+//! With `futures::io::AsyncReadExt` in scope (also through
+//! `futures::prelude::*`), `stream.split()` calls that trait's by-value
+//! `split(self)`, not the inherent borrowed `split(&mut self)`: Rust tries
+//! the receiver by value before `&mut`, so the stream moves and the error
+//! appears later as "borrow of moved value". Write
+//! `TcpStream::split(&mut stream)` (or `UnixStream::split(&mut stream)`),
+//! which always means the borrowed halves, or `into_split()`. See
+//! [`TcpStream::split`].
 //!
 //! # One thread: the types are `!Send`
 //!
@@ -83,16 +112,26 @@
 //!
 //! - `futures-io` (default): `futures_io::AsyncRead` / `AsyncWrite` for the
 //!   stream types and their halves, so runtime-agnostic crates work on them.
+//! - `hyper` (off by default): hyper 1.x's `hyper::rt::Read` / `Write` for
+//!   [`TcpStream`] and [`UnixStream`], and `net::hyper::{Executor, Timer}`.
+//!   Off by default because hyper is a large dependency most users of `net`
+//!   do not need; without the feature `net` does not depend on it.
 //!
 //! Dependencies: `runtime` (the reactor), `libc` (the socket calls std does
-//! not offer: `accept4`, nonblocking `connect`, `send` flags), and
-//! `futures-io` (optional, above). All of `net`'s `unsafe` is in `sys.rs`.
+//! not offer: `accept4`, nonblocking `connect`, `send` flags),
+//! `futures-core` (the `Stream` of `incoming()`), and `futures-io` and
+//! `hyper` (optional, above). All of `net`'s `unsafe` is in `sys.rs`.
 
 mod addr;
+mod buf;
+mod convert;
 #[cfg(feature = "futures-io")]
 mod futures_io;
 mod halves;
-pub mod reuseport;
+#[cfg(feature = "hyper")]
+pub mod hyper;
+mod incoming;
+mod readiness;
 mod stream_io;
 #[allow(unsafe_code)]
 mod sys;
@@ -101,6 +140,8 @@ mod udp;
 pub mod unix;
 
 pub use addr::ToSocketAddrs;
-pub use tcp::{TcpListener, TcpStream};
+pub use incoming::{TcpIncoming, UnixIncoming};
+pub use runtime::io::{Interest, Ready};
+pub use tcp::{TcpListener, TcpSocket, TcpStream};
 pub use udp::UdpSocket;
 pub use unix::{UnixDatagram, UnixListener, UnixStream};

@@ -15,6 +15,10 @@
 //! that only says `EAGAIN`. The test
 //! `tcp_stream_read_sees_eof_that_arrived_with_the_data` guards the FIN case.
 //!
+//! The `try_` forms clear readiness only on `WouldBlock`, as tokio's do: a
+//! loop of `readable().await` (or `writable()`) and `try_read` (`try_write`)
+//! sees the source ready until the kernel says otherwise.
+//!
 //! An empty buffer reads `Ok(0)` at once: `recv(2)` of zero bytes on an
 //! empty TCP socket says `EAGAIN`, which would wait for data nobody asked for.
 //!
@@ -26,7 +30,7 @@
 
 use std::future::poll_fn;
 use std::future::Future;
-use std::io::{self, Read};
+use std::io::{self, IoSlice, IoSliceMut, Read};
 use std::os::fd::{AsFd, AsRawFd};
 use std::task::{ready, Context, Poll};
 
@@ -94,15 +98,6 @@ where
     }
 }
 
-/// A just-accepted connection rarely has data yet: instead of a first read
-/// that would only say `EAGAIN`, wait for the driver's first edge. Both
-/// drivers report data already queued as soon as the registration reaches
-/// the kernel (epoll at `EPOLL_CTL_ADD`, kqueue in the next `kevent`), so
-/// nothing is missed.
-pub(crate) fn await_first_data<T: AsRawFd>(fd: &AsyncFd<T>) {
-    fd.clear_read_ready();
-}
-
 /// Clears read readiness after a short read, which drained the socket.
 fn after_read<T: AsRawFd>(fd: &AsyncFd<T>, n: usize, len: usize) {
     if 0 < n && n < len {
@@ -153,10 +148,16 @@ where
     if buf.is_empty() {
         return Ok(0);
     }
-    let len = buf.len();
-    let n = fd.try_read_with(|s| (&*s).read(buf))?;
-    after_read(fd, n, len);
-    Ok(n)
+    fd.try_read_with(|s| (&*s).read(buf))
+}
+
+/// Reads once into `bufs`, in order (`readv`), if data is ready.
+pub(crate) fn try_read_vectored<T>(fd: &AsyncFd<T>, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize>
+where
+    T: AsRawFd,
+    for<'a> &'a T: Read,
+{
+    fd.try_read_with(|s| (&*s).read_vectored(bufs))
 }
 
 pub(crate) fn read_exact<'a, T>(fd: &'a AsyncFd<T>, mut buf: &'a mut [u8]) -> impl Future<Output = io::Result<()>> + 'a
@@ -196,9 +197,42 @@ pub(crate) fn poll_write<T: AsRawFd + AsFd>(
 }
 
 pub(crate) fn try_write<T: AsRawFd + AsFd>(fd: &AsyncFd<T>, buf: &[u8]) -> io::Result<usize> {
-    let n = fd.try_write_with(|s| sys::send(s.as_fd(), buf))?;
-    after_write(fd, n, buf.len());
-    Ok(n)
+    fd.try_write_with(|s| sys::send(s.as_fd(), buf))
+}
+
+/// Writes `bufs` in order with one `sendmsg`, if the socket can take data.
+pub(crate) fn try_write_vectored<T: AsRawFd + AsFd>(fd: &AsyncFd<T>, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+    fd.try_write_with(|s| sys::send_vectored(s.as_fd(), bufs))
+}
+
+pub(crate) fn write_vectored<'a, T: AsRawFd + AsFd>(
+    fd: &'a AsyncFd<T>,
+    bufs: &'a [IoSlice<'_>],
+) -> impl Future<Output = io::Result<usize>> + 'a {
+    poll_fn(move |cx| poll_write_vectored(fd, cx, bufs))
+}
+
+/// Writes `bufs` in order with one `sendmsg` once the socket can take data.
+pub(crate) fn poll_write_vectored<T: AsRawFd + AsFd>(
+    fd: &AsyncFd<T>,
+    cx: &mut Context<'_>,
+    bufs: &[IoSlice<'_>],
+) -> Poll<io::Result<usize>> {
+    let result = fd.poll_write_with(cx, |s| sys::send_vectored(s.as_fd(), bufs));
+    if let Poll::Ready(Ok(n)) = result {
+        after_write(fd, n, bufs.iter().map(|b| b.len()).sum());
+    }
+    result
+}
+
+/// `shutdown(2)`, where `ENOTCONN` counts as done: the peer reset the
+/// connection first, so the direction is shut anyway (tokio does the same,
+/// tokio issue 4665). Every stream this crate hands out was connected.
+pub(crate) fn shutdown(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(()),
+        result => result,
+    }
 }
 
 pub(crate) fn write_all<'a, T: AsRawFd + AsFd>(

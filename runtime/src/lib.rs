@@ -34,10 +34,10 @@
 //! `libc` (system calls), `slab` (the reactor's and timers' slots),
 //! `pin-project-lite` (`Timeout`), `futures-core` (the `Stream` and
 //! `FusedFuture` traits the ecosystem's combinators ask for: `Interval` is a
-//! stream, `Sleep` and `Timeout` are fused), `futures-task` (the ecosystem's
-//! spawn traits: [`Handle`] implements `Spawn`, [`Spawner`] `LocalSpawn`, so
-//! crates written against them spawn on this runtime) and `runtime-macros`
-//! (no dependencies of its own).
+//! stream; `Sleep`, `Timeout` and `JoinHandle` are fused), `futures-task`
+//! (the ecosystem's spawn traits: [`Handle`] implements `Spawn`, [`Spawner`]
+//! `LocalSpawn`, so crates written against them spawn on this runtime) and
+//! `runtime-macros` (no dependencies of its own).
 
 mod blocking;
 mod builder;
@@ -46,12 +46,14 @@ mod driver;
 mod executor;
 mod handle;
 pub mod io;
+mod loom;
 mod metrics;
 pub mod pool;
 mod reactor;
 mod runtime;
 #[allow(unsafe_code)]
 pub mod signal;
+pub mod sync;
 pub mod task;
 pub mod time;
 

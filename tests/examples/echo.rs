@@ -7,7 +7,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::support::bounded;
-use crate::Example;
+use crate::{read_to_end_or_reset, Example};
 
 #[test]
 fn echo_returns_what_it_got() {
@@ -95,5 +95,19 @@ fn echo_backs_off_when_out_of_fds_and_keeps_serving() {
         second.read_exact(&mut buf).unwrap();
         assert_eq!(&buf, b"waiting");
         round_trip(&mut second, b"served after the fd came back");
+    });
+}
+
+#[test]
+fn echo_closes_a_connection_idle_for_the_timeout() {
+    bounded(|| {
+        let echo = Example::start_with_env("echo", &["127.0.0.1:0"], &[("IDLE_TIMEOUT_MS", "300")]);
+        let mut stream = echo.connect();
+        round_trip(&mut stream, b"before going quiet");
+        let start = Instant::now();
+        assert!(read_to_end_or_reset(&mut stream).is_empty());
+        assert!(start.elapsed() >= Duration::from_millis(250), "closed after {:?}", start.elapsed());
+        let mut fresh = echo.connect();
+        round_trip(&mut fresh, b"still serving");
     });
 }

@@ -27,11 +27,17 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+#[path = "../../examples/common/http_head.rs"]
+mod http_head;
+
 mod chat;
+mod chat_hostile;
 mod echo;
 mod http_hello;
+mod http_hostile;
 mod hyper_hello;
 mod proxy;
+mod shutdown;
 mod udp_echo;
 
 use std::io::{BufRead, BufReader, Read};
@@ -59,8 +65,14 @@ pub struct Example {
 impl Example {
     /// Starts example `name` with `args` and waits for its first line.
     pub fn start(name: &str, args: &[&str]) -> Example {
+        Example::start_with_env(name, args, &[])
+    }
+
+    /// [`Example::start`] with extra environment variables (the examples
+    /// read shorter timeouts from them).
+    pub fn start_with_env(name: &str, args: &[&str], env: &[(&str, &str)]) -> Example {
         let mut command = Command::new(example_path(name));
-        command.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        command.args(args).envs(env.iter().copied()).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         // SAFETY: prctl is async-signal-safe and touches only the child's own state.
         unsafe {
             command.pre_exec(|| {
@@ -99,6 +111,28 @@ impl Example {
         self.child.id()
     }
 
+    /// Sends signal `sig` to the process.
+    pub fn signal(&self, sig: libc::c_int) {
+        // SAFETY: kill(2) with our own child's pid and a valid signal number.
+        let rc = unsafe { libc::kill(self.child.id() as libc::pid_t, sig) };
+        assert_eq!(rc, 0, "kill: {}", std::io::Error::last_os_error());
+    }
+
+    /// Waits at most `limit` for the process to exit; its status, or
+    /// `None` if it is still running.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// What the example has written to stderr so far.
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
@@ -117,6 +151,28 @@ impl Drop for Example {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A field of `/proc/PID/status` in KiB (`VmRSS`, `VmHWM`).
+pub fn status_kib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find_map(|l| l.strip_prefix(field)?.strip_prefix(':'));
+    line.and_then(|v| v.trim().strip_suffix("kB")?.trim().parse().ok()).unwrap_or_else(|| panic!("{field}: {status}"))
+}
+
+/// Reads until end of stream, and returns what came; a reset counts as
+/// the end (a server that closes with unread input resets).
+pub fn read_to_end_or_reset(stream: &mut impl Read) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut chunk = [0; 4096];
+    loop {
+        match stream.read(&mut chunk) {
+            Ok(0) => return got,
+            Ok(n) => got.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return got,
+            Err(e) => panic!("read: {e} (after {} bytes)", got.len()),
+        }
     }
 }
 

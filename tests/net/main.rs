@@ -12,17 +12,27 @@
 mod support;
 mod util;
 
+mod accept_ready;
+mod async_fd_ready;
 mod batching;
+mod bufs;
 mod faults;
 mod futures_io;
+mod hyper;
+mod incoming;
+mod readiness;
 mod reuseport;
 mod runtime_gone;
 mod tcp_listener;
+mod tcp_socket;
 mod tcp_split;
 mod tcp_stream;
+mod try_io;
 mod udp;
+mod udp_poll;
 mod unix;
 mod unix_abstract;
+mod vectored;
 mod waiters;
 
 /// The socket types belong to their runtime's thread.

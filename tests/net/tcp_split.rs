@@ -124,3 +124,40 @@ fn tcp_stream_halves_offer_the_stream_methods() {
         assert_eq!(rd.read(&mut buf).await.unwrap(), 1);
     });
 }
+
+/// The `split` trap: with futures' `AsyncReadExt` in scope, `stream.split()`
+/// is futures' by-value split; the path and `&mut` forms are always ours
+/// (the compile-fail side is a doc test on `TcpStream::split`).
+#[test]
+fn tcp_stream_split_path_form_beats_futures_split() {
+    #[allow(unused_imports)]
+    use futures::io::AsyncReadExt;
+    run(|| async {
+        let (mut client, _server) = tcp_pair().await;
+        let (_r, _w): (net::tcp::ReadHalf<'_>, net::tcp::WriteHalf<'_>) = net::TcpStream::split(&mut client);
+        // Not needless, whatever clippy says: without `&mut` this is futures' split.
+        #[allow(clippy::needless_borrow)]
+        let (_r, _w): (net::tcp::ReadHalf<'_>, net::tcp::WriteHalf<'_>) = (&mut client).split();
+        let (mut a, _b) = net::UnixStream::pair().unwrap();
+        let (_r, _w): (net::unix::ReadHalf<'_>, net::unix::WriteHalf<'_>) = net::UnixStream::split(&mut a);
+        client.set_nodelay(true).unwrap();
+    });
+}
+
+#[test]
+fn tcp_owned_write_half_forget_keeps_the_connection_open() {
+    run(|| async {
+        let (client, mut server) = tcp_pair().await;
+        let (mut read, write) = client.into_split();
+        write.forget();
+        // No FIN was sent: the server can still write and the client read,
+        // and the server sees no end of stream.
+        server.write_all(b"still").await.unwrap();
+        let mut buf = [0u8; 5];
+        let n = std::future::poll_fn(|cx| read.poll_peek(cx, &mut buf)).await.unwrap();
+        assert!(n > 0);
+        read.read_exact(&mut buf).await.unwrap();
+        assert_eq!(&buf, b"still");
+        assert!(server.try_read(&mut buf).is_err(), "no end of stream: WouldBlock");
+    });
+}

@@ -41,6 +41,17 @@ pub fn set_linger_zero(fd: &impl AsRawFd) {
     assert_eq!(rc, 0, "SO_LINGER: {}", io::Error::last_os_error());
 }
 
+/// `shutdown(fd, SHUT_WR)`, bypassing `net`, with the OS error.
+pub fn raw_shutdown(fd: &impl AsRawFd) -> io::Result<()> {
+    // SAFETY: shutdown(2) on an fd the caller keeps open.
+    let rc = unsafe { libc::shutdown(fd.as_raw_fd(), libc::SHUT_WR) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
 /// Raises this process's soft `RLIMIT_NOFILE` to its hard limit and returns
 /// the new soft limit.
 pub fn raise_fd_limit() -> u64 {

@@ -169,6 +169,30 @@ fn handle_spawn_abort_from_the_spawning_thread_cancels_the_task() {
 }
 
 #[test]
+fn handle_spawn_abort_handle_from_the_spawning_thread_cancels_the_task() {
+    run(|| async {
+        let handle = Handle::current();
+        let dropped = Arc::new(AtomicBool::new(false));
+        let flag = DropFlag(dropped.clone());
+        let other = thread::spawn(move || {
+            let task = handle.spawn(async move {
+                let _flag = flag;
+                std::future::pending::<()>().await
+            });
+            let abort = task.abort_handle();
+            assert!(!abort.is_finished());
+            abort.clone().abort();
+            let result = futures::executor::block_on(task);
+            (result, abort.is_finished())
+        });
+        let (result, finished) = runtime::spawn_blocking(move || other.join().unwrap()).await.unwrap();
+        assert!(result.unwrap_err().is_cancelled());
+        assert!(finished, "the abort handle sees the task end");
+        assert!(dropped.load(Ordering::SeqCst));
+    });
+}
+
+#[test]
 fn handle_spawn_panic_reaches_the_join_handle() {
     run(|| async {
         let handle = Handle::current();

@@ -2,13 +2,15 @@
 //!
 //! ```text
 //! micro RUNTIME BENCH N      RUNTIME: runtime | tokio | smol
-//!                            BENCH:   spawn | chain | pingpong | yield | sleep | timeout
+//!                            BENCH:   spawn | chain | pingpong | mpsc | yield | sleep | timeout
 //! ```
 //!
 //! - `spawn`: spawn N trivial tasks (in batches of 1,000) and await each handle.
 //! - `chain`: N tasks, each spawning the next; the last one signals the main task.
 //! - `pingpong`: N round trips between two tasks over two `async_channel::bounded(1)`
 //!   channels (the same runtime-agnostic channel everywhere, so only the runtime differs).
+//! - `mpsc`: the same ping-pong over each runtime's own bounded mpsc channel:
+//!   `runtime::sync::mpsc` on runtime, `tokio::sync::mpsc` on tokio (smol has none).
 //! - `yield`: one task calls the runtime's `yield_now` N times.
 //! - `sleep`: N tasks sleep concurrently, 100–199 ms each; prints the overshoot past
 //!   each deadline and the CPU time per sleep.
@@ -150,8 +152,38 @@ macro_rules! benches {
     };
 }
 
+/// The ping-pong over a runtime's own mpsc channel (`mpsc_channel`), whose
+/// API (`send().await -> Result`, `recv().await -> Option`) tokio and ours share.
+macro_rules! mpsc_bench {
+    () => {
+        pub fn mpsc_pingpong(n: u64) -> Out {
+            block_on(async move {
+                let (tx1, mut rx1) = mpsc_channel::<u64>(1);
+                let (tx2, mut rx2) = mpsc_channel::<u64>(1);
+                let pong = spawn(async move {
+                    while let Some(v) = rx1.recv().await {
+                        if tx2.send(v).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+                let ping = spawn(async move {
+                    for i in 0..n {
+                        tx1.send(i).await.unwrap();
+                        assert_eq!(rx2.recv().await.unwrap(), i);
+                    }
+                });
+                join(ping).await;
+                join(pong).await;
+                Vec::new()
+            })
+        }
+    };
+}
+
 mod on_runtime {
     use super::*;
+    use runtime::sync::mpsc::channel as mpsc_channel;
 
     fn block_on<F: Future>(f: F) -> F::Output {
         runtime::Runtime::new().expect("runtime").block_on(f)
@@ -175,10 +207,12 @@ mod on_runtime {
         runtime::time::timeout(d, f).await.is_ok()
     }
     benches!();
+    mpsc_bench!();
 }
 
 mod on_tokio {
     use super::*;
+    use tokio::sync::mpsc::channel as mpsc_channel;
 
     fn block_on<F: Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio").block_on(f)
@@ -206,6 +240,7 @@ mod on_tokio {
         tokio::time::timeout(d, f).await.is_ok()
     }
     benches!();
+    mpsc_bench!();
 }
 
 mod on_smol {
@@ -263,14 +298,18 @@ fn cpu_secs() -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 4 {
-        eprintln!("usage: micro runtime|tokio|smol spawn|chain|pingpong|yield|sleep|timeout N");
+        eprintln!("usage: micro runtime|tokio|smol spawn|chain|pingpong|mpsc|yield|sleep|timeout N");
         std::process::exit(2);
     }
     let (rt, bench) = (args[1].as_str(), args[2].as_str());
     let n: u64 = args[3].parse().expect("N");
     macro_rules! pick {
         ($m:ident) => {
+            pick!($m, "mpsc" => $m::mpsc_pingpong)
+        };
+        ($m:ident, $($extra:tt)*) => {
             match bench {
+                $($extra)*,
                 "spawn" => $m::spawn_join as fn(u64) -> Out,
                 "chain" => $m::chain,
                 "pingpong" => $m::pingpong,
@@ -287,7 +326,10 @@ fn main() {
     let f = match rt {
         "runtime" => pick!(on_runtime),
         "tokio" => pick!(on_tokio),
-        "smol" => pick!(on_smol),
+        "smol" => pick!(on_smol, "mpsc" => {
+            eprintln!("smol has no mpsc channel of its own");
+            std::process::exit(2)
+        }),
         _ => {
             eprintln!("unknown runtime {rt}");
             std::process::exit(2)

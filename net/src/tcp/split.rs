@@ -11,6 +11,15 @@ macro_rules! peek {
             pub async fn peek(&mut self, buf: &mut [u8]) -> io::Result<usize> {
                 self.stream.peek(buf).await
             }
+
+            /// The poll form of `peek`. See [`TcpStream::poll_peek`].
+            pub fn poll_peek(
+                &mut self,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut [u8],
+            ) -> std::task::Poll<io::Result<usize>> {
+                self.stream.poll_peek(cx, buf)
+            }
         }
     )*};
 }

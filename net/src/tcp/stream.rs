@@ -8,10 +8,12 @@
 
 use std::fmt;
 use std::future::Future;
-use std::io;
+use std::io::{self, IoSlice, IoSliceMut};
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::rc::Rc;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
 use runtime::io::AsyncFd;
 
@@ -61,12 +63,13 @@ impl TcpStream {
         Ok(stream)
     }
 
-    /// Wraps a socket `accept` returned; its first read waits for data
-    /// instead of trying (see `stream_io::await_first_data`).
+    /// Wraps a socket `accept` returned. Like every new registration it
+    /// starts assumed readable and writable (as tokio 1.54's accepted
+    /// sockets do), so a request the client sent before the server accepted
+    /// is read at once, without waiting for the driver's first event; a
+    /// first read that finds nothing says `WouldBlock` and clears that.
     pub(crate) fn from_accepted(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        let stream = TcpStream::from_socket(stream)?;
-        stream_io::await_first_data(&stream.fd);
-        Ok(stream)
+        TcpStream::from_socket(stream)
     }
 
     /// Wraps a socket that `net` made nonblocking and close-on-exec.
@@ -118,6 +121,12 @@ impl TcpStream {
         self.fd.read_with(|s| s.peek(buf)).await
     }
 
+    /// The poll form of [`peek`](Self::peek), on a plain slice: `Ready(Ok(n))`
+    /// with `n` bytes copied (0 at end of stream), `Pending` until data comes.
+    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.fd.poll_read_with(cx, |s| s.peek(buf))
+    }
+
     /// Reads once if data is ready; `WouldBlock` if not.
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
         stream_io::try_read(&self.fd, buf)
@@ -142,8 +151,12 @@ impl TcpStream {
 
     /// Shuts down the read, write or both halves, at once (like std). After
     /// `Shutdown::Write` the peer reads end of stream; reads here go on.
+    ///
+    /// After the peer reset the connection, `shutdown` returns `Ok(())`
+    /// rather than `NotConnected` (the direction is shut either way), as in
+    /// tokio.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.fd.get_ref().shutdown(how)
+        stream_io::shutdown(self.fd.get_ref().shutdown(how))
     }
 
     /// The local address.
@@ -166,6 +179,113 @@ impl TcpStream {
         self.fd.get_ref().nodelay()
     }
 
+    /// Sets `SO_LINGER`: with `Some(d)`, dropping the stream waits up to `d`
+    /// for unsent data (in the kernel); `Some(Duration::ZERO)` makes the
+    /// drop reset the connection (the peer sees `ConnectionReset`); `None`
+    /// is the default, a graceful close in the background.
+    ///
+    /// Deprecated as in tokio: closing a socket with a non-zero linger
+    /// blocks the thread (the kernel waits in `close`), which stalls every
+    /// task of the runtime. [`set_zero_linger`](Self::set_zero_linger) does
+    /// not block. The method stays; `#[allow(deprecated)]` to use it.
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// # runtime::block_on(async {
+    /// use std::time::Duration;
+    /// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// assert_eq!(stream.linger()?, None);
+    /// stream.set_linger(Some(Duration::from_secs(1)))?;
+    /// assert_eq!(stream.linger()?, Some(Duration::from_secs(1)));
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    #[deprecated = "`SO_LINGER` causes the socket to block the thread on drop"]
+    pub fn set_linger(&self, linger: Option<Duration>) -> io::Result<()> {
+        sys::set_linger(self.as_fd(), linger)
+    }
+
+    /// `set_linger(Some(Duration::ZERO))`: dropping the stream resets the connection.
+    pub fn set_zero_linger(&self) -> io::Result<()> {
+        sys::set_linger(self.as_fd(), Some(Duration::ZERO))
+    }
+
+    /// The `SO_LINGER` setting (see [`set_linger`](Self::set_linger)).
+    pub fn linger(&self) -> io::Result<Option<Duration>> {
+        sys::linger(self.as_fd())
+    }
+
+    /// Sets the IP time-to-live (`IP_TTL`) of outgoing packets.
+    ///
+    /// ```
+    /// # runtime::block_on(async {
+    /// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_ttl(42)?;
+    /// assert_eq!(stream.ttl()?, 42);
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.fd.get_ref().set_ttl(ttl)
+    }
+
+    /// The IP time-to-live (`IP_TTL`).
+    pub fn ttl(&self) -> io::Result<u32> {
+        self.fd.get_ref().ttl()
+    }
+
+    /// Reads once into `bufs`, in order (one `readv`), if data is ready;
+    /// `WouldBlock` if not (which clears the read readiness).
+    pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        stream_io::try_read_vectored(&self.fd, bufs)
+    }
+
+    /// Writes `bufs` in order with one system call (`sendmsg`) if the socket
+    /// can take data; `WouldBlock` if not.
+    ///
+    /// ```
+    /// use std::io::{IoSlice, IoSliceMut};
+    /// # runtime::block_on(async {
+    /// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (server, _) = listener.accept().await?;
+    /// client.writable().await?;
+    /// assert_eq!(client.try_write_vectored(&[IoSlice::new(b"ab"), IoSlice::new(b"cd")])?, 4);
+    /// let (mut x, mut y) = ([0u8; 1], [0u8; 3]);
+    /// loop {
+    ///     server.readable().await?;
+    ///     match server.try_read_vectored(&mut [IoSliceMut::new(&mut x), IoSliceMut::new(&mut y)]) {
+    ///         Ok(n) => break assert_eq!((n, &x, &y), (4, b"a", b"bcd")),
+    ///         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+    ///         Err(e) => return Err(e),
+    ///     }
+    /// }
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        stream_io::try_write_vectored(&self.fd, bufs)
+    }
+
+    /// Writes some of `bufs`, in order, with one system call (`sendmsg`):
+    /// a header and a body leave in one segment. Returns the bytes written.
+    ///
+    /// ```
+    /// use std::io::IoSlice;
+    /// # runtime::block_on(async {
+    /// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut client = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (mut server, _) = listener.accept().await?;
+    /// let n = client.write_vectored(&[IoSlice::new(b"head "), IoSlice::new(b"body")]).await?;
+    /// assert_eq!(n, 9);
+    /// let mut buf = [0; 9];
+    /// server.read_exact(&mut buf).await?;
+    /// assert_eq!(&buf, b"head body");
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub async fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        stream_io::write_vectored(&self.fd, bufs).await
+    }
+
     /// Takes the pending socket error (`SO_ERROR`), if any.
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
         self.fd.get_ref().take_error()
@@ -173,6 +293,39 @@ impl TcpStream {
 
     /// Borrowed read and write halves, for reading and writing at once in
     /// one task (`futures::join!`, `select`).
+    ///
+    /// # The `split` trap
+    ///
+    /// With `futures::io::AsyncReadExt` (or `futures::AsyncReadExt`, or
+    /// `futures::prelude::*`) in scope, `stream.split()` does **not** call
+    /// this method: Rust picks the trait's by-value `split(self)` before it
+    /// tries `&mut stream`, so the stream is moved into futures' lock-based
+    /// halves and the error only shows later, as "borrow of moved value".
+    /// Write `TcpStream::split(&mut stream)` (or `(&mut stream).split()`),
+    /// which always means this method, or use [`into_split`](Self::into_split):
+    ///
+    /// ```
+    /// use futures::io::AsyncReadExt; // brings futures' `split(self)` into scope
+    /// # runtime::block_on(async {
+    /// let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut stream = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (read, write) = net::TcpStream::split(&mut stream); // this method, whatever is in scope
+    /// let _: (net::tcp::ReadHalf<'_>, net::tcp::WriteHalf<'_>) = (read, write);
+    /// stream.set_nodelay(true)?; // still ours
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    ///
+    /// The trap, which fails to compile with "borrow of moved value":
+    ///
+    /// ```compile_fail,E0382
+    /// use futures::io::AsyncReadExt;
+    /// # runtime::block_on(async {
+    /// # let listener = net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut stream = net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (read, write) = stream.split(); // futures' split: moves `stream`
+    /// stream.set_nodelay(true)?;
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
     pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
         ReadHalf::pair(self)
     }
@@ -189,6 +342,10 @@ impl TcpStream {
         &self.fd
     }
 }
+
+crate::readiness::ready_method!(TcpStream);
+crate::readiness::io_methods!(TcpStream);
+crate::readiness::poll_ready_methods!(TcpStream);
 
 impl AsRawFd for TcpStream {
     fn as_raw_fd(&self) -> RawFd {

@@ -12,6 +12,7 @@ use std::net::Shutdown;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::SocketAddr;
 use std::path::Path;
+use std::task::{Context, Poll};
 
 use runtime::io::AsyncFd;
 
@@ -114,6 +115,64 @@ impl UnixDatagram {
         self.fd.try_read_with(|s| s.recv(buf))
     }
 
+    /// Sends `buf` to the socket bound at `path` once if the socket can take
+    /// it; `WouldBlock` if not.
+    pub fn try_send_to(&self, buf: &[u8], path: impl AsRef<Path>) -> io::Result<usize> {
+        self.fd.try_write_with(|s| s.send_to(buf, path.as_ref()))
+    }
+
+    /// Receives a datagram and its sender once if one is queued; `WouldBlock` if not.
+    pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        self.fd.try_read_with(|s| s.recv_from(buf))
+    }
+
+    /// Polls to send `buf` to the connected peer: `Ready(Ok(n))` when sent,
+    /// `Pending` until the socket can take it (the task is woken then).
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// # runtime::block_on(async {
+    /// let (a, b) = net::UnixDatagram::pair()?;
+    /// poll_fn(|cx| a.poll_send(cx, b"hi")).await?;
+    /// let mut buf = [0; 8];
+    /// let n = poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?;
+    /// assert_eq!(&buf[..n], b"hi");
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.fd.poll_write_with(cx, |s| s.send(buf))
+    }
+
+    /// Polls to receive a datagram from the connected peer into `buf`:
+    /// `Ready(Ok(n))` with its length (what fits), `Pending` until one is queued.
+    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.fd.poll_read_with(cx, |s| s.recv(buf))
+    }
+
+    /// Polls to send `buf` to the socket bound at `path`.
+    pub fn poll_send_to(&self, cx: &mut Context<'_>, buf: &[u8], path: impl AsRef<Path>) -> Poll<io::Result<usize>> {
+        self.fd.poll_write_with(cx, |s| s.send_to(buf, path.as_ref()))
+    }
+
+    /// Polls to receive a datagram and its sender.
+    pub fn poll_recv_from(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<(usize, SocketAddr)>> {
+        self.fd.poll_read_with(cx, |s| s.recv_from(buf))
+    }
+
+    /// Polls for receive readiness; never spends the cooperative budget.
+    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.fd.poll_read_ready(cx)
+    }
+
+    /// Polls for send readiness; never spends the cooperative budget.
+    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.fd.poll_write_ready(cx)
+    }
+
+    pub(crate) fn fd(&self) -> &AsyncFd<StdUnixDatagram> {
+        &self.fd
+    }
+
     /// Waits until a receive may make progress. May wake spuriously.
     pub async fn readable(&self) -> io::Result<()> {
         self.fd.readable().await
@@ -159,6 +218,9 @@ impl UnixDatagram {
         Ok(self.fd.into_inner())
     }
 }
+
+crate::readiness::ready_method!(UnixDatagram);
+crate::readiness::io_methods!(UnixDatagram);
 
 impl AsRawFd for UnixDatagram {
     fn as_raw_fd(&self) -> RawFd {

@@ -85,6 +85,26 @@ impl UnixListener {
         })
     }
 
+    /// The accepted connections as a [`futures_core::Stream`] of
+    /// `io::Result<UnixStream>`, which never ends (an accept error is an
+    /// item; the listener goes on).
+    ///
+    /// ```
+    /// use futures::StreamExt;
+    /// # runtime::block_on(async {
+    /// let path = std::env::temp_dir().join(format!("net-incoming-{}.sock", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let listener = net::UnixListener::bind(&path)?;
+    /// let _client = net::UnixStream::connect(&path).await?;
+    /// let server = listener.incoming().next().await.expect("never ends")?;
+    /// assert!(server.peer_addr()?.is_unnamed());
+    /// std::fs::remove_file(&path)?;
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub fn incoming(&self) -> crate::UnixIncoming<'_> {
+        crate::UnixIncoming::new(self)
+    }
+
     /// Wraps a listening std socket, switching it to nonblocking mode.
     ///
     /// # Panics
@@ -98,6 +118,11 @@ impl UnixListener {
     /// nonblocking mode.
     pub fn into_std(self) -> io::Result<std::os::unix::net::UnixListener> {
         Ok(self.fd.into_inner())
+    }
+
+    /// Takes the pending socket error (`SO_ERROR`), if any.
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.fd.get_ref().take_error()
     }
 
     /// The address (path) the listener is bound to.

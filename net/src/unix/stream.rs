@@ -8,7 +8,7 @@
 //! `stream_io.rs`'s, shared with TCP and the halves of `split.rs`.
 
 use std::fmt;
-use std::io;
+use std::io::{self, IoSlice, IoSliceMut};
 use std::net::Shutdown;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::SocketAddr;
@@ -65,12 +65,13 @@ impl UnixStream {
         Ok((UnixStream::from_socket(a.into())?, UnixStream::from_socket(b.into())?))
     }
 
-    /// Wraps a socket `accept` returned; its first read waits for data
-    /// instead of trying (see `stream_io::await_first_data`).
+    /// Wraps a socket `accept` returned. Like every new registration it
+    /// starts assumed readable and writable (as tokio 1.54's accepted
+    /// sockets do), so a request the client sent before the server accepted
+    /// is read at once, without waiting for the driver's first event; a
+    /// first read that finds nothing says `WouldBlock` and clears that.
     pub(crate) fn from_accepted(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
-        let stream = UnixStream::from_socket(stream)?;
-        stream_io::await_first_data(&stream.fd);
-        Ok(stream)
+        UnixStream::from_socket(stream)
     }
 
     /// Wraps a socket that `net` made nonblocking and close-on-exec.
@@ -137,8 +138,26 @@ impl UnixStream {
     }
 
     /// Shuts down the read, write or both halves, at once (like std).
+    /// `NotConnected` after the peer went counts as done: `Ok(())`.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.fd.get_ref().shutdown(how)
+        stream_io::shutdown(self.fd.get_ref().shutdown(how))
+    }
+
+    /// Reads once into `bufs`, in order (one `readv`), if data is ready;
+    /// `WouldBlock` if not.
+    pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        stream_io::try_read_vectored(&self.fd, bufs)
+    }
+
+    /// Writes `bufs` in order with one `sendmsg` if the socket can take
+    /// data; `WouldBlock` if not.
+    pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        stream_io::try_write_vectored(&self.fd, bufs)
+    }
+
+    /// Writes some of `bufs`, in order, with one system call (`sendmsg`).
+    pub async fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        stream_io::write_vectored(&self.fd, bufs).await
     }
 
     /// The local address.
@@ -158,6 +177,11 @@ impl UnixStream {
 
     /// Borrowed read and write halves, for reading and writing at once in
     /// one task.
+    ///
+    /// With `futures::io::AsyncReadExt` in scope, `stream.split()` resolves
+    /// to the trait's by-value `split(self)` instead (see
+    /// [`TcpStream::split`](crate::TcpStream::split), "The `split` trap");
+    /// write `UnixStream::split(&mut stream)` to be sure of this one.
     pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
         ReadHalf::pair(self)
     }
@@ -173,6 +197,10 @@ impl UnixStream {
         &self.fd
     }
 }
+
+crate::readiness::ready_method!(UnixStream);
+crate::readiness::io_methods!(UnixStream);
+crate::readiness::poll_ready_methods!(UnixStream);
 
 impl AsRawFd for UnixStream {
     fn as_raw_fd(&self) -> RawFd {

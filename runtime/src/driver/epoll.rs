@@ -225,6 +225,13 @@ impl RemoteWaker {
             Err(e) => Err(e),
         }
     }
+
+    /// Model tests only: consumes the wakes written so far, as the driver's
+    /// wait would, and says whether there were any.
+    #[cfg(all(test, loom))]
+    pub(crate) fn take_wakes(&self) -> bool {
+        (&self.file).read(&mut [0u8; 8]).is_ok()
+    }
 }
 
 /// Milliseconds for a wait, rounded up so a wait never ends before the deadline.

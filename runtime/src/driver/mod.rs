@@ -171,6 +171,18 @@ impl RemoteWaker {
             RemoteWaker::Kqueue(w) => w.wake(),
         }
     }
+
+    /// Model tests only (`--cfg loom`, epoll driver): consumes the wakes
+    /// written so far, as a wait would, and says whether there were any.
+    #[cfg(all(test, loom))]
+    pub(crate) fn take_wakes(&self) -> bool {
+        match self {
+            #[cfg(target_os = "linux")]
+            RemoteWaker::Epoll(w) => w.take_wakes(),
+            #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
+            RemoteWaker::Kqueue(_) => unimplemented!("the loom models run on the epoll driver"),
+        }
+    }
 }
 
 /// Dispatches a method call to whichever driver `$poller` holds.

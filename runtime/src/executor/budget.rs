@@ -3,9 +3,24 @@
 //!
 //! Without it, a task whose socket is always ready (a fast peer, a full
 //! buffer) would loop inside one poll for ever and starve every other task.
-//! The executor resets the budget before each poll; `AsyncFd` charges one
-//! unit per readiness check that lets an operation proceed, and when the
-//! budget is spent it wakes the task and returns `Pending` instead.
+//! The executor resets the budget before each poll.
+//!
+//! # What the budget counts
+//!
+//! Operations that made progress, and nothing else. `AsyncFd`'s awaited
+//! I/O (`read_with`, `write_with` and their poll forms, which every `net`
+//! read, write, send, receive and accept goes through) takes one unit
+//! before it runs the system call and gives it back if the call said
+//! `WouldBlock`. When none is left, the operation wakes its task and
+//! returns `Pending` instead, so the task yields to the others.
+//!
+//! A readiness query (`readable`, `writable`, `ready(interest)`,
+//! `poll_read_ready`, `poll_write_ready`) never spends budget: when the
+//! reactor already knows the source is ready it answers at once, as in
+//! tokio. A tokio-style loop of `writable().await` and `try_write` that
+//! fills a send buffer in one poll therefore runs to `WouldBlock` however
+//! many turns it takes. `try_*` operations do not spend budget either:
+//! they never return `Pending`, so they cannot yield.
 
 use std::cell::Cell;
 use std::task::{Context, Poll};
@@ -39,5 +54,12 @@ impl Budget {
                 Poll::Ready(())
             }
         }
+    }
+
+    /// Gives back the unit `poll_proceed` took, for an operation that made
+    /// no progress (its system call said `WouldBlock`).
+    #[inline]
+    pub(crate) fn refund(&self) {
+        self.0.set(self.0.get().saturating_add(1).min(BUDGET));
     }
 }

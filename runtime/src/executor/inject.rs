@@ -11,12 +11,13 @@
 //! same way: the executor runs it on its own thread, where it spawns the task.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, PoisonError};
 use std::task::Wake;
 
 use crate::builder::UnhandledPanic;
 use crate::driver::RemoteWaker;
+use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
+use crate::loom::sync::{Mutex, MutexGuard};
 use crate::task::raw::TaskRef;
 
 /// The thread-safe half of a runtime.
@@ -186,3 +187,6 @@ impl Wake for Shared {
         }
     }
 }
+
+#[cfg(all(test, loom))]
+mod loom_tests;

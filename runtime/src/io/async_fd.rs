@@ -22,6 +22,8 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::rc::Rc;
 use std::task::{ready, Context, Poll};
 
+use super::ready::{self, Ready};
+use super::Interest;
 use crate::context;
 use crate::executor::Core;
 use crate::reactor::{Direction, Token};
@@ -94,8 +96,10 @@ impl<T: AsRawFd> AsyncFd<T> {
     ///   or, instead of waiting, if the fd's runtime is not the one running
     ///   (it has shut down, or this is another runtime or none).
     /// - `Poll::Pending` otherwise; the task is woken at the next read edge.
-    ///   Also when the task has used up its cooperative budget for this poll
-    ///   (it is woken at once then, to give other tasks a turn).
+    ///
+    /// A readiness check never spends the cooperative budget: when the
+    /// reactor knows the fd is ready this returns at once, however often it
+    /// is called in one poll.
     pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.poll_ready(Direction::Read, cx)
     }
@@ -156,23 +160,30 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// Runs the read `op` once if the fd may be readable; `WouldBlock` if it
     /// is not (or `op` says so, which also clears the readiness).
     pub fn try_read_with<R>(&self, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
-        self.try_io(Direction::Read, op)
+        self.try_dir(Direction::Read, op)
     }
 
     /// Runs the write `op` once if the fd may be writable, like
     /// [`try_read_with`](Self::try_read_with).
     pub fn try_write_with<R>(&self, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
-        self.try_io(Direction::Write, op)
+        self.try_dir(Direction::Write, op)
     }
 
+    /// A readiness check: never spends the cooperative budget (see
+    /// `executor/budget.rs`).
     #[inline(always)]
     fn poll_ready(&self, dir: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let ready = self.core.reactor.borrow_mut().poll_ready(self.token, dir, cx);
-        match ready {
-            Poll::Ready(Ok(())) => self.core.budget.poll_proceed(cx).map(Ok),
-            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-            Poll::Pending if self.core.entered.get() => Poll::Pending,
-            Poll::Pending => Poll::Ready(Err(self.orphaned())),
+        self.unless_orphaned(ready)
+    }
+
+    /// `Pending` becomes an error when the source's runtime is not the one
+    /// running: nothing would ever wake the task.
+    #[inline(always)]
+    fn unless_orphaned<R>(&self, poll: Poll<io::Result<R>>) -> Poll<io::Result<R>> {
+        match poll {
+            Poll::Pending if !self.core.entered.get() => Poll::Ready(Err(self.orphaned())),
+            other => other,
         }
     }
 
@@ -193,6 +204,30 @@ impl<T: AsRawFd> AsyncFd<T> {
         io::Error::other(msg)
     }
 
+    /// The readiness query behind `ready(interest)`: `Ready` once any state
+    /// `interest` asks about is set, reporting only those states.
+    pub(super) fn poll_interest(&self, interest: Interest, cx: &mut Context<'_>) -> Poll<io::Result<Ready>> {
+        let mask = ready::wait_mask(interest);
+        let flags = self.core.reactor.borrow_mut().poll_readiness(self.token, mask, cx);
+        let flags = ready!(self.unless_orphaned(flags))?;
+        Poll::Ready(Ok(ready::report_mask(interest, flags)))
+    }
+
+    /// The states `interest` asks about that the reactor holds now.
+    pub(super) fn ready_now(&self, interest: Interest) -> Ready {
+        let flags = self.core.reactor.borrow().readiness(self.token);
+        if flags.intersects(ready::wait_mask(interest)) {
+            ready::report_mask(interest, flags)
+        } else {
+            Ready::EMPTY
+        }
+    }
+
+    /// Forgets the ready (not closed) states in `ready`.
+    pub(super) fn clear_ready_states(&self, ready: Ready) {
+        self.core.reactor.borrow_mut().clear_bits(self.token, ready.to_clearable());
+    }
+
     #[inline]
     fn poll_io<R>(
         &self,
@@ -202,15 +237,21 @@ impl<T: AsRawFd> AsyncFd<T> {
     ) -> Poll<io::Result<R>> {
         loop {
             ready!(self.poll_ready(dir, cx))?;
+            // An operation that may make progress spends one unit of the
+            // budget; one that says `WouldBlock` gives it back.
+            ready!(self.core.budget.poll_proceed(cx));
             match op(self.get_ref()) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear(dir),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.core.budget.refund();
+                    self.clear(dir);
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 result => return Poll::Ready(result),
             }
         }
     }
 
-    fn try_io<R>(&self, dir: Direction, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
+    fn try_dir<R>(&self, dir: Direction, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
         if !self.core.reactor.borrow().is_ready(self.token, dir) {
             return Err(io::ErrorKind::WouldBlock.into());
         }

@@ -1,5 +1,12 @@
-//! I/O on the reactor: [`AsyncFd`] registers any nonblocking fd.
+//! I/O on the reactor: [`AsyncFd`] registers any nonblocking fd;
+//! [`Interest`] and [`Ready`] name what to wait for and what was found.
 
 mod async_fd;
+mod guard;
+mod interest;
+mod ready;
 
 pub use async_fd::AsyncFd;
+pub use guard::{AsyncFdReadyGuard, AsyncFdReadyMutGuard, TryIoError};
+pub use interest::Interest;
+pub use ready::Ready;

@@ -107,6 +107,49 @@ impl Reactor {
         Poll::Pending
     }
 
+    /// A readiness query: `Ready(Ok(flags))` with the source's flags once any
+    /// of `mask` is set; otherwise the waker is stored for every direction
+    /// `mask` touches and `Pending` returned. `Ready(Err)` as in `poll_ready`.
+    pub(crate) fn poll_readiness(
+        &mut self,
+        token: Token,
+        mask: Readiness,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<Readiness>> {
+        let Some(slot) = self.slot_mut(token) else {
+            return Poll::Ready(Err(io::Error::other("the source is no longer registered")));
+        };
+        if let Some(e) = slot.error.take() {
+            return Poll::Ready(Err(e));
+        }
+        if slot.readiness.intersects(mask) {
+            return Poll::Ready(Ok(slot.readiness));
+        }
+        for dir in [Direction::Read, Direction::Write] {
+            if mask.intersects(dir.mask()) {
+                slot.set_waker(dir, cx.waker());
+            }
+        }
+        Poll::Pending
+    }
+
+    /// The source's flags now, without waiting (empty if it is gone).
+    pub(crate) fn readiness(&self, token: Token) -> Readiness {
+        let slot = self.slots.get(token.index()).filter(|s| s.generation == token.generation());
+        slot.map_or(Readiness::default(), |s| s.readiness)
+    }
+
+    /// Forgets the flags `bits` (a readiness guard's `clear_ready`); a stored
+    /// error stays visible.
+    pub(crate) fn clear_bits(&mut self, token: Token, bits: Readiness) {
+        if let Some(slot) = self.slot_mut(token) {
+            slot.readiness = slot.readiness.remove(bits);
+            if slot.error.is_some() {
+                slot.readiness = slot.readiness.union(Readiness::ERROR);
+            }
+        }
+    }
+
     /// Whether `token`'s source may make progress in `dir` (or has an error).
     #[inline]
     pub(crate) fn is_ready(&self, token: Token, dir: Direction) -> bool {

@@ -1,13 +1,15 @@
-//! `JoinHandle`, the awaitable result of a spawned task, and `JoinError`.
+//! `JoinHandle`, the awaitable result of a spawned task, `AbortHandle`, and
+//! `JoinError`.
 
 use std::any::Any;
 use std::fmt;
 use std::future::Future;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::raw::JoinRef;
-use super::remote::{JoinRaw, RemoteJoin};
+use super::raw::{JoinRef, TaskRef};
+use super::remote::{AbortLink, JoinRaw, RemoteJoin};
 
 /// An owned permission to await a spawned task's output.
 ///
@@ -19,15 +21,44 @@ use super::remote::{JoinRaw, RemoteJoin};
 /// from another thread, that thread.
 pub struct JoinHandle<T> {
     raw: JoinRaw<T>,
+    /// It returned `Ready` (for `FusedFuture`).
+    done: bool,
+    /// A `JoinSet` owns it: a panic it holds when dropped was handled there.
+    in_set: bool,
 }
 
 impl<T> JoinHandle<T> {
     pub(crate) fn new(raw: JoinRef<T>) -> JoinHandle<T> {
-        JoinHandle { raw: JoinRaw::Local(raw) }
+        JoinHandle { raw: JoinRaw::Local(raw), done: false, in_set: false }
     }
 
     pub(crate) fn remote(link: RemoteJoin<T>) -> JoinHandle<T> {
-        JoinHandle { raw: JoinRaw::Remote(link) }
+        JoinHandle { raw: JoinRaw::Remote(link), done: false, in_set: false }
+    }
+
+    /// Marks it as owned by a `JoinSet` (see the field).
+    pub(crate) fn set_in_set(&mut self, in_set: bool) {
+        self.in_set = in_set;
+    }
+
+    /// A handle that can abort the task (and tell whether it finished)
+    /// without owning its output.
+    ///
+    /// ```
+    /// runtime::block_on(async {
+    ///     let handle = runtime::spawn(std::future::pending::<()>());
+    ///     let abort = handle.abort_handle();
+    ///     abort.abort();
+    ///     assert!(handle.await.unwrap_err().is_cancelled());
+    ///     assert!(abort.is_finished());
+    /// });
+    /// ```
+    pub fn abort_handle(&self) -> AbortHandle {
+        let raw = match &self.raw {
+            JoinRaw::Local(raw) => AbortRaw::Local(raw.task_ref()),
+            JoinRaw::Remote(link) => AbortRaw::Remote(link.abort_link()),
+        };
+        AbortHandle { raw }
     }
 
     /// Cancels the task: at its next turn its future is dropped instead of
@@ -55,16 +86,85 @@ impl<T> Future for JoinHandle<T> {
     ///
     /// # Panics
     /// If polled again after it returned `Ready`.
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.raw.poll_output(cx)
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let poll = self.raw.poll_output(cx);
+        self.done = poll.is_ready();
+        poll
+    }
+}
+
+// As tokio's: the output lives in the task, not in the handle.
+impl<T> Unpin for JoinHandle<T> {}
+
+/// `futures::select!` takes a `JoinHandle` without `.fuse()`: it is
+/// terminated once it has returned the task's result.
+impl<T> futures_core::FusedFuture for JoinHandle<T> {
+    fn is_terminated(&self) -> bool {
+        self.done
     }
 }
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
-        if self.raw.detach() {
+        if self.raw.detach() && !self.in_set {
             self.raw.shared().report_unhandled_panic();
         }
+    }
+}
+
+/// Aborts a task without owning its output (from
+/// [`JoinHandle::abort_handle`] or `JoinSet::spawn`).
+///
+/// Unlike tokio's, it stays on the runtime's thread (`!Send`), like the task.
+pub struct AbortHandle {
+    raw: AbortRaw,
+}
+
+/// A local task, or the link to one spawned from another thread.
+enum AbortRaw {
+    Local(TaskRef),
+    Remote(std::sync::Arc<dyn AbortLink>),
+}
+
+impl AbortHandle {
+    /// Cancels the task, as [`JoinHandle::abort`]: at its next turn its
+    /// future is dropped instead of polled. A finished task is unaffected.
+    pub fn abort(&self) {
+        match &self.raw {
+            AbortRaw::Local(task) => task.abort(),
+            AbortRaw::Remote(link) => link.abort(),
+        }
+    }
+
+    /// Whether the task has completed, panicked or been cancelled.
+    pub fn is_finished(&self) -> bool {
+        match &self.raw {
+            AbortRaw::Local(task) => task.is_complete(),
+            AbortRaw::Remote(link) => link.is_finished(),
+        }
+    }
+}
+
+impl Clone for AbortHandle {
+    fn clone(&self) -> AbortHandle {
+        let raw = match &self.raw {
+            AbortRaw::Local(task) => AbortRaw::Local(task.clone_ref()),
+            AbortRaw::Remote(link) => AbortRaw::Remote(link.clone()),
+        };
+        AbortHandle { raw }
+    }
+}
+
+// As tokio's: a panic cannot leave a handle half-updated (its only state
+// is the task's, which the task's own code keeps consistent).
+impl UnwindSafe for AbortHandle {}
+impl RefUnwindSafe for AbortHandle {}
+impl<T> UnwindSafe for JoinHandle<T> {}
+impl<T> RefUnwindSafe for JoinHandle<T> {}
+
+impl fmt::Debug for AbortHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AbortHandle").field("finished", &self.is_finished()).finish()
     }
 }
 

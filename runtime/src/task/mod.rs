@@ -26,7 +26,9 @@
 //!   dropped anywhere, and then only frees memory.
 //! - A panic in `poll` is caught and becomes the output, a [`JoinError`].
 
+pub mod coop;
 mod join;
+mod join_set;
 #[allow(unsafe_code)]
 pub(crate) mod raw;
 pub(crate) mod remote;
@@ -38,7 +40,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-pub use join::{JoinError, JoinHandle};
+pub use join::{AbortHandle, JoinError, JoinHandle};
+pub use join_set::JoinSet;
 pub(crate) use waker::wake_local;
 
 /// Spawns a future onto the current thread's runtime.

@@ -294,6 +294,22 @@ impl TaskRef {
         unsafe { (self.header().vtable.cancel)(self.ptr) }
     }
 
+    /// Whether the task has completed (returned, panicked or been cancelled).
+    pub(crate) fn is_complete(&self) -> bool {
+        self.header().state.is_complete()
+    }
+
+    /// Another counted reference to the same task.
+    pub(crate) fn clone_ref(&self) -> TaskRef {
+        self.header().state.ref_inc();
+        TaskRef { ptr: self.ptr }
+    }
+
+    /// As [`JoinRef::abort`], for an `AbortHandle`. Runtime thread only.
+    pub(crate) fn abort(&self) {
+        abort(self.ptr);
+    }
+
     pub(crate) fn owned_key(&self) -> usize {
         self.header().owned_key.get()
     }
@@ -357,12 +373,13 @@ impl<T> JoinRef<T> {
 
     /// Asks for the task to be dropped at its next run, and schedules it.
     pub(crate) fn abort(&self) {
-        let header = self.header();
-        if header.state.is_complete() {
-            return;
-        }
-        header.flags.set(header.flags.get() | CANCEL_REQUESTED);
-        waker::waker_ref(self.ptr).wake_by_ref();
+        abort(self.ptr);
+    }
+
+    /// Another counted reference to the task, for an `AbortHandle`.
+    pub(crate) fn task_ref(&self) -> TaskRef {
+        self.header().state.ref_inc();
+        TaskRef { ptr: self.ptr }
     }
 
     /// Gives up interest in the output, dropping it if stored. Returns
@@ -377,8 +394,23 @@ impl<T> JoinRef<T> {
     }
 }
 
+/// Asks for the task to be dropped at its next run, and schedules it.
+/// Runtime thread only (the flags are not atomic); callers hold a reference.
+fn abort(ptr: NonNull<Header>) {
+    // SAFETY: the caller's reference keeps the allocation alive.
+    let header = unsafe { ptr.as_ref() };
+    if header.state.is_complete() {
+        return;
+    }
+    header.flags.set(header.flags.get() | CANCEL_REQUESTED);
+    waker::waker_ref(ptr).wake_by_ref();
+}
+
 impl<T> Drop for JoinRef<T> {
     fn drop(&mut self) {
         drop(TaskRef { ptr: self.ptr });
     }
 }
+
+#[cfg(all(test, loom))]
+mod loom_tests;

@@ -74,9 +74,40 @@ pub(crate) struct RemoteTask<F: Future> {
     link: Arc<Link<F::Output>>,
 }
 
+/// What an `AbortHandle` of a remote task holds: its link, without the
+/// output's type.
+pub(crate) trait AbortLink {
+    /// Asks the task to drop its future, and wakes it so it does.
+    fn abort(&self);
+    /// Whether the task has ended.
+    fn is_finished(&self) -> bool;
+}
+
+impl<T> AbortLink for Link<T> {
+    fn abort(&self) {
+        let waker = {
+            let mut state = self.lock();
+            if state.finished {
+                return;
+            }
+            state.abort = true;
+            state.task_waker.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    fn is_finished(&self) -> bool {
+        self.lock().finished
+    }
+}
+
 /// The `JoinHandle`'s side.
 pub(crate) struct RemoteJoin<T> {
     link: Arc<Link<T>>,
+    /// The same link, for `AbortHandle`s.
+    abort: Arc<dyn AbortLink>,
     /// The runtime the task was sent to.
     shared: Arc<Shared>,
 }
@@ -92,10 +123,11 @@ pub(crate) struct Pending<T> {
 
 /// A link for a remote spawn onto `shared`'s runtime: the task's side, still
 /// without its future, and the handle's side.
-pub(crate) fn pair<T>(shared: Arc<Shared>) -> (Pending<T>, RemoteJoin<T>) {
+pub(crate) fn pair<T: 'static>(shared: Arc<Shared>) -> (Pending<T>, RemoteJoin<T>) {
     let state = State { output: None, finished: false, joined: true, abort: false, join_waker: None, task_waker: None };
     let link = Arc::new(Link { state: Mutex::new(state) });
-    (Pending { link: Some(link.clone()) }, RemoteJoin { link, shared })
+    let abort: Arc<dyn AbortLink> = link.clone();
+    (Pending { link: Some(link.clone()) }, RemoteJoin { link, abort, shared })
 }
 
 impl<T> Pending<T> {
@@ -196,22 +228,17 @@ impl<T> RemoteJoin<T> {
     }
 
     pub(crate) fn is_complete(&self) -> bool {
-        self.link.lock().finished
+        self.link.is_finished()
     }
 
     /// Asks the task to drop its future, and wakes it so it does.
     pub(crate) fn abort(&self) {
-        let waker = {
-            let mut state = self.link.lock();
-            if state.finished {
-                return;
-            }
-            state.abort = true;
-            state.task_waker.take()
-        };
-        if let Some(waker) = waker {
-            waker.wake();
-        }
+        self.link.abort();
+    }
+
+    /// The link, for an `AbortHandle`.
+    pub(crate) fn abort_link(&self) -> Arc<dyn AbortLink> {
+        self.abort.clone()
     }
 }
 

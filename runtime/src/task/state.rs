@@ -8,7 +8,7 @@
 //! Each transition is named after its edge and returns a `#[must_use]` value
 //! the caller has to act on.
 
-use std::sync::atomic::{AtomicUsize, Ordering::*};
+use crate::loom::sync::atomic::{AtomicUsize, Ordering::*};
 
 /// The task has a run-queue entry (local or injected) that holds a reference.
 /// Set by a wake, cleared by the executor just before it polls the task.
@@ -53,27 +53,45 @@ impl State {
     }
 
     pub(crate) fn transition_to_scheduled_by_ref(&self) -> ByRef {
-        let mut cur = self.0.load(Acquire);
-        loop {
-            if cur & (SCHEDULED | COMPLETE) != 0 {
-                return ByRef::Nothing;
-            }
-            check_overflow(cur);
-            match self.0.compare_exchange_weak(cur, (cur | SCHEDULED) + REF_ONE, AcqRel, Acquire) {
-                Ok(_) => return ByRef::Submit,
-                Err(actual) => cur = actual,
-            }
+        if self.schedule(REF_ONE) {
+            ByRef::Submit
+        } else {
+            ByRef::Nothing
         }
     }
 
     pub(crate) fn transition_to_scheduled_by_val(&self) -> ByVal {
+        if self.schedule(0) {
+            ByVal::Submit
+        } else {
+            ByVal::DropRef
+        }
+    }
+
+    /// Sets `SCHEDULED` and adds `refs`, unless the task is queued or
+    /// complete; whether it did.
+    ///
+    /// A wake that finds the task queued still writes the word back
+    /// unchanged: as a read-modify-write it is ordered against the
+    /// executor's `transition_to_running`, so either the executor's acquire
+    /// sees it (and the poll sees what the waker wrote before waking) or
+    /// this wake sees `SCHEDULED` cleared and queues the task again. A
+    /// plain load here would let both sides read the old values (store
+    /// buffering), and the wake would be lost. The loom model
+    /// `loom_task_state_wake_vs_complete_vs_last_drop` finds that.
+    fn schedule(&self, refs: usize) -> bool {
         let mut cur = self.0.load(Acquire);
         loop {
-            if cur & (SCHEDULED | COMPLETE) != 0 {
-                return ByVal::DropRef;
+            if cur & COMPLETE != 0 {
+                return false;
             }
-            match self.0.compare_exchange_weak(cur, cur | SCHEDULED, AcqRel, Acquire) {
-                Ok(_) => return ByVal::Submit,
+            let queued = cur & SCHEDULED != 0;
+            let next = if queued { cur } else { (cur | SCHEDULED) + refs };
+            if !queued {
+                check_overflow(cur);
+            }
+            match self.0.compare_exchange_weak(cur, next, AcqRel, Acquire) {
+                Ok(_) => return !queued,
                 Err(actual) => cur = actual,
             }
         }

@@ -21,6 +21,10 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
+mod from_raw;
+mod sockopt;
+pub(crate) use sockopt::*;
+
 /// The listen backlog, as tokio uses it; the kernel caps it at its own
 /// maximum (`net.core.somaxconn` on Linux).
 pub(crate) const BACKLOG: libc::c_int = 1024;
@@ -179,12 +183,7 @@ pub(crate) fn prepare_std(fd: BorrowedFd<'_>) -> io::Result<()> {
     os::no_sigpipe(fd)
 }
 
-pub(crate) fn setsockopt_int(
-    fd: BorrowedFd<'_>,
-    level: libc::c_int,
-    name: libc::c_int,
-    value: libc::c_int,
-) -> io::Result<()> {
+fn setsockopt_int(fd: BorrowedFd<'_>, level: libc::c_int, name: libc::c_int, value: libc::c_int) -> io::Result<()> {
     let len = size_of::<libc::c_int>() as libc::socklen_t;
     let ptr: *const libc::c_int = &value;
     // SAFETY: `ptr` points at a live c_int of `len` bytes for the call.
@@ -316,12 +315,14 @@ impl SockAddr {
 /// An all-zero C struct.
 fn zeroed<T: ZeroValid>() -> T {
     // SAFETY: `ZeroValid` is implemented only for libc's plain C socket
-    // address structs, for which all-zero bytes is a valid value.
+    // address structs and `msghdr` (integers and raw pointers, null when
+    // zero), for which all-zero bytes is a valid value.
     unsafe { mem::zeroed() }
 }
 
 /// Plain C structs for which all-zero bytes is a valid value.
 trait ZeroValid {}
+impl ZeroValid for libc::msghdr {}
 impl ZeroValid for libc::sockaddr_storage {}
 impl ZeroValid for libc::sockaddr_in {}
 impl ZeroValid for libc::sockaddr_in6 {}
@@ -338,6 +339,8 @@ mod os {
     pub(super) const SOCK_FLAGS: libc::c_int = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
     /// `send` flags: a write to a peer that has gone gives `EPIPE`, no signal.
     pub(super) const SEND_FLAGS: libc::c_int = libc::MSG_NOSIGNAL;
+    /// `SO_LINGER` counts seconds here.
+    pub(super) const SO_LINGER: libc::c_int = libc::SO_LINGER;
 
     /// Nothing to do: `SOCK_FLAGS` did it.
     pub(super) fn configure(_fd: BorrowedFd<'_>) -> io::Result<()> {
@@ -370,6 +373,8 @@ mod os {
 
     pub(super) const SOCK_FLAGS: libc::c_int = 0;
     pub(super) const SEND_FLAGS: libc::c_int = 0;
+    /// Plain `SO_LINGER` counts clock ticks on Darwin; this one seconds.
+    pub(super) const SO_LINGER: libc::c_int = libc::SO_LINGER_SEC;
 
     /// Close-on-exec, nonblocking, no `SIGPIPE`.
     pub(super) fn configure(fd: BorrowedFd<'_>) -> io::Result<()> {

@@ -16,6 +16,8 @@ use runtime::io::AsyncFd;
 use crate::addr::{self, ToSocketAddrs};
 use crate::sys::{self, Family, Kind, SockAddr};
 
+mod poll;
+
 /// A UDP socket.
 ///
 /// ```
@@ -39,8 +41,36 @@ impl UdpSocket {
         addr::try_each(&addr, "bind to", |a| ready(Self::bind_addr(a))).await
     }
 
+    /// Like [`bind`](Self::bind), with `SO_REUSEADDR` and `SO_REUSEPORT`
+    /// set: several sockets (typically one per runtime) may bind the same
+    /// address and port. On Linux (and FreeBSD, where this sets
+    /// `SO_REUSEPORT_LB`) each datagram goes to one socket by a hash of its
+    /// addresses and ports, so one sender's datagrams always reach the same
+    /// socket; on macOS and the other BSDs datagrams to a unicast address
+    /// reach one socket only. See
+    /// [`TcpListener::bind_reuseport`](crate::TcpListener::bind_reuseport).
+    ///
+    /// ```
+    /// # runtime::block_on(async {
+    /// let a = net::UdpSocket::bind_reuseport("127.0.0.1:0").await?;
+    /// let b = net::UdpSocket::bind_reuseport(a.local_addr()?).await?;
+    /// assert_eq!(a.local_addr()?, b.local_addr()?);
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub async fn bind_reuseport(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
+        addr::try_each(&addr, "bind (SO_REUSEPORT) to", |a| ready(Self::bind_addr_with(a, true))).await
+    }
+
     fn bind_addr(addr: SocketAddr) -> io::Result<UdpSocket> {
+        Self::bind_addr_with(addr, false)
+    }
+
+    fn bind_addr_with(addr: SocketAddr, reuseport: bool) -> io::Result<UdpSocket> {
         let socket = sys::socket(Family::of(&addr), Kind::Datagram)?;
+        if reuseport {
+            sys::set_reuseaddr(socket.as_fd())?;
+            sys::set_flag(socket.as_fd(), sys::name::SOCKET, sys::name::REUSEPORT_SPREAD, true)?;
+        }
         sys::bind(socket.as_fd(), &SockAddr::from_inet(&addr))?;
         Ok(UdpSocket { fd: AsyncFd::new(socket.into())? })
     }

@@ -1,0 +1,31 @@
+//! Integration tests of `runtime::sync` and `runtime::task::JoinSet`,
+//! largely tokio's own tests ported to our names.
+
+// The owned forms take `Arc<Self>` as tokio's do, though the types are `!Sync`.
+#![allow(clippy::arc_with_non_send_sync)]
+
+#[path = "../support/mod.rs"]
+mod support;
+#[macro_use]
+#[path = "../support/task.rs"]
+mod task_support;
+
+mod cancel;
+mod coop;
+mod errors;
+mod join_set;
+#[allow(clippy::redundant_clone)]
+mod mpsc;
+#[allow(clippy::redundant_clone)]
+mod mpsc_weak;
+mod mutex;
+mod mutex_owned;
+mod not_send;
+mod notify;
+mod notify_owned;
+mod oneshot;
+mod panic;
+mod semaphore;
+mod semaphore_owned;
+mod task_handles;
+mod watch;
