@@ -7,6 +7,8 @@
 //! with the timers in [`time`], and do I/O through [`io::AsyncFd`] or the
 //! sockets of the `net` crate, which are built on it. [`metrics()`] shows
 //! what the runtime did, down to the system calls of its driver.
+//! To use more cores, a [`Pool`] runs one runtime per thread, each with the
+//! same main, and stops them together.
 //!
 //! ```
 //! use std::time::Duration;
@@ -46,6 +48,7 @@ mod handle;
 pub mod io;
 mod loom;
 mod metrics;
+pub mod pool;
 mod reactor;
 mod runtime;
 #[allow(unsafe_code)]
@@ -59,6 +62,7 @@ pub use builder::{Builder, UnhandledPanic};
 pub use driver::Driver;
 pub use handle::{spawner, Handle, Spawner, TryCurrentError};
 pub use metrics::{metrics, Metrics};
+pub use pool::{Pool, PoolBuilder, PoolError};
 pub use runtime::{block_on, Runtime};
 pub use runtime_macros::{main, test};
 pub use task::{spawn, JoinError, JoinHandle};

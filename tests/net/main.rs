@@ -21,6 +21,7 @@ mod futures_io;
 mod hyper;
 mod incoming;
 mod readiness;
+mod reuseport;
 mod runtime_gone;
 mod tcp_listener;
 mod tcp_socket;

@@ -10,6 +10,7 @@ mod handle;
 mod join;
 mod liveness;
 mod metrics;
+mod pool;
 mod signal;
 mod spawn;
 mod time;

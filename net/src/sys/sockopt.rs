@@ -108,6 +108,13 @@ pub(crate) mod name {
     pub(crate) const SOCKET: libc::c_int = libc::SOL_SOCKET;
     pub(crate) const REUSEADDR: libc::c_int = libc::SO_REUSEADDR;
     pub(crate) const REUSEPORT: libc::c_int = libc::SO_REUSEPORT;
+    /// The option `bind_reuseport` sets: the one that spreads connections
+    /// over the group (`SO_REUSEPORT_LB` on FreeBSD, where plain
+    /// `SO_REUSEPORT` does not).
+    #[cfg(target_os = "freebsd")]
+    pub(crate) const REUSEPORT_SPREAD: libc::c_int = libc::SO_REUSEPORT_LB;
+    #[cfg(not(target_os = "freebsd"))]
+    pub(crate) const REUSEPORT_SPREAD: libc::c_int = libc::SO_REUSEPORT;
     pub(crate) const SNDBUF: libc::c_int = libc::SO_SNDBUF;
     pub(crate) const RCVBUF: libc::c_int = libc::SO_RCVBUF;
     pub(crate) const KEEPALIVE: libc::c_int = libc::SO_KEEPALIVE;

@@ -44,9 +44,25 @@ impl TcpListener {
     }
 
     /// Like [`bind`](Self::bind), with `SO_REUSEPORT` set as well: several
-    /// listeners (typically one per runtime, on several threads) may bind
-    /// the same address and port, and the kernel spreads the incoming
-    /// connections between them (Linux; on the BSDs the last bound gets them).
+    /// listeners (typically one per runtime of a [`runtime::Pool`]) may bind
+    /// the same address and port, in this process or, by the same user, in
+    /// others. Every listener of the group must be bound this way, the first
+    /// included: bind it to port 0, then the others to the port it got.
+    ///
+    /// How the OS spreads the connections over the group:
+    ///
+    /// - **Linux** (3.9 and later), `SO_REUSEPORT`: each new connection goes
+    ///   to one listener by a hash of its addresses and ports. Many clients
+    ///   spread evenly; the hash knows nothing of load, so a busy runtime
+    ///   keeps receiving its share. Each listener has its own accept queue,
+    ///   and connections still queued on a listener when it closes are
+    ///   reset: stop accepting on every runtime at once, as a `Pool` does.
+    /// - **FreeBSD** (12 and later): this sets `SO_REUSEPORT_LB` instead,
+    ///   which spreads by the same kind of hash, over at most 256 sockets.
+    /// - **macOS, iOS, OpenBSD, NetBSD, DragonFly** (`SO_REUSEPORT` only):
+    ///   the listeners may all bind, but the one bound **last takes every new
+    ///   connection** and the others accept none. There, run one listener
+    ///   and hand connections to other runtimes through their `Handle`s.
     ///
     /// ```
     /// # runtime::block_on(async {
@@ -55,8 +71,12 @@ impl TcpListener {
     /// assert_eq!(a.local_addr()?, b.local_addr()?);
     /// # std::io::Result::Ok(()) }).unwrap();
     /// ```
+    ///
+    /// # Errors
+    /// As [`bind`](Self::bind); `AddrInUse` if a socket already bound to
+    /// the address did not set the option (or belongs to another user).
     pub async fn bind_reuseport(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
-        addr::try_each(&addr, "bind to", |a| ready(Self::bind_addr_with(a, true))).await
+        addr::try_each(&addr, "bind (SO_REUSEPORT) to", |a| ready(Self::bind_addr_with(a, true))).await
     }
 
     fn bind_addr(addr: SocketAddr) -> io::Result<TcpListener> {
@@ -67,7 +87,7 @@ impl TcpListener {
         let socket = sys::socket(Family::of(&addr), Kind::Stream)?;
         sys::set_reuseaddr(socket.as_fd())?;
         if reuseport {
-            sys::set_flag(socket.as_fd(), sys::name::SOCKET, sys::name::REUSEPORT, true)?;
+            sys::set_flag(socket.as_fd(), sys::name::SOCKET, sys::name::REUSEPORT_SPREAD, true)?;
         }
         sys::bind(socket.as_fd(), &SockAddr::from_inet(&addr))?;
         sys::listen(socket.as_fd(), sys::BACKLOG)?;

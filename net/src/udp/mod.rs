@@ -43,8 +43,12 @@ impl UdpSocket {
 
     /// Like [`bind`](Self::bind), with `SO_REUSEADDR` and `SO_REUSEPORT`
     /// set: several sockets (typically one per runtime) may bind the same
-    /// address and port, and the kernel spreads incoming datagrams between
-    /// them by sender (Linux).
+    /// address and port. On Linux (and FreeBSD, where this sets
+    /// `SO_REUSEPORT_LB`) each datagram goes to one socket by a hash of its
+    /// addresses and ports, so one sender's datagrams always reach the same
+    /// socket; on macOS and the other BSDs datagrams to a unicast address
+    /// reach one socket only. See
+    /// [`TcpListener::bind_reuseport`](crate::TcpListener::bind_reuseport).
     ///
     /// ```
     /// # runtime::block_on(async {
@@ -54,7 +58,7 @@ impl UdpSocket {
     /// # std::io::Result::Ok(()) }).unwrap();
     /// ```
     pub async fn bind_reuseport(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
-        addr::try_each(&addr, "bind to", |a| ready(Self::bind_addr_with(a, true))).await
+        addr::try_each(&addr, "bind (SO_REUSEPORT) to", |a| ready(Self::bind_addr_with(a, true))).await
     }
 
     fn bind_addr(addr: SocketAddr) -> io::Result<UdpSocket> {
@@ -65,7 +69,7 @@ impl UdpSocket {
         let socket = sys::socket(Family::of(&addr), Kind::Datagram)?;
         if reuseport {
             sys::set_reuseaddr(socket.as_fd())?;
-            sys::set_flag(socket.as_fd(), sys::name::SOCKET, sys::name::REUSEPORT, true)?;
+            sys::set_flag(socket.as_fd(), sys::name::SOCKET, sys::name::REUSEPORT_SPREAD, true)?;
         }
         sys::bind(socket.as_fd(), &SockAddr::from_inet(&addr))?;
         Ok(UdpSocket { fd: AsyncFd::new(socket.into())? })
