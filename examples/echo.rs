@@ -1,9 +1,12 @@
 //! A TCP echo server: every byte a client sends comes back.
 //!
 //! ```text
-//! cargo run --example echo [ADDR]        # ADDR defaults to 127.0.0.1:7000
-//! nc 127.0.0.1 7000                      # type a line, get it back
+//! cargo run --example echo [ADDR] [--threads N]   # ADDR defaults to 127.0.0.1:7000
+//! nc 127.0.0.1 7000                                # type a line, get it back
 //! ```
+//!
+//! `--threads N` (default 1) runs N runtimes, one per thread, each with its
+//! own listener on the port (`common/threads.rs`).
 //!
 //! One task per connection. The accept loop never gives up and never
 //! spins: when `accept` fails (out of fds, `EMFILE`/`ENFILE`, or a
@@ -19,14 +22,17 @@
 
 #[path = "common/shutdown.rs"]
 mod shutdown;
+#[path = "common/threads.rs"]
+mod threads;
 
 use std::io;
 use std::rc::Rc;
 use std::time::Duration;
 
 use shutdown::{Open, Shutdown};
+use threads::{Args, Listen};
 
-use net::{TcpListener, TcpStream};
+use net::TcpStream;
 use runtime::time::timeout;
 
 /// How long a connection may wait for the client to send or to read;
@@ -35,11 +41,14 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Each connection's buffer: the most read (and written back) at once.
 const BUF_SIZE: usize = 16 * 1024;
 
-#[runtime::main]
-async fn main() -> io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:7000".into());
+fn main() -> io::Result<()> {
+    Args::parse("127.0.0.1:7000").run(serve)
+}
+
+/// One runtime's server: accepts until SIGINT or SIGTERM, then drains.
+async fn serve(addr: String, listen: Listen) -> io::Result<()> {
     let mut stop = Shutdown::listen()?;
-    let listener = TcpListener::bind(addr.as_str()).await?;
+    let listener = listen.bind(&addr).await?;
     println!("listening on {}", listener.local_addr()?);
     let idle = env_duration("IDLE_TIMEOUT_MS", IDLE_TIMEOUT);
     let open = Rc::new(Open::default());

@@ -1,7 +1,7 @@
 //! An HTTP/1.1 server that answers every request with `Hello, world!`.
 //!
 //! ```text
-//! cargo run --release --example http_hello [ADDR]   # ADDR defaults to 127.0.0.1:8080
+//! cargo run --release --example http_hello [ADDR] [--threads N]   # ADDR defaults to 127.0.0.1:8080
 //! curl -v http://127.0.0.1:8080/
 //! ```
 //!
@@ -25,11 +25,16 @@
 //! SIGINT or SIGTERM (`common/shutdown.rs`): the server stops accepting,
 //! closes idle connections, lets busy ones finish their request, and exits
 //! with status 0 within `SHUTDOWN_GRACE` (10 s).
+//!
+//! `--threads N` (default 1) runs N runtimes, one per thread, each with its
+//! own listener on the port (`common/threads.rs`).
 
 #[path = "common/http_head.rs"]
 mod http_head;
 #[path = "common/shutdown.rs"]
 mod shutdown;
+#[path = "common/threads.rs"]
+mod threads;
 #[path = "common/watchdog.rs"]
 mod watchdog;
 
@@ -39,8 +44,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use http_head::{Parse, Status};
-use net::{TcpListener, TcpStream};
+use net::TcpStream;
 use shutdown::Shutdown;
+use threads::{Args, Listen};
 use watchdog::{Slot, Watchdog};
 
 /// The longest request head (request line and fields), and so the read
@@ -75,15 +81,18 @@ struct Timeouts {
     idle: Duration,
 }
 
-#[runtime::main]
-async fn main() -> io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8080".into());
+fn main() -> io::Result<()> {
+    Args::parse("127.0.0.1:8080").run(serve_all)
+}
+
+/// One runtime's server: accepts until SIGINT or SIGTERM, then drains.
+async fn serve_all(addr: String, listen: Listen) -> io::Result<()> {
     let timeouts = Timeouts {
         header: env_duration("HEADER_TIMEOUT_MS", HEADER_TIMEOUT),
         idle: env_duration("IDLE_TIMEOUT_MS", IDLE_TIMEOUT),
     };
     let mut stop = Shutdown::listen()?;
-    let listener = TcpListener::bind(addr.as_str()).await?;
+    let listener = listen.bind(&addr).await?;
     println!("listening on {}", listener.local_addr()?);
     // One sweeper enforces every connection's deadlines (see common/watchdog.rs).
     let watchdog = Watchdog::new(timeouts.header.min(timeouts.idle) / 4);

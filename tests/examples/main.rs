@@ -38,6 +38,7 @@ mod http_hostile;
 mod hyper_hello;
 mod proxy;
 mod shutdown;
+mod threads;
 mod udp_echo;
 
 use std::io::{BufRead, BufReader, Read};
