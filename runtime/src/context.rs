@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::task::Waker;
 
 use crate::executor::{Core, Shared};
 
@@ -119,6 +120,15 @@ pub(crate) fn try_current_shared() -> Result<Option<Arc<Shared>>, std::thread::A
     match running {
         Some(shared) => Ok(Some(shared)),
         None => BLOCKING_FOR.try_with(|b| b.borrow().clone()),
+    }
+}
+
+/// Defers the task of `waker` until after the current runtime's next reactor
+/// turn (`yield_now`, a spent budget); off a runtime it is woken at once.
+pub(crate) fn defer(waker: &Waker) {
+    match try_with(Rc::clone) {
+        Some(core) => core.defer(waker),
+        None => waker.wake_by_ref(),
     }
 }
 

@@ -11,8 +11,9 @@
 //! I/O (`read_with`, `write_with` and their poll forms, which every `net`
 //! read, write, send, receive and accept goes through) takes one unit
 //! before it runs the system call and gives it back if the call said
-//! `WouldBlock`. When none is left, the operation wakes its task and
-//! returns `Pending` instead, so the task yields to the others.
+//! `WouldBlock`. When none is left, the operation returns `Pending` and
+//! its task is deferred (`Core::defer`, as tokio does): woken after the
+//! reactor's next turn, so the other tasks and the I/O get theirs first.
 //!
 //! A readiness query (`readable`, `writable`, `ready(interest)`,
 //! `poll_read_ready`, `poll_write_ready`) never spends budget: when the
@@ -23,7 +24,6 @@
 //! they never return `Pending`, so they cannot yield.
 
 use std::cell::Cell;
-use std::task::{Context, Poll};
 
 /// Operations one poll may complete before yielding (tokio uses 128 too).
 const BUDGET: u8 = 128;
@@ -41,17 +41,15 @@ impl Budget {
         self.0.set(BUDGET);
     }
 
-    /// Charges one unit, or, when none is left, wakes the task and returns `Pending`.
+    /// Charges one unit; `false` when none is left (the caller defers its
+    /// task and returns `Pending`).
     #[inline]
-    pub(crate) fn poll_proceed(&self, cx: &mut Context<'_>) -> Poll<()> {
+    pub(crate) fn try_charge(&self) -> bool {
         match self.0.get() {
-            0 => {
-                cx.waker().wake_by_ref();
-                Poll::Pending
-            }
+            0 => false,
             n => {
                 self.0.set(n - 1);
-                Poll::Ready(())
+                true
             }
         }
     }

@@ -56,6 +56,9 @@ pub(crate) struct Core {
     pub(crate) blocking: Pool,
     /// Wakers collected during a turn, woken after it; kept to reuse the buffer.
     wake_buf: RefCell<Vec<Waker>>,
+    /// Tasks that yielded (`yield_now`, a spent budget): woken after the
+    /// next reactor turn, as tokio's `defer`.
+    deferred: RefCell<Vec<Waker>>,
     pub(crate) tasks_spawned: Cell<u64>,
     pub(crate) polls: Cell<u64>,
     shut_down: Cell<bool>,
@@ -81,6 +84,7 @@ impl Core {
             budget: Budget::new(),
             blocking: Pool::new(config.max_blocking_threads, config.thread_keep_alive),
             wake_buf: RefCell::new(Vec::new()),
+            deferred: RefCell::new(Vec::new()),
             tasks_spawned: Cell::new(0),
             polls: Cell::new(0),
             shut_down: Cell::new(false),
@@ -144,7 +148,12 @@ impl Core {
             let spawns = self.shared.drain_into(&mut self.run_queue.borrow_mut());
             spawns.into_iter().for_each(|spawn| spawn(self));
             if self.run_queue.borrow().is_empty() && !self.shared.is_main_woken() {
-                self.park();
+                if self.deferred.borrow().is_empty() {
+                    self.park();
+                } else {
+                    // Only yielded tasks are left: look at I/O, then run them.
+                    self.turn(Some(Duration::ZERO));
+                }
                 since_turn = 0;
             } else if since_turn >= EVENT_INTERVAL {
                 self.turn(Some(Duration::ZERO));
@@ -251,8 +260,19 @@ impl Core {
         }
         let orphaned = self.timers.borrow_mut().fire(|| self.clock.now(), &mut wakers);
         drop(orphaned);
+        // The tasks that yielded go after everything the turn released.
+        wakers.append(&mut self.deferred.borrow_mut());
         self.wake_all(&mut wakers);
         *self.wake_buf.borrow_mut() = wakers;
+    }
+
+    /// Defers the task of `waker` until after the next reactor turn.
+    pub(crate) fn defer(&self, waker: &Waker) {
+        let queued = self.deferred.borrow().last().is_some_and(|w| w.will_wake(waker));
+        if !queued {
+            let waker = waker.clone();
+            self.deferred.borrow_mut().push(waker);
+        }
     }
 
     /// Wakes (and so drops) `wakers`, with no borrow held.
@@ -303,6 +323,8 @@ impl Core {
         let queued = std::mem::take(&mut *self.run_queue.borrow_mut());
         drop(queued);
         drop(self.shared.close());
+        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        drop(deferred);
         let timers = self.timers.borrow_mut().clear();
         drop(timers);
         self.blocking.shutdown(limit);

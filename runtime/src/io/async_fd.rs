@@ -239,7 +239,10 @@ impl<T: AsRawFd> AsyncFd<T> {
             ready!(self.poll_ready(dir, cx))?;
             // An operation that may make progress spends one unit of the
             // budget; one that says `WouldBlock` gives it back.
-            ready!(self.core.budget.poll_proceed(cx));
+            if !self.core.budget.try_charge() {
+                self.core.defer(cx.waker());
+                return Poll::Pending;
+            }
             match op(self.get_ref()) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.core.budget.refund();

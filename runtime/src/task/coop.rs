@@ -4,23 +4,19 @@
 //! `watch` that is closed) would otherwise loop inside one poll for ever.
 //! As in tokio, the wait points of [`crate::sync`] (and `AsyncFd`) charge one
 //! unit of the current task's budget (128 per poll) when they complete, and
-//! once it is spent they return `Pending` after waking the task, so the
-//! others get a turn. Off a runtime there is no budget and nothing is
+//! once it is spent they return `Pending` and defer the task until after the
+//! reactor's next turn, so the others (and the I/O) get a turn. Off a runtime there is no budget and nothing is
 //! charged: the `sync` types work under any executor.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
-/// Charges one unit, or (budget spent) wakes the task and returns `Pending`.
+/// Charges one unit, or (budget spent) defers the task and returns `Pending`.
 #[inline]
 pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
-    // Charged with a no-op waker, so that the task's own waker (foreign code)
-    // is woken after the runtime's thread-local is released.
-    let mut noop = Context::from_waker(Waker::noop());
-    let charged = crate::context::try_with(|core| core.budget.poll_proceed(&mut noop));
-    if charged == Some(Poll::Pending) {
-        cx.waker().wake_by_ref();
+    if crate::context::try_with(|core| core.budget.try_charge()) == Some(false) {
+        crate::context::defer(cx.waker());
         return Poll::Pending;
     }
     Poll::Ready(())

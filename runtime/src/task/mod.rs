@@ -91,7 +91,9 @@ impl Future for YieldNow {
             return Poll::Ready(());
         }
         self.yielded = true;
-        cx.waker().wake_by_ref();
+        // As tokio: woken after the reactor's next turn, not at once, so a
+        // yield lets I/O and timers in, not only the tasks already queued.
+        crate::context::defer(cx.waker());
         Poll::Pending
     }
 }
