@@ -63,6 +63,10 @@ pub(crate) struct Core {
     /// inside its `block_on`, or its drop. An I/O source of a runtime that
     /// is not entered would wait for a reactor nobody turns.
     pub(crate) entered: Cell<bool>,
+    /// Wakers of tasks that yielded (`task::yield_now`): woken after the
+    /// next reactor turn (made without waiting), as tokio's yield does, so
+    /// that a task that yields sees the I/O events that are due.
+    deferred: RefCell<Vec<Waker>>,
 }
 
 impl Core {
@@ -85,6 +89,7 @@ impl Core {
             polls: Cell::new(0),
             shut_down: Cell::new(false),
             entered: Cell::new(false),
+            deferred: RefCell::new(Vec::new()),
         })
     }
 
@@ -143,7 +148,11 @@ impl Core {
             self.check_unhandled_panic();
             let spawns = self.shared.drain_into(&mut self.run_queue.borrow_mut());
             spawns.into_iter().for_each(|spawn| spawn(self));
-            if self.run_queue.borrow().is_empty() && !self.shared.is_main_woken() {
+            if !self.deferred.borrow().is_empty() {
+                // A task yielded: turn without waiting, then wake it.
+                self.turn(Some(Duration::ZERO));
+                since_turn = 0;
+            } else if self.run_queue.borrow().is_empty() && !self.shared.is_main_woken() {
                 self.park();
                 since_turn = 0;
             } else if since_turn >= EVENT_INTERVAL {
@@ -235,6 +244,7 @@ impl Core {
         let mut wakers = std::mem::take(&mut *self.wake_buf.borrow_mut());
         let orphaned = self.timers.borrow_mut().fire(|| self.clock.now(), &mut wakers);
         drop(orphaned);
+        self.take_deferred(&mut wakers);
         self.wake_all(&mut wakers);
         *self.wake_buf.borrow_mut() = wakers;
     }
@@ -251,8 +261,23 @@ impl Core {
         }
         let orphaned = self.timers.borrow_mut().fire(|| self.clock.now(), &mut wakers);
         drop(orphaned);
+        self.take_deferred(&mut wakers);
         self.wake_all(&mut wakers);
         *self.wake_buf.borrow_mut() = wakers;
+    }
+
+    /// Wakes `waker` after the next reactor turn (`task::yield_now`).
+    pub(crate) fn defer(&self, waker: &Waker) {
+        self.deferred.borrow_mut().push(waker.clone());
+    }
+
+    /// Moves the yielded tasks' wakers into `wakers`, after a turn.
+    #[inline]
+    fn take_deferred(&self, wakers: &mut Vec<Waker>) {
+        let mut deferred = self.deferred.borrow_mut();
+        if !deferred.is_empty() {
+            wakers.append(&mut deferred);
+        }
     }
 
     /// Wakes (and so drops) `wakers`, with no borrow held.

@@ -69,6 +69,8 @@ where
 }
 
 /// Gives the other tasks a turn: returns `Pending` once, after waking itself.
+/// Before the task runs again the runtime checks for I/O events (without
+/// waiting), so readiness that arrived meanwhile is seen.
 ///
 /// ```
 /// runtime::block_on(async {
@@ -91,7 +93,11 @@ impl Future for YieldNow {
             return Poll::Ready(());
         }
         self.yielded = true;
-        cx.waker().wake_by_ref();
+        // Inside a runtime the wake waits for its next reactor turn, so a
+        // yield lets the task see the I/O events that are due (as tokio's).
+        if crate::context::try_with(|core| core.defer(cx.waker())).is_none() {
+            cx.waker().wake_by_ref();
+        }
         Poll::Pending
     }
 }
