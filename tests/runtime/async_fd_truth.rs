@@ -329,3 +329,22 @@ fn try_with_interest() {
         assert_eq!(e.to_string(), cause.to_string(), "the same registration error either way");
     });
 }
+
+/// A spawned task that yields also sees the events that came meanwhile:
+/// the runtime turns its reactor before waking a task that yielded.
+#[test]
+fn yield_in_a_spawned_task_sees_new_readiness() {
+    run(|| async {
+        let (a, mut b) = socketpair();
+        let afd_a = AsyncFd::new(a).unwrap();
+        let task = runtime::spawn(async move {
+            assert_eq!(afd_a.try_io(Interest::READABLE, |_| Ok(())).unwrap_err().kind(), ErrorKind::WouldBlock);
+            b.write_all(b"1").unwrap();
+            runtime::task::yield_now().await;
+            let mut buf = [0u8; 1];
+            let n = afd_a.try_io(Interest::READABLE, |s| (&*s).read(&mut buf)).expect("readable after the yield");
+            assert_eq!(n, 1);
+        });
+        task.await.unwrap();
+    });
+}
