@@ -78,7 +78,7 @@ macro_rules! poll_ready_methods {
                 &self,
                 cx: &mut std::task::Context<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
-                self.fd().poll_read_ready(cx)
+                self.fd().poll_read_ready(cx).map_ok(drop)
             }
 
             /// Polls for write readiness, like `poll_read_ready`.
@@ -86,7 +86,7 @@ macro_rules! poll_ready_methods {
                 &self,
                 cx: &mut std::task::Context<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
-                self.fd().poll_write_ready(cx)
+                self.fd().poll_write_ready(cx).map_ok(drop)
             }
         }
     )*};

@@ -20,6 +20,7 @@ mod faults;
 mod futures_io;
 mod hyper;
 mod incoming;
+mod pair_ready;
 mod readiness;
 mod reuseport;
 mod runtime_gone;
@@ -32,6 +33,7 @@ mod udp;
 mod udp_poll;
 mod unix;
 mod unix_abstract;
+mod unix_surface;
 mod vectored;
 mod waiters;
 

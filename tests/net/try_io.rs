@@ -43,6 +43,10 @@ fn datagram_and_tcp_try_io() {
         assert_eq!(client.try_io(Interest::WRITABLE, || Ok(7)).unwrap(), 7);
         assert_eq!(client.async_io(Interest::WRITABLE, || Ok(8)).await.unwrap(), 8);
         let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        // `try_io` is a readiness query: a fresh socket is writable once the
+        // driver has said so (its first turn reports the initial edge).
+        assert_eq!(udp.try_io(Interest::WRITABLE, || Ok(0)).unwrap_err().kind(), io::ErrorKind::WouldBlock);
+        udp.writable().await.unwrap();
         assert_eq!(udp.try_io(Interest::WRITABLE, || Ok(1)).unwrap(), 1);
         let (a, _b) = UnixDatagram::pair().unwrap();
         assert_eq!(a.async_io(Interest::WRITABLE, || Ok(2)).await.unwrap(), 2);

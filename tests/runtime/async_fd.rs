@@ -145,7 +145,7 @@ fn async_fd_two_tasks_awaiting_readable_are_both_woken() {
         let tasks: Vec<_> = (0..2)
             .map(|_| {
                 let r = r.clone();
-                runtime::spawn(async move { r.readable().await })
+                runtime::spawn(async move { r.readable().await.map(drop) })
             })
             .collect();
         for _ in 0..3 {

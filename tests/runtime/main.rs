@@ -4,6 +4,8 @@
 mod support;
 
 mod async_fd;
+mod async_fd_guards;
+mod async_fd_truth;
 mod blocking;
 mod drop;
 mod handle;

@@ -15,3 +15,15 @@ impl FromRawFd for crate::tcp::TcpSocket {
         crate::tcp::TcpSocket::from(unsafe { OwnedFd::from_raw_fd(fd) })
     }
 }
+
+impl FromRawFd for crate::unix::UnixSocket {
+    /// Takes ownership of `fd`.
+    ///
+    /// # Safety
+    /// `fd` must be an open Unix socket that nothing else owns or closes
+    /// (in nonblocking mode, for `listen`, `connect` and `datagram`).
+    unsafe fn from_raw_fd(fd: RawFd) -> Self {
+        // SAFETY: the caller hands over sole ownership of the open fd.
+        crate::unix::UnixSocket::from(unsafe { OwnedFd::from_raw_fd(fd) })
+    }
+}

@@ -63,13 +63,15 @@ impl TcpStream {
         Ok(stream)
     }
 
-    /// Wraps a socket `accept` returned. Like every new registration it
-    /// starts assumed readable and writable (as tokio 1.54's accepted
-    /// sockets do), so a request the client sent before the server accepted
-    /// is read at once, without waiting for the driver's first event; a
-    /// first read that finds nothing says `WouldBlock` and clears that.
+    /// Wraps a socket `accept` returned. It starts marked readable and
+    /// writable (as tokio 1.54's accepted sockets do, for queries too), so a
+    /// request the client sent before the server accepted is read at once,
+    /// without waiting for the driver's first event; a first read that finds
+    /// nothing says `WouldBlock` and clears that.
     pub(crate) fn from_accepted(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        TcpStream::from_socket(stream)
+        let stream = TcpStream::from_socket(stream)?;
+        stream.fd.mark_ready(runtime::io::Ready::READABLE | runtime::io::Ready::WRITABLE);
+        Ok(stream)
     }
 
     /// Wraps a socket that `net` made nonblocking and close-on-exec.
@@ -141,12 +143,12 @@ impl TcpStream {
     /// May wake spuriously: follow with [`try_read`](Self::try_read) and
     /// handle `WouldBlock`.
     pub async fn readable(&self) -> io::Result<()> {
-        self.fd.readable().await
+        self.fd.readable().await.map(drop)
     }
 
     /// Waits until a write may make progress. May wake spuriously.
     pub async fn writable(&self) -> io::Result<()> {
-        self.fd.writable().await
+        self.fd.writable().await.map(drop)
     }
 
     /// Shuts down the read, write or both halves, at once (like std). After

@@ -123,12 +123,12 @@ impl UdpSocket {
 
     /// Waits until a receive may make progress. May wake spuriously.
     pub async fn readable(&self) -> io::Result<()> {
-        self.fd.readable().await
+        self.fd.readable().await.map(drop)
     }
 
     /// Waits until a send may make progress. May wake spuriously.
     pub async fn writable(&self) -> io::Result<()> {
-        self.fd.writable().await
+        self.fd.writable().await.map(drop)
     }
 
     /// The local address.

@@ -143,12 +143,12 @@ impl UdpSocket {
     /// progress; `Pending` otherwise (the task is woken at the next edge).
     /// Never spends the cooperative budget.
     pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.fd.poll_read_ready(cx)
+        self.fd.poll_read_ready(cx).map_ok(drop)
     }
 
     /// Polls for send readiness, like [`poll_recv_ready`](Self::poll_recv_ready).
     pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.fd.poll_write_ready(cx)
+        self.fd.poll_write_ready(cx).map_ok(drop)
     }
 
     /// Sets the IP time-to-live (`IP_TTL`) of outgoing datagrams.

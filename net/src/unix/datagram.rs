@@ -67,10 +67,15 @@ impl UnixDatagram {
     /// Outside a runtime.
     pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
         let (a, b) = sys::socketpair(Kind::Datagram)?;
-        Ok((UnixDatagram::from_socket(a.into())?, UnixDatagram::from_socket(b.into())?))
+        let (a, b) = (UnixDatagram::from_socket(a.into())?, UnixDatagram::from_socket(b.into())?);
+        // A fresh pair's buffers are empty: writable now (queries too, as in
+        // tokio), readable only once the peer sends.
+        a.fd.mark_ready(runtime::io::Ready::WRITABLE);
+        b.fd.mark_ready(runtime::io::Ready::WRITABLE);
+        Ok((a, b))
     }
 
-    fn from_socket(socket: StdUnixDatagram) -> io::Result<UnixDatagram> {
+    pub(crate) fn from_socket(socket: StdUnixDatagram) -> io::Result<UnixDatagram> {
         Ok(UnixDatagram { fd: AsyncFd::new(socket)? })
     }
 
@@ -161,12 +166,12 @@ impl UnixDatagram {
 
     /// Polls for receive readiness; never spends the cooperative budget.
     pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.fd.poll_read_ready(cx)
+        self.fd.poll_read_ready(cx).map_ok(drop)
     }
 
     /// Polls for send readiness; never spends the cooperative budget.
     pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.fd.poll_write_ready(cx)
+        self.fd.poll_write_ready(cx).map_ok(drop)
     }
 
     pub(crate) fn fd(&self) -> &AsyncFd<StdUnixDatagram> {
@@ -175,12 +180,12 @@ impl UnixDatagram {
 
     /// Waits until a receive may make progress. May wake spuriously.
     pub async fn readable(&self) -> io::Result<()> {
-        self.fd.readable().await
+        self.fd.readable().await.map(drop)
     }
 
     /// Waits until a send may make progress. May wake spuriously.
     pub async fn writable(&self) -> io::Result<()> {
-        self.fd.writable().await
+        self.fd.writable().await.map(drop)
     }
 
     /// Shuts down the read, write or both directions.

@@ -54,11 +54,46 @@ impl UnixListener {
         Self::bind_path(path).map_err(|e| io::Error::new(e.kind(), format!("bind to {path:?}: {e}")))
     }
 
+    /// Binds to `addr` (a path, or on Linux and Android an abstract name)
+    /// and starts listening, like [`bind`](Self::bind).
+    ///
+    /// ```
+    /// # runtime::block_on(async {
+    /// use std::os::unix::net::SocketAddr;
+    /// let path = std::env::temp_dir().join(format!("net-doc-ba-{}.sock", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let addr = SocketAddr::from_pathname(&path)?;
+    /// let listener = net::UnixListener::bind_addr(&addr)?;
+    /// let _client = net::UnixStream::connect_addr(&addr).await?;
+    /// let (_server, _) = listener.accept().await?;
+    /// std::fs::remove_file(&path)?;
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// As `bind`; `InvalidInput` for an unnamed address.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    pub fn bind_addr(addr: &SocketAddr) -> io::Result<UnixListener> {
+        let context = |e: io::Error| io::Error::new(e.kind(), format!("bind to {addr:?}: {e}"));
+        Self::bind_sockaddr(&super::std_addr::to_sockaddr(addr).map_err(context)?).map_err(context)
+    }
+
     fn bind_path(path: &Path) -> io::Result<UnixListener> {
+        Self::bind_sockaddr(&SockAddr::from_path(path)?)
+    }
+
+    fn bind_sockaddr(addr: &SockAddr) -> io::Result<UnixListener> {
         let socket = sys::socket(Family::Unix, Kind::Stream)?;
-        sys::bind(socket.as_fd(), &SockAddr::from_path(path)?)?;
+        sys::bind(socket.as_fd(), addr)?;
         sys::listen(socket.as_fd(), sys::BACKLOG)?;
-        Ok(UnixListener { fd: AsyncFd::new(socket.into())? })
+        UnixListener::from_socket(socket.into())
+    }
+
+    /// Wraps a listening socket that `net` made nonblocking and close-on-exec.
+    pub(crate) fn from_socket(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
+        Ok(UnixListener { fd: AsyncFd::new(listener)? })
     }
 
     /// Waits for a connection and returns it with the peer's address

@@ -47,11 +47,42 @@ impl UnixStream {
     pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
         let path = path.as_ref();
         let context = |e: io::Error| io::Error::new(e.kind(), format!("connect to {path:?}: {e}"));
+        let addr = SockAddr::from_path(path).map_err(context)?;
         let socket = sys::socket(Family::Unix, Kind::Stream)?;
-        let status = sys::connect(socket.as_fd(), &SockAddr::from_path(path)?).map_err(context)?;
+        UnixStream::connect_socket(socket, &addr).await.map_err(context)
+    }
+
+    /// Connects to `addr` (a path, or on Linux and Android an abstract
+    /// name), like [`connect`](Self::connect).
+    ///
+    /// ```
+    /// # runtime::block_on(async {
+    /// # #[cfg(target_os = "linux")] {
+    /// use std::os::linux::net::SocketAddrExt;
+    /// use std::os::unix::net::SocketAddr;
+    /// let addr = SocketAddr::from_abstract_name(format!("net-doc-ca-{}", std::process::id()))?;
+    /// let listener = net::UnixListener::bind_addr(&addr)?;
+    /// let _client = net::UnixStream::connect_addr(&addr).await?;
+    /// let (_server, _) = listener.accept().await?;
+    /// # }
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// As `connect`; `InvalidInput` for an unnamed address.
+    pub async fn connect_addr(addr: &SocketAddr) -> io::Result<UnixStream> {
+        let context = |e: io::Error| io::Error::new(e.kind(), format!("connect to {addr:?}: {e}"));
+        let sockaddr = super::std_addr::to_sockaddr(addr).map_err(context)?;
+        let socket = sys::socket(Family::Unix, Kind::Stream)?;
+        UnixStream::connect_socket(socket, &sockaddr).await.map_err(context)
+    }
+
+    /// Connects `socket` (a fresh nonblocking Unix stream socket) to `addr`.
+    pub(crate) async fn connect_socket(socket: std::os::fd::OwnedFd, addr: &SockAddr) -> io::Result<UnixStream> {
+        let status = sys::connect(socket.as_fd(), addr)?;
         let stream = UnixStream::from_socket(socket.into())?;
         if status == Connect::InProgress {
-            stream_io::finish_connect(&stream.fd).await.map_err(context)?;
+            stream_io::finish_connect(&stream.fd).await?;
         }
         Ok(stream)
     }
@@ -62,16 +93,23 @@ impl UnixStream {
     /// Outside a runtime.
     pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
         let (a, b) = sys::socketpair(Kind::Stream)?;
-        Ok((UnixStream::from_socket(a.into())?, UnixStream::from_socket(b.into())?))
+        let (a, b) = (UnixStream::from_socket(a.into())?, UnixStream::from_socket(b.into())?);
+        // A fresh pair's buffers are empty: writable now (queries too, as in
+        // tokio), readable only once the peer sends.
+        a.fd.mark_ready(runtime::io::Ready::WRITABLE);
+        b.fd.mark_ready(runtime::io::Ready::WRITABLE);
+        Ok((a, b))
     }
 
-    /// Wraps a socket `accept` returned. Like every new registration it
-    /// starts assumed readable and writable (as tokio 1.54's accepted
-    /// sockets do), so a request the client sent before the server accepted
-    /// is read at once, without waiting for the driver's first event; a
-    /// first read that finds nothing says `WouldBlock` and clears that.
+    /// Wraps a socket `accept` returned. It starts marked readable and
+    /// writable (as tokio 1.54's accepted sockets do, for queries too), so a
+    /// request the client sent before the server accepted is read at once,
+    /// without waiting for the driver's first event; a first read that finds
+    /// nothing says `WouldBlock` and clears that.
     pub(crate) fn from_accepted(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
-        UnixStream::from_socket(stream)
+        let stream = UnixStream::from_socket(stream)?;
+        stream.fd.mark_ready(runtime::io::Ready::READABLE | runtime::io::Ready::WRITABLE);
+        Ok(stream)
     }
 
     /// Wraps a socket that `net` made nonblocking and close-on-exec.
@@ -129,12 +167,12 @@ impl UnixStream {
 
     /// Waits until a read may make progress. May wake spuriously.
     pub async fn readable(&self) -> io::Result<()> {
-        self.fd.readable().await
+        self.fd.readable().await.map(drop)
     }
 
     /// Waits until a write may make progress. May wake spuriously.
     pub async fn writable(&self) -> io::Result<()> {
-        self.fd.writable().await
+        self.fd.writable().await.map(drop)
     }
 
     /// Shuts down the read, write or both halves, at once (like std).
@@ -168,6 +206,25 @@ impl UnixStream {
     /// The peer's address.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.fd.get_ref().peer_addr()
+    }
+
+    /// The credentials of the peer process (user, group and, on Linux and
+    /// Android, process id) as they were when the connection was made.
+    ///
+    /// ```
+    /// # runtime::block_on(async {
+    /// let (a, _b) = net::UnixStream::pair()?;
+    /// let cred = a.peer_cred()?;
+    /// # #[cfg(target_os = "linux")]
+    /// assert_eq!(cred.pid(), Some(std::process::id() as i32)); // the pair's other end is ours
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// The OS error of `getsockopt(SO_PEERCRED)` (or `getpeereid`).
+    pub fn peer_cred(&self) -> io::Result<super::UCred> {
+        let (uid, gid, pid) = sys::peer_cred(self.fd.get_ref().as_fd())?;
+        Ok(super::UCred { uid, gid, pid })
     }
 
     /// Takes the pending socket error (`SO_ERROR`), if any.

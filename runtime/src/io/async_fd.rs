@@ -2,8 +2,14 @@
 //!
 //! Every readiness-based operation has one shape: is the source ready? → run
 //! the system call → on `WouldBlock` forget the readiness and wait for the
-//! driver's next edge → on anything else return. A new registration starts
-//! ready, so the first operation goes straight to the system call.
+//! driver's next edge → on anything else return. A new registration is
+//! *assumed* ready, so its first operation goes straight to the system call.
+//!
+//! A readiness *query* (`poll_read_ready`, `readable`, `ready(interest)`,
+//! `try_io`) is answered only by what the driver has reported (or the
+//! source's maker marked with `mark_ready`), never by that guess: a fresh
+//! fd with nothing to read is not readable. See docs/ARCHITECTURE.md,
+//! "Readiness".
 //!
 //! An `AsyncFd` belongs to the runtime it was created in and holds a
 //! reference to it, so it is `!Send`; dropping it deregisters the fd.
@@ -68,9 +74,22 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// # Panics
     /// Outside a runtime.
     pub fn new(inner: T) -> io::Result<AsyncFd<T>> {
+        AsyncFd::register_or_return(inner).map_err(|(_, e)| e)
+    }
+
+    /// Registers `inner`; on failure gives it back with the cause.
+    pub(super) fn register_or_return(inner: T) -> Result<AsyncFd<T>, (T, io::Error)> {
         let core = context::with(Rc::clone);
-        let token = core.reactor.borrow_mut().register(inner.as_raw_fd())?;
-        Ok(AsyncFd { inner: Some(inner), token, core })
+        if inner.as_raw_fd() < 0 {
+            // No fd is negative; refused here on every driver (kqueue would
+            // report it only at its next wait).
+            return Err((inner, io::Error::from_raw_os_error(libc::EBADF)));
+        }
+        let registered = core.reactor.borrow_mut().register(inner.as_raw_fd());
+        match registered {
+            Ok(token) => Ok(AsyncFd { inner: Some(inner), token, core }),
+            Err(e) => Err((inner, e)),
+        }
     }
 
     /// The wrapped value.
@@ -87,36 +106,6 @@ impl<T: AsRawFd> AsyncFd<T> {
     pub fn into_inner(mut self) -> T {
         self.deregister(false);
         self.inner.take().expect("AsyncFd holds its value until into_inner")
-    }
-
-    /// # Return value
-    /// - `Poll::Ready(Ok(()))` when a read may make progress (data, end of
-    ///   stream or an error is waiting), as far as the reactor knows.
-    /// - `Poll::Ready(Err(e))` with an error the driver reported for the fd,
-    ///   or, instead of waiting, if the fd's runtime is not the one running
-    ///   (it has shut down, or this is another runtime or none).
-    /// - `Poll::Pending` otherwise; the task is woken at the next read edge.
-    ///
-    /// A readiness check never spends the cooperative budget: when the
-    /// reactor knows the fd is ready this returns at once, however often it
-    /// is called in one poll.
-    pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.poll_ready(Direction::Read, cx)
-    }
-
-    /// Like [`poll_read_ready`](Self::poll_read_ready), for writes.
-    pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.poll_ready(Direction::Write, cx)
-    }
-
-    /// Waits until a read may make progress.
-    pub async fn readable(&self) -> io::Result<()> {
-        poll_fn(|cx| self.poll_read_ready(cx)).await
-    }
-
-    /// Waits until a write may make progress.
-    pub async fn writable(&self) -> io::Result<()> {
-        poll_fn(|cx| self.poll_write_ready(cx)).await
     }
 
     /// Forgets read readiness: the next `readable` waits for a new edge.
@@ -170,10 +159,11 @@ impl<T: AsRawFd> AsyncFd<T> {
     }
 
     /// A readiness check: never spends the cooperative budget (see
-    /// `executor/budget.rs`).
+    /// `executor/budget.rs`). `op`: for an operation, which may act on a
+    /// fresh registration's guess; a query sees known readiness only.
     #[inline(always)]
-    fn poll_ready(&self, dir: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let ready = self.core.reactor.borrow_mut().poll_ready(self.token, dir, cx);
+    pub(super) fn poll_ready(&self, dir: Direction, op: bool, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let ready = self.core.reactor.borrow_mut().poll_ready(self.token, dir, op, cx);
         self.unless_orphaned(ready)
     }
 
@@ -223,6 +213,16 @@ impl<T: AsRawFd> AsyncFd<T> {
         }
     }
 
+    /// Marks `ready` as known without waiting for the driver: for the code
+    /// that made the fd and knows its state, right after `new` (`net` marks
+    /// an accepted socket readable and writable, and a fresh socket pair
+    /// writable, as tokio does). Marking a state the fd is not in only
+    /// costs one operation that says `WouldBlock`, which clears it.
+    #[doc(hidden)]
+    pub fn mark_ready(&self, ready: Ready) {
+        self.core.reactor.borrow_mut().mark_ready(self.token, ready.to_clearable());
+    }
+
     /// Forgets the ready (not closed) states in `ready`.
     pub(super) fn clear_ready_states(&self, ready: Ready) {
         self.core.reactor.borrow_mut().clear_bits(self.token, ready.to_clearable());
@@ -236,7 +236,7 @@ impl<T: AsRawFd> AsyncFd<T> {
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
         loop {
-            ready!(self.poll_ready(dir, cx))?;
+            ready!(self.poll_ready(dir, true, cx))?;
             // An operation that may make progress spends one unit of the
             // budget; one that says `WouldBlock` gives it back.
             if !self.core.budget.try_charge() {

@@ -90,8 +90,9 @@ impl<T: AsRawFd> AsyncFd<T> {
 }
 
 impl<T: AsRawFd> AsyncFd<T> {
-    /// Runs `f` once if the reactor says the fd is ready for any of
-    /// `interest`; `WouldBlock` if not. If `f` says `WouldBlock`, that
+    /// Runs `f` once if the driver has reported the fd ready for any of
+    /// `interest` (a fresh registration's guess does not count);
+    /// `WouldBlock` if not. If `f` says `WouldBlock`, that
     /// readiness is cleared. Never waits and never spends budget.
     ///
     /// ```
@@ -121,6 +122,19 @@ impl<T: AsRawFd> AsyncFd<T> {
         result
     }
 
+    /// Like [`try_io`](Self::try_io), with `&mut` access to the value.
+    pub fn try_io_mut<R>(&mut self, interest: Interest, f: impl FnOnce(&mut T) -> io::Result<R>) -> io::Result<R> {
+        let ready = self.ready_now(interest);
+        if ready.is_empty() {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        let result = f(self.get_mut());
+        if matches!(&result, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+            self.clear_ready_states(ready);
+        }
+        result
+    }
+
     /// Waits for any of `interest` and runs `f`, until `f` does not say
     /// `WouldBlock` (which clears the readiness and waits again).
     pub async fn async_io<R>(&self, interest: Interest, mut f: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
@@ -135,14 +149,14 @@ impl<T: AsRawFd> AsyncFd<T> {
 
 /// The readiness [`AsyncFd::ready`] found, borrowed from the `AsyncFd`.
 pub struct AsyncFdReadyGuard<'a, T: AsRawFd> {
-    fd: &'a AsyncFd<T>,
-    ready: Ready,
+    pub(super) fd: &'a AsyncFd<T>,
+    pub(super) ready: Ready,
 }
 
 /// The readiness [`AsyncFd::ready_mut`] found, with `&mut` access to the `AsyncFd`.
 pub struct AsyncFdReadyMutGuard<'a, T: AsRawFd> {
-    fd: &'a mut AsyncFd<T>,
-    ready: Ready,
+    pub(super) fd: &'a mut AsyncFd<T>,
+    pub(super) ready: Ready,
 }
 
 /// [`try_io`](AsyncFdReadyGuard::try_io)'s operation said `WouldBlock`; the
@@ -247,14 +261,18 @@ impl<T: AsRawFd> AsyncFdReadyMutGuard<'_, T> {
     }
 }
 
-impl<T: AsRawFd + fmt::Debug> fmt::Debug for AsyncFdReadyGuard<'_, T> {
+// Debug for any `T` (tokio asks `T: Debug`): the fd number and the states,
+// so that `readable().await.unwrap_err()` works on any `AsyncFd`.
+impl<T: AsRawFd> fmt::Debug for AsyncFdReadyGuard<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncFdReadyGuard").field("fd", self.fd).field("ready", &self.ready).finish()
+        let fd = self.fd.get_ref().as_raw_fd();
+        f.debug_struct("AsyncFdReadyGuard").field("fd", &fd).field("ready", &self.ready).finish()
     }
 }
 
-impl<T: AsRawFd + fmt::Debug> fmt::Debug for AsyncFdReadyMutGuard<'_, T> {
+impl<T: AsRawFd> fmt::Debug for AsyncFdReadyMutGuard<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncFdReadyMutGuard").field("fd", &*self.fd).field("ready", &self.ready).finish()
+        let fd = self.fd.get_ref().as_raw_fd();
+        f.debug_struct("AsyncFdReadyMutGuard").field("fd", &fd).field("ready", &self.ready).finish()
     }
 }

@@ -4,9 +4,12 @@
 mod async_fd;
 mod guard;
 mod interest;
+mod poll_ready;
 mod ready;
+mod try_new;
 
 pub use async_fd::AsyncFd;
 pub use guard::{AsyncFdReadyGuard, AsyncFdReadyMutGuard, TryIoError};
 pub use interest::Interest;
 pub use ready::Ready;
+pub use try_new::AsyncFdTryNewError;

@@ -90,8 +90,18 @@ impl Reactor {
     /// `Ready` if `token`'s source may make progress in `dir`; otherwise the
     /// waker joins the source's waiters in `dir` and `Pending` is returned. `Ready(Err)` hands on an error
     /// the driver reported for the registration.
+    ///
+    /// `op`: an operation asks (it may act on a fresh slot's guess); a
+    /// query (`op == false`, `poll_*_ready`) is answered only by known
+    /// readiness, and its waker replaces the last query's in `dir`.
     #[inline(always)]
-    pub(crate) fn poll_ready(&mut self, token: Token, dir: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    pub(crate) fn poll_ready(
+        &mut self,
+        token: Token,
+        dir: Direction,
+        op: bool,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
         let Some(slot) = self.slot_mut(token) else {
             return Poll::Ready(Err(io::Error::other("the source is no longer registered")));
         };
@@ -100,10 +110,17 @@ impl Reactor {
                 return Poll::Ready(Err(e));
             }
         }
-        if slot.is_ready(dir) {
-            return Poll::Ready(Ok(()));
+        if op {
+            if slot.is_ready(dir) {
+                return Poll::Ready(Ok(()));
+            }
+            slot.set_waker(dir, cx.waker());
+        } else {
+            if slot.is_known_ready(dir) {
+                return Poll::Ready(Ok(()));
+            }
+            slot.set_polled(dir, cx.waker());
         }
-        slot.set_waker(dir, cx.waker());
         Poll::Pending
     }
 
@@ -133,24 +150,32 @@ impl Reactor {
         Poll::Pending
     }
 
-    /// The source's flags now, without waiting (empty if it is gone).
+    /// The source's known flags now, without waiting (empty if it is gone).
     pub(crate) fn readiness(&self, token: Token) -> Readiness {
         let slot = self.slots.get(token.index()).filter(|s| s.generation == token.generation());
         slot.map_or(Readiness::default(), |s| s.readiness)
     }
 
-    /// Forgets the flags `bits` (a readiness guard's `clear_ready`); a stored
-    /// error stays visible.
+    /// Forgets the flags `bits`, known or assumed (a readiness guard's
+    /// `clear_ready`); a stored error stays visible.
     pub(crate) fn clear_bits(&mut self, token: Token, bits: Readiness) {
         if let Some(slot) = self.slot_mut(token) {
-            slot.readiness = slot.readiness.remove(bits);
-            if slot.error.is_some() {
-                slot.readiness = slot.readiness.union(Readiness::ERROR);
-            }
+            slot.remove(bits);
         }
     }
 
-    /// Whether `token`'s source may make progress in `dir` (or has an error).
+    /// Marks `bits` as known without an event from the driver, for the
+    /// code that made the source and knows its state (an accepted socket, a
+    /// fresh pair's write side). Waiters are not woken: this runs before any
+    /// task could wait on the source.
+    pub(crate) fn mark_ready(&mut self, token: Token, bits: Readiness) {
+        if let Some(slot) = self.slot_mut(token) {
+            slot.mark(bits);
+        }
+    }
+
+    /// Whether an operation on `token`'s source may make progress in `dir`
+    /// (known or assumed ready, or an error is stored).
     #[inline]
     pub(crate) fn is_ready(&self, token: Token, dir: Direction) -> bool {
         let slot = self.slots.get(token.index()).filter(|s| s.generation == token.generation());

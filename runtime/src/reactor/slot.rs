@@ -1,9 +1,19 @@
 //! One registered source: its readiness and the wakers waiting on it.
 //!
-//! Pure data, no system calls. A new slot starts "assumed ready" in both
-//! directions, so the first read or write goes straight to the system call;
-//! readiness is cleared only when an operation returns `WouldBlock`, and set
-//! again by the driver's next edge.
+//! Pure data, no system calls. A slot holds two sets of flags:
+//! - `readiness`, what is *known*: reported by the driver, or marked by the
+//!   code that made the source (an accepted socket, a fresh pair's write
+//!   side). Readiness queries (`readable`, `ready(interest)`, the
+//!   `AsyncFd` guards) see only these.
+//! - `usable`, what an *operation* may act on: the known flags plus, on a
+//!   fresh slot, a guess (readable and writable), so that the first
+//!   operation in each direction goes straight to the system call instead
+//!   of waiting for the driver's first event. (Kept as one field, always a
+//!   superset of `readiness`, so an operation checks one byte.)
+//!
+//! An operation that returns `WouldBlock` clears both in its direction, and
+//! only the driver's next edge sets them again. The guess is never shown to
+//! a query.
 //!
 //! Any number of tasks may wait on one source in one direction (two `recv`s
 //! on a shared `UdpSocket`, two `accept`s on one listener). The first waiter
@@ -35,22 +45,38 @@ impl Direction {
     }
 }
 
+/// A waiter beyond the first of its direction, or a `poll_*_ready` caller.
+#[derive(Debug)]
+struct Waiter {
+    dir: Direction,
+    /// Set by `poll_read_ready` / `poll_write_ready`: replaced by the next
+    /// such call in `dir`.
+    polled: bool,
+    waker: Waker,
+}
+
 /// A registered source.
 #[derive(Debug)]
 pub(crate) struct Slot {
     /// Must match a token's generation for the token to reach this slot.
     pub(crate) generation: u32,
+    /// What the driver reported (or the source's maker marked): queries
+    /// see only this.
     pub(crate) readiness: Readiness,
+    /// `readiness` plus the fresh slot's guess: what operations act on
+    /// (see the module docs).
+    usable: Readiness,
     /// The first task waiting for read readiness, if any.
     pub(crate) reader: Option<Waker>,
     /// The first task waiting for write readiness, if any.
     pub(crate) writer: Option<Waker>,
-    /// Further waiters, in either direction.
-    /// # Invariant
-    /// Holds waiters of a direction only while that direction's first field
-    /// is `Some`; empty (and unallocated) while every source has at most one
-    /// waiter per direction.
-    more: Vec<(Direction, Waker)>,
+    /// Further waiters, in either direction, and the task of the last
+    /// `poll_read_ready` / `poll_write_ready` per direction (`polled`): as in
+    /// tokio, each such call replaces the one before, unlike the waiters of
+    /// operations and `readable`, which all wake. Empty (and unallocated)
+    /// while every source has at most one waiter per direction and no
+    /// `poll_*_ready` caller, so an edge looks at it only when it holds one.
+    more: Vec<Waiter>,
     /// An error the driver reported for this source's registration; the next
     /// operation in either direction returns it.
     pub(crate) error: Option<io::Error>,
@@ -58,13 +84,37 @@ pub(crate) struct Slot {
 
 impl Slot {
     pub(crate) fn new(generation: u32) -> Slot {
-        let readiness = Readiness::READABLE.union(Readiness::WRITABLE);
-        Slot { generation, readiness, reader: None, writer: None, more: Vec::new(), error: None }
+        Slot {
+            generation,
+            readiness: Readiness::default(),
+            usable: Readiness::READABLE.union(Readiness::WRITABLE),
+            reader: None,
+            writer: None,
+            more: Vec::new(),
+            error: None,
+        }
     }
 
+    /// Whether an *operation* in `dir` may try its system call: known or
+    /// assumed ready.
     #[inline]
     pub(crate) fn is_ready(&self, dir: Direction) -> bool {
+        self.usable.intersects(dir.mask())
+    }
+
+    /// Whether a *query* in `dir` is answered: known ready only.
+    #[inline]
+    pub(crate) fn is_known_ready(&self, dir: Direction) -> bool {
         self.readiness.intersects(dir.mask())
+    }
+
+    /// Forgets the flags `bits`, known or assumed; a stored error stays
+    /// visible.
+    #[inline]
+    pub(crate) fn remove(&mut self, bits: Readiness) {
+        self.readiness = self.readiness.remove(bits);
+        self.usable = self.usable.remove(bits);
+        self.keep_error_visible();
     }
 
     /// Adds `waker` to the waiters of `dir`, unless it would wake a task
@@ -78,11 +128,22 @@ impl Slot {
         }
     }
 
+    /// Makes `waker` the one task a `poll_*_ready` in `dir` wakes,
+    /// replacing the one before.
+    #[cold]
+    pub(crate) fn set_polled(&mut self, dir: Direction, waker: &Waker) {
+        match self.more.iter_mut().find(|w| w.polled && w.dir == dir) {
+            Some(w) if w.waker.will_wake(waker) => {}
+            Some(w) => w.waker = waker.clone(),
+            None => self.more.push(Waiter { dir, polled: true, waker: waker.clone() }),
+        }
+    }
+
     /// The slow path of `set_waker`: a second (or later) waiter.
     #[cold]
     fn add_more(&mut self, dir: Direction, waker: &Waker) {
-        if !self.more.iter().any(|(d, w)| *d == dir && w.will_wake(waker)) {
-            self.more.push((dir, waker.clone()));
+        if !self.more.iter().any(|w| !w.polled && w.dir == dir && w.waker.will_wake(waker)) {
+            self.more.push(Waiter { dir, polled: false, waker: waker.clone() });
         }
     }
 
@@ -90,8 +151,7 @@ impl Slot {
     /// kernel said `WouldBlock`, so none of it holds any more.
     #[inline]
     pub(crate) fn clear(&mut self, dir: Direction) {
-        self.readiness = self.readiness.remove(dir.mask());
-        self.keep_error_visible();
+        self.remove(dir.mask());
     }
 
     /// Forgets that `dir` is ready but remembers that the peer closed: for a
@@ -99,8 +159,7 @@ impl Slot {
     /// read), where the end of stream may have come in the same edge.
     #[inline]
     pub(crate) fn clear_keeping_closed(&mut self, dir: Direction) {
-        self.readiness = self.readiness.remove(dir.mask().remove(Readiness::READ_CLOSED));
-        self.keep_error_visible();
+        self.remove(dir.mask().remove(Readiness::READ_CLOSED));
     }
 
     /// A stored error keeps `ERROR` set until an operation has returned it:
@@ -108,14 +167,21 @@ impl Slot {
     #[inline]
     fn keep_error_visible(&mut self) {
         if self.error.is_some() {
-            self.readiness = self.readiness.union(Readiness::ERROR);
+            self.mark(Readiness::ERROR);
         }
+    }
+
+    /// Sets `bits` as known (and so usable).
+    #[inline]
+    pub(crate) fn mark(&mut self, bits: Readiness) {
+        self.readiness = self.readiness.union(bits);
+        self.usable = self.usable.union(bits);
     }
 
     /// Adds the readiness of an event and collects the wakers it releases.
     #[inline]
     pub(crate) fn on_event(&mut self, readiness: Readiness, wakers: &mut Vec<Waker>) {
-        self.readiness = self.readiness.union(readiness);
+        self.mark(readiness);
         if readiness.intersects(Direction::Read.mask()) {
             if let Some(waker) = self.reader.take() {
                 wakers.push(waker);
@@ -137,8 +203,8 @@ impl Slot {
     fn release_more(&mut self, readiness: Readiness, wakers: &mut Vec<Waker>) {
         let mut i = 0;
         while i < self.more.len() {
-            if readiness.intersects(self.more[i].0.mask()) {
-                wakers.push(self.more.swap_remove(i).1);
+            if readiness.intersects(self.more[i].dir.mask()) {
+                wakers.push(self.more.swap_remove(i).waker);
             } else {
                 i += 1;
             }
@@ -152,7 +218,7 @@ impl Slot {
             Direction::Read => self.reader.is_some(),
             Direction::Write => self.writer.is_some(),
         };
-        usize::from(first) + self.more.iter().filter(|(d, _)| *d == dir).count()
+        usize::from(first) + self.more.iter().filter(|w| w.dir == dir).count()
     }
 
     /// Records an error for the source and releases both waiters. (The
@@ -185,10 +251,24 @@ mod tests {
     }
 
     #[test]
-    fn slot_starts_ready_both_ways() {
+    fn slot_starts_assumed_ready_for_operations_but_not_for_queries() {
         let slot = Slot::new(1);
         assert!(slot.is_ready(Direction::Read));
         assert!(slot.is_ready(Direction::Write));
+        assert!(!slot.is_known_ready(Direction::Read), "a guess is never shown to a query");
+        assert!(!slot.is_known_ready(Direction::Write));
+    }
+
+    #[test]
+    fn slot_would_block_clears_the_guess_and_an_edge_makes_it_known() {
+        let mut slot = Slot::new(1);
+        slot.clear(Direction::Read);
+        assert!(!slot.is_ready(Direction::Read));
+        assert!(slot.is_ready(Direction::Write), "the other direction keeps its guess");
+        let mut woken = Vec::new();
+        slot.on_event(Readiness::READABLE, &mut woken);
+        assert!(slot.is_ready(Direction::Read) && slot.is_known_ready(Direction::Read));
+        assert!(!slot.is_known_ready(Direction::Write));
     }
 
     #[test]
@@ -263,6 +343,23 @@ mod tests {
         }
         assert_eq!(woken.len(), 200);
         assert_eq!(slot.more.capacity(), 0, "the first waiter's field is enough");
+    }
+
+    #[test]
+    fn slot_poll_ready_keeps_only_the_last_caller_per_direction() {
+        let mut slot = Slot::new(1);
+        slot.clear(Direction::Read);
+        let (first, last, waiter) = (Arc::new(Flag(0.into())), Arc::new(Flag(0.into())), Arc::new(Flag(0.into())));
+        slot.set_waker(Direction::Read, &Waker::from(waiter.clone()));
+        slot.set_polled(Direction::Read, &Waker::from(first.clone()));
+        slot.set_polled(Direction::Read, &Waker::from(last.clone()));
+        slot.set_polled(Direction::Write, &Waker::from(first.clone()));
+        let mut woken = Vec::new();
+        slot.on_event(Readiness::READABLE, &mut woken);
+        woken.into_iter().for_each(Waker::wake);
+        let count = |f: &Arc<Flag>| f.0.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!((count(&first), count(&last), count(&waiter)), (0, 1, 1));
+        assert_eq!(slot.waiters(Direction::Write), 1, "the write caller still waits");
     }
 
     #[test]
