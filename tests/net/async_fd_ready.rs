@@ -166,3 +166,31 @@ fn async_fd_ready_error_interest_sees_a_socket_error() {
         }
     });
 }
+
+/// tokio's `priority_event_on_oob_data`: urgent data (`MSG_OOB`) makes an
+/// `AsyncFd` waiting for `Interest::PRIORITY` ready (epoll's `EPOLLPRI`;
+/// kqueue has no such filter, so the test runs on epoll only).
+#[test]
+#[allow(unsafe_code)] // send(2) with MSG_OOB, which std does not offer
+fn async_fd_priority_event_on_oob_data() {
+    run(|| async {
+        if runtime::metrics().driver != "epoll" {
+            return;
+        }
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        client.set_nonblocking(true).unwrap();
+        let client = AsyncFd::with_interest(client, Interest::PRIORITY).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        assert!(futures::poll!(pin!(client.ready(Interest::PRIORITY))).is_pending(), "no urgent data yet");
+        let sent = {
+            use std::os::fd::AsRawFd;
+            // SAFETY: send(2) on an open socket with a valid 5-byte buffer.
+            unsafe { libc::send(server.as_raw_fd(), b"hello".as_ptr().cast(), 5, libc::MSG_OOB) }
+        };
+        assert_eq!(sent, 5, "{}", io::Error::last_os_error());
+        let guard = client.ready(Interest::PRIORITY).await.unwrap();
+        assert!(guard.ready().is_priority(), "{:?}", guard.ready());
+        assert!(!guard.ready().is_readable(), "only what was asked for is reported");
+    });
+}

@@ -43,7 +43,7 @@ impl Epoll {
     }
 
     pub(crate) fn register(&mut self, fd: RawFd, token: u64) -> io::Result<()> {
-        let flags = libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLET;
+        let flags = libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLPRI | libc::EPOLLET;
         let mut ev = libc::epoll_event { events: flags as u32, u64: token };
         self.ctl(libc::EPOLL_CTL_ADD, fd, &mut ev).map_err(|e| context(e, "epoll_ctl(EPOLL_CTL_ADD)"))
     }
@@ -190,6 +190,9 @@ fn readiness(bits: u32) -> Readiness {
     let mut r = Readiness::default();
     if has(libc::EPOLLIN | libc::EPOLLPRI) {
         r = r.union(Readiness::READABLE);
+    }
+    if has(libc::EPOLLPRI) {
+        r = r.union(Readiness::PRIORITY);
     }
     if has(libc::EPOLLOUT) {
         r = r.union(Readiness::WRITABLE);

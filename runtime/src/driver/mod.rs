@@ -95,8 +95,11 @@ impl Readiness {
     pub(crate) const WRITE_CLOSED: Readiness = Readiness(8);
     /// The source has a pending error (`SO_ERROR`); both directions wake.
     pub(crate) const ERROR: Readiness = Readiness(16);
-    /// Everything that lets a read make progress.
-    pub(crate) const READ_ALL: Readiness = Readiness(1 | 4 | 16);
+    /// Urgent (out-of-band) data waits: epoll's `EPOLLPRI`, Linux only; it
+    /// comes with `READABLE`.
+    pub(crate) const PRIORITY: Readiness = Readiness(32);
+    /// Everything that lets a read make progress (and wakes its waiters).
+    pub(crate) const READ_ALL: Readiness = Readiness(1 | 4 | 16 | 32);
     /// Everything that lets a write make progress.
     pub(crate) const WRITE_ALL: Readiness = Readiness(2 | 8 | 16);
 
@@ -118,8 +121,8 @@ impl Readiness {
 
 impl fmt::Debug for Readiness {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = ["READABLE", "WRITABLE", "READ_CLOSED", "WRITE_CLOSED", "ERROR"];
-        let set: Vec<_> = (0..5).filter(|b| self.0 & (1 << b) != 0).map(|b| names[b]).collect();
+        let names = ["READABLE", "WRITABLE", "READ_CLOSED", "WRITE_CLOSED", "ERROR", "PRIORITY"];
+        let set: Vec<_> = (0..6).filter(|b| self.0 & (1 << b) != 0).map(|b| names[b]).collect();
         write!(f, "Readiness({})", set.join("|"))
     }
 }

@@ -30,6 +30,8 @@ const READABLE: u8 = 1;
 const WRITABLE: u8 = 2;
 /// Bit of [`Interest::ERROR`].
 const ERROR: u8 = 4;
+/// Bit of `Interest::PRIORITY` (Linux and Android).
+const PRIORITY: u8 = 8;
 
 impl Interest {
     /// Interest in reading: data, an end of stream, or a connection to accept.
@@ -42,6 +44,18 @@ impl Interest {
     /// The kqueue driver has no error filter: there a socket error wakes
     /// the read and write filters, so wait for those.
     pub const ERROR: Interest = Interest(ERROR);
+    /// Interest in urgent (out-of-band) data: epoll's `EPOLLPRI`, as on a
+    /// TCP socket whose peer sent with `MSG_OOB`. Linux and Android only,
+    /// and only with the epoll driver (kqueue has no such filter).
+    ///
+    /// ```
+    /// use runtime::io::Interest;
+    ///
+    /// let interest = Interest::READABLE | Interest::PRIORITY;
+    /// assert!(interest.is_priority() && interest.is_readable());
+    /// ```
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub const PRIORITY: Interest = Interest(PRIORITY);
 
     /// Whether the set includes [`READABLE`](Self::READABLE).
     pub const fn is_readable(self) -> bool {
@@ -56,6 +70,11 @@ impl Interest {
     /// Whether the set includes [`ERROR`](Self::ERROR).
     pub const fn is_error(self) -> bool {
         self.0 & ERROR != 0
+    }
+
+    /// Whether the set includes `PRIORITY` (Linux and Android).
+    pub const fn is_priority(self) -> bool {
+        self.0 & PRIORITY != 0
     }
 
     /// The union of two sets; works in `const` context.
@@ -88,7 +107,7 @@ impl ops::BitOrAssign for Interest {
 
 impl fmt::Debug for Interest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = [(READABLE, "READABLE"), (WRITABLE, "WRITABLE"), (ERROR, "ERROR")];
+        let names = [(READABLE, "READABLE"), (WRITABLE, "WRITABLE"), (ERROR, "ERROR"), (PRIORITY, "PRIORITY")];
         let set: Vec<_> = names.iter().filter(|(bit, _)| self.0 & bit != 0).map(|(_, name)| *name).collect();
         write!(f, "{}", set.join(" | "))
     }

@@ -13,6 +13,7 @@
 //! | `READ_CLOSED` | `READ_CLOSED` |
 //! | `WRITE_CLOSED` | `WRITE_CLOSED` |
 //! | `ERROR` | `ERROR`, and `READABLE` and `WRITABLE` (an operation in either direction makes progress: it returns the error) |
+//! | `PRIORITY` (epoll's `EPOLLPRI`, with `READABLE`) | `PRIORITY` |
 
 use std::fmt;
 use std::ops;
@@ -40,6 +41,7 @@ const WRITABLE: u8 = 2;
 const READ_CLOSED: u8 = 4;
 const WRITE_CLOSED: u8 = 8;
 const ERROR: u8 = 16;
+const PRIORITY: u8 = 32;
 
 impl Ready {
     /// No readiness.
@@ -55,7 +57,10 @@ impl Ready {
     /// The source has an error condition.
     pub const ERROR: Ready = Ready(ERROR);
     /// Every state at once.
-    pub const ALL: Ready = Ready(READABLE | WRITABLE | READ_CLOSED | WRITE_CLOSED | ERROR);
+    pub const ALL: Ready = Ready(READABLE | WRITABLE | READ_CLOSED | WRITE_CLOSED | ERROR | PRIORITY);
+    /// Urgent (out-of-band) data waits (Linux and Android, epoll driver).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub const PRIORITY: Ready = Ready(PRIORITY);
 
     /// Whether the set is empty.
     pub fn is_empty(self) -> bool {
@@ -87,6 +92,11 @@ impl Ready {
         self.0 & ERROR != 0
     }
 
+    /// Whether the set includes `PRIORITY` (Linux and Android).
+    pub fn is_priority(self) -> bool {
+        self.0 & PRIORITY != 0
+    }
+
     /// The states an interest asks about: `READABLE | READ_CLOSED` for
     /// [`Interest::READABLE`], `WRITABLE | WRITE_CLOSED` for
     /// [`Interest::WRITABLE`], `ERROR` for [`Interest::ERROR`].
@@ -101,6 +111,9 @@ impl Ready {
         if interest.is_error() {
             ready |= Ready::ERROR;
         }
+        if interest.is_priority() {
+            ready |= Ready(PRIORITY);
+        }
         ready
     }
 
@@ -112,6 +125,7 @@ impl Ready {
             (Readiness::READ_CLOSED, Ready::READ_CLOSED),
             (Readiness::WRITE_CLOSED, Ready::WRITE_CLOSED),
             (Readiness::ERROR, Ready(ERROR | READABLE | WRITABLE)),
+            (Readiness::PRIORITY, Ready(PRIORITY)),
         ];
         pairs.iter().filter(|(flag, _)| r.intersects(*flag)).fold(Ready::EMPTY, |acc, (_, ready)| acc | *ready)
     }
@@ -130,6 +144,9 @@ impl Ready {
         if self.0 & ERROR != 0 {
             r = r.union(Readiness::ERROR);
         }
+        if self.0 & PRIORITY != 0 {
+            r = r.union(Readiness::PRIORITY);
+        }
         r
     }
 }
@@ -145,6 +162,9 @@ pub(crate) fn wait_mask(interest: Interest) -> Readiness {
     }
     if interest.is_error() {
         mask = mask.union(Readiness::ERROR);
+    }
+    if interest.is_priority() {
+        mask = mask.union(Readiness::PRIORITY);
     }
     mask
 }
@@ -192,6 +212,7 @@ impl fmt::Debug for Ready {
             .field("is_read_closed", &self.is_read_closed())
             .field("is_write_closed", &self.is_write_closed())
             .field("is_error", &self.is_error())
+            .field("is_priority", &self.is_priority())
             .finish()
     }
 }
