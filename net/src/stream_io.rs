@@ -80,22 +80,30 @@ fn not_connected_is_false(peer: io::Result<()>) -> io::Result<bool> {
 /// Waits for a nonblocking `connect` that returned `EINPROGRESS` to finish,
 /// and returns its outcome (`SO_ERROR`).
 ///
-/// A new registration starts "assumed writable", so readiness is cleared
-/// first; the loop also survives a wake-up that came before the connection.
+/// First a readiness wait, so the connection's outcome comes from the
+/// driver (and, with kqueue, the registration reaches the kernel before
+/// the stream is handed out); then the check runs as an *operation*
+/// (`write_with`), so that an error the driver took for the socket (the
+/// kqueue driver reads `SO_ERROR` when a filter reports `EV_EOF` with an
+/// error) comes back here, and a wake-up that came before the connection
+/// was made waits for the next edge.
 pub(crate) async fn finish_connect<T: StreamSocket>(fd: &AsyncFd<T>) -> io::Result<()>
 where
     for<'a> &'a T: Read,
 {
-    loop {
-        fd.clear_write_ready();
-        fd.writable().await?;
-        if let Some(e) = fd.get_ref().take_error()? {
+    fd.clear_write_ready();
+    fd.writable().await?;
+    fd.write_with(|socket| {
+        if let Some(e) = socket.take_error()? {
             return Err(e);
         }
-        if fd.get_ref().is_connected()? {
-            return Ok(());
+        if socket.is_connected()? {
+            Ok(())
+        } else {
+            Err(io::ErrorKind::WouldBlock.into())
         }
-    }
+    })
+    .await
 }
 
 /// Clears read readiness after a short read, which drained the socket.

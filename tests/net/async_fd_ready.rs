@@ -158,10 +158,12 @@ fn async_fd_ready_error_interest_sees_a_socket_error() {
         } else {
             // kqueue has no error filter: the error comes with the read
             // filter's EV_EOF, and the driver takes it (SO_ERROR: libkqueue
-            // would otherwise lose it) and hands it to the source, whose
-            // next wait returns it (tokio's ERROR interest tests are
-            // Linux-only).
-            let err = fd.ready(Interest::READABLE).await.unwrap_err();
+            // would otherwise lose it) and keeps it for the source's next
+            // operation; the query reports readiness only, as tokio's does
+            // (tokio's ERROR interest tests are Linux-only).
+            let guard = fd.ready(Interest::READABLE).await.unwrap();
+            assert!(guard.ready().is_readable(), "{:?}", guard.ready());
+            let err = fd.read_with(|s| s.recv(&mut [0; 8])).await.unwrap_err();
             assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
         }
     });

@@ -74,7 +74,7 @@ impl Epoll {
         for ev in &self.buf[..n] {
             let (bits, token) = (ev.events, ev.u64);
             if token != WAKER_TOKEN {
-                events.push(Event { token, readiness: readiness(bits), error: 0 });
+                events.push(Event { token, readiness: readiness(bits), error: 0, socket_error: 0 });
             }
         }
         Ok(())

@@ -132,10 +132,14 @@ impl fmt::Debug for Readiness {
 pub(crate) struct Event {
     pub(crate) token: u64,
     pub(crate) readiness: Readiness,
-    /// An errno for the source's next operation, or 0: the kernel refused
-    /// its registration (kqueue's `EV_ERROR`), or its socket reported an
-    /// error (kqueue's `EV_EOF` with `fflags`).
+    /// An errno for the source's next operation or readiness query, or 0:
+    /// the kernel refused its registration (kqueue's `EV_ERROR`).
     pub(crate) error: i32,
+    /// An errno for the source's next *operation* only, or 0: its socket
+    /// reported an error (kqueue's `EV_EOF` with `fflags`, which the driver
+    /// took with `SO_ERROR`). A readiness query reports `ERROR` readiness
+    /// and leaves it, as tokio does.
+    pub(crate) socket_error: i32,
 }
 
 /// What a driver counts at its system-call sites.

@@ -105,7 +105,7 @@ impl Reactor {
         let Some(slot) = self.slot_mut(token) else {
             return Poll::Ready(Err(io::Error::other("the source is no longer registered")));
         };
-        if slot.readiness.intersects(Readiness::ERROR) {
+        if slot.readiness.intersects(Readiness::ERROR) && (op || !slot.error_for_ops) {
             if let Some(e) = slot.error.take() {
                 return Poll::Ready(Err(e));
             }
@@ -136,8 +136,10 @@ impl Reactor {
         let Some(slot) = self.slot_mut(token) else {
             return Poll::Ready(Err(io::Error::other("the source is no longer registered")));
         };
-        if let Some(e) = slot.error.take() {
-            return Poll::Ready(Err(e));
+        if !slot.error_for_ops {
+            if let Some(e) = slot.error.take() {
+                return Poll::Ready(Err(e));
+            }
         }
         if slot.readiness.intersects(mask) {
             return Poll::Ready(Ok(slot.readiness));
@@ -208,7 +210,10 @@ impl Reactor {
             let token = Token::from_raw(event.token);
             if let Some(slot) = self.slots.get_mut(token.index()).filter(|s| s.generation == token.generation()) {
                 if event.error != 0 {
-                    slot.on_error(io::Error::from_raw_os_error(event.error), wakers);
+                    slot.on_error(io::Error::from_raw_os_error(event.error), false, wakers);
+                }
+                if event.socket_error != 0 {
+                    slot.on_error(io::Error::from_raw_os_error(event.socket_error), true, wakers);
                 }
                 slot.on_event(event.readiness, wakers);
                 self.events_delivered += 1;

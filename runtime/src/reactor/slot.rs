@@ -77,9 +77,11 @@ pub(crate) struct Slot {
     /// while every source has at most one waiter per direction and no
     /// `poll_*_ready` caller, so an edge looks at it only when it holds one.
     more: Vec<Waiter>,
-    /// An error the driver reported for this source's registration; the next
-    /// operation in either direction returns it.
+    /// An error the driver reported for this source's registration (the
+    /// next operation or readiness query returns it) or, with
+    /// `error_for_ops`, for its socket (only the next operation does).
     pub(crate) error: Option<io::Error>,
+    pub(crate) error_for_ops: bool,
 }
 
 impl Slot {
@@ -92,6 +94,7 @@ impl Slot {
             writer: None,
             more: Vec::new(),
             error: None,
+            error_for_ops: false,
         }
     }
 
@@ -222,9 +225,11 @@ impl Slot {
     }
 
     /// Records an error for the source and releases both waiters. (The
-    /// kqueue driver reports per-change errors this way.)
-    pub(crate) fn on_error(&mut self, error: io::Error, wakers: &mut Vec<Waker>) {
+    /// kqueue driver reports per-change errors, and with `for_ops` the
+    /// errors of sockets, this way.)
+    pub(crate) fn on_error(&mut self, error: io::Error, for_ops: bool, wakers: &mut Vec<Waker>) {
         self.error = Some(error);
+        self.error_for_ops = for_ops;
         self.on_event(Readiness::ERROR, wakers);
     }
 
@@ -369,7 +374,7 @@ mod tests {
         slot.set_waker(Direction::Read, &waker);
         slot.set_waker(Direction::Write, &waker);
         let mut woken = Vec::new();
-        slot.on_error(io::Error::from_raw_os_error(libc::EBADF), &mut woken);
+        slot.on_error(io::Error::from_raw_os_error(libc::EBADF), false, &mut woken);
         assert_eq!(woken.len(), 2);
         assert!(slot.error.is_some());
     }

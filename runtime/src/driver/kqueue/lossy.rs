@@ -43,7 +43,7 @@ impl Registered {
         let (Some(map), Some(cap)) = (&self.0, LOSSY_LIST) else { return };
         if n >= len.min(cap) {
             let both = Readiness::READABLE.union(Readiness::WRITABLE);
-            events.extend(map.values().map(|&token| Event { token, readiness: both, error: 0 }));
+            events.extend(map.values().map(|&token| Event { token, readiness: both, error: 0, socket_error: 0 }));
         }
     }
 }

@@ -201,11 +201,16 @@ impl Kqueue {
                 let change = sys::fields(&self.sent[next_change + i]);
                 next_change += i + 1;
                 if let Some(error) = reported_error(&change, f.data) {
-                    events.push(Event { token: change.udata, readiness: Readiness::ERROR, error });
+                    events.push(Event { token: change.udata, readiness: Readiness::ERROR, error, socket_error: 0 });
                     failed = true;
                 }
             } else if !self.wake.is_wake(&f) {
-                events.push(Event { token: f.udata, readiness: readiness(&f), error: socket_error(&f) });
+                events.push(Event {
+                    token: f.udata,
+                    readiness: readiness(&f),
+                    error: 0,
+                    socket_error: socket_error(&f),
+                });
             }
         }
         failed
