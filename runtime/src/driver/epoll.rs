@@ -50,7 +50,7 @@ impl Epoll {
 
     /// Always an `epoll_ctl`: even a closing fd may live on in a `dup`, and
     /// epoll forgets only the last copy's registration by itself.
-    pub(crate) fn deregister(&mut self, fd: RawFd, _closing: bool) -> io::Result<()> {
+    pub(crate) fn deregister(&mut self, fd: RawFd) -> io::Result<()> {
         let mut ev = libc::epoll_event { events: 0, u64: 0 };
         self.ctl(libc::EPOLL_CTL_DEL, fd, &mut ev).map_err(|e| context(e, "epoll_ctl(EPOLL_CTL_DEL)"))
     }

@@ -7,10 +7,9 @@
 //! - `register(fd, token)` asks for edge-triggered read and write readiness of
 //!   `fd`, reported under `token`. A source is registered once, for both
 //!   directions, and never re-armed.
-//! - `deregister(fd, closing)` stops reporting `fd`, and leaves the kernel
-//!   with no registration for it whether or not the caller closes it next
-//!   (`closing`): a value need not own its fd, and a closed fd may live on
-//!   in a `dup`.
+//! - `deregister(fd)` stops reporting `fd`, and leaves the kernel with no
+//!   registration for it whether or not the caller closes it next: a value
+//!   need not own its fd, and a closed fd may live on in a `dup`.
 //! - `wait(events, timeout)` blocks until an event, a remote wake or the
 //!   timeout, and fills `events`. `None` waits for ever; the timeout is rounded
 //!   up to the driver's resolution, never down, so a deadline is never missed
@@ -236,8 +235,8 @@ impl Poller {
 
     /// Stops reporting `fd`; `closing` says the caller drops its value next
     /// (which may or may not close the fd: both drivers delete either way).
-    pub(crate) fn deregister(&mut self, fd: RawFd, closing: bool) -> io::Result<()> {
-        dispatch!(self, p => p.deregister(fd, closing))
+    pub(crate) fn deregister(&mut self, fd: RawFd) -> io::Result<()> {
+        dispatch!(self, p => p.deregister(fd))
     }
 
     pub(crate) fn wait(&mut self, events: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<()> {

@@ -104,7 +104,7 @@ impl<T: AsRawFd> AsyncFd<T> {
 
     /// Deregisters the fd and gives back the value (still nonblocking).
     pub fn into_inner(mut self) -> T {
-        self.deregister(false);
+        self.deregister();
         self.inner.take().expect("AsyncFd holds its value until into_inner")
     }
 
@@ -269,16 +269,16 @@ impl<T: AsRawFd> AsyncFd<T> {
         self.core.reactor.borrow_mut().clear_readiness(self.token, dir);
     }
 
-    /// `closing`: the value is dropped right after (with `self`), not handed
-    /// back. That does not mean the fd closes (`AsyncFd<RawFd>`,
-    /// `AsyncFd<BorrowedFd>`, `AsyncFd<Arc<File>>` do not own it), so both
-    /// drivers delete the kernel registration either way: epoll at once,
-    /// kqueue in its next `kevent`, which is safe even if the number is
-    /// reused by then (the delete is queued before the add that reuses it).
-    fn deregister(&mut self, closing: bool) {
+    /// Whether the value is dropped next or handed back, the kernel
+    /// registration is deleted: dropping it need not close the fd
+    /// (`AsyncFd<RawFd>`, `AsyncFd<BorrowedFd>`, `AsyncFd<Arc<File>>` do not
+    /// own it). epoll deletes at once, kqueue in its next `kevent`, which is
+    /// safe even if the number is reused by then (the delete is queued
+    /// before the add that reuses it).
+    fn deregister(&mut self) {
         let Some(inner) = &self.inner else { return };
         let fd = inner.as_raw_fd();
-        let (_result, slot) = self.core.reactor.borrow_mut().deregister(self.token, fd, closing);
+        let (_result, slot) = self.core.reactor.borrow_mut().deregister(self.token, fd);
         // The slot's wakers are dropped here, after the reactor borrow ended.
         drop(slot);
     }
@@ -292,7 +292,7 @@ impl<T: AsRawFd> AsRawFd for AsyncFd<T> {
 
 impl<T: AsRawFd> Drop for AsyncFd<T> {
     fn drop(&mut self) {
-        self.deregister(true);
+        self.deregister();
     }
 }
 

@@ -79,12 +79,12 @@ impl Reactor {
         Ok(token)
     }
 
-    /// Stops watching `fd` (which the caller closes next if `closing`) and
+    /// Stops watching `fd` (whether or not the caller closes it next) and
     /// frees its slot. The slot is returned so that
     /// its wakers are dropped after the caller's borrow of the reactor ends.
-    pub(crate) fn deregister(&mut self, token: Token, fd: RawFd, closing: bool) -> (io::Result<()>, Option<Slot>) {
+    pub(crate) fn deregister(&mut self, token: Token, fd: RawFd) -> (io::Result<()>, Option<Slot>) {
         let slot = self.slot_mut(token).is_some().then(|| self.slots.remove(token.index()));
-        (self.poller.deregister(fd, closing), slot)
+        (self.poller.deregister(fd), slot)
     }
 
     /// `Ready` if `token`'s source may make progress in `dir`; otherwise the

@@ -113,10 +113,10 @@ impl Kqueue {
     }
 
     /// Stops reporting `fd`: a delete for each filter, whether or not the
-    /// caller closes the fd next (`_closing`), since a closed fd number may
+    /// caller closes the fd next, since a closed fd number may
     /// still be registered (libkqueue) and a value may not own its fd. In
     /// `register`'s order, so a reuse in the same tick adds in that order too.
-    pub(crate) fn deregister(&mut self, fd: RawFd, _closing: bool) -> io::Result<()> {
+    pub(crate) fn deregister(&mut self, fd: RawFd) -> io::Result<()> {
         for filter in [EVFILT_WRITE, EVFILT_READ] {
             self.pending.delete(fd, filter);
         }

@@ -23,7 +23,7 @@ fn kqueue_driver_delete_after_queued_add_sends_neither() {
     let mut driver = Kqueue::new(16).unwrap();
     let (a, b) = pair();
     driver.register(a.as_raw_fd(), 7).unwrap();
-    driver.deregister(a.as_raw_fd(), false).unwrap();
+    driver.deregister(a.as_raw_fd()).unwrap();
     assert_eq!(driver.pending.len(), 0);
     let mut events = Vec::new();
     (&b).write_all(b"x").unwrap();
@@ -38,7 +38,7 @@ fn kqueue_driver_add_after_queued_delete_reaches_only_the_new_token() {
     driver.register(a.as_raw_fd(), 1).unwrap();
     let mut events = Vec::new();
     driver.wait(&mut events, Some(Duration::ZERO)).unwrap();
-    driver.deregister(a.as_raw_fd(), false).unwrap();
+    driver.deregister(a.as_raw_fd()).unwrap();
     driver.register(a.as_raw_fd(), 2).unwrap();
     (&b).write_all(b"x").unwrap();
     driver.wait(&mut events, SECOND).unwrap();
@@ -54,9 +54,9 @@ fn kqueue_driver_delete_add_delete_in_one_tick_leaves_nothing_registered() {
     driver.register(fd, 1).unwrap();
     let mut events = Vec::new();
     driver.wait(&mut events, Some(Duration::ZERO)).unwrap();
-    driver.deregister(fd, false).unwrap();
+    driver.deregister(fd).unwrap();
     driver.register(fd, 2).unwrap();
-    driver.deregister(fd, false).unwrap();
+    driver.deregister(fd).unwrap();
     driver.wait(&mut events, Some(Duration::ZERO)).unwrap();
     (&b).write_all(b"x").unwrap();
     driver.wait(&mut events, BRIEF).unwrap();
@@ -72,7 +72,7 @@ fn kqueue_driver_deregister_of_an_fd_that_stays_open_deletes_it_even_when_closin
     driver.register(a.as_raw_fd(), 1).unwrap();
     let mut events = Vec::new();
     driver.wait(&mut events, Some(Duration::ZERO)).unwrap();
-    driver.deregister(a.as_raw_fd(), true).unwrap();
+    driver.deregister(a.as_raw_fd()).unwrap();
     driver.wait(&mut events, Some(Duration::ZERO)).unwrap();
     (&b).write_all(b"x").unwrap();
     driver.wait(&mut events, BRIEF).unwrap();
@@ -89,7 +89,7 @@ fn kqueue_driver_delete_of_a_closed_fd_is_not_a_failure() {
     driver.register(fd, 1).unwrap();
     let mut events = Vec::new();
     driver.wait(&mut events, Some(Duration::ZERO)).unwrap();
-    driver.deregister(fd, true).unwrap();
+    driver.deregister(fd).unwrap();
     drop(a);
     driver.wait(&mut events, Some(Duration::ZERO)).unwrap();
     assert!(events.is_empty(), "{events:?}");
@@ -227,7 +227,7 @@ fn kqueue_driver_number_reused_in_one_tick_gets_both_filters_and_no_error() {
     driver.register(old, 1).unwrap();
     let mut events = Vec::new();
     driver.wait(&mut events, SECOND).unwrap();
-    driver.deregister(old, true).unwrap();
+    driver.deregister(old).unwrap();
     // SAFETY: closes the socket connect_nonblocking made, once.
     unsafe { libc::close(old) };
     // Sockets until one takes the number (other test threads may take it
