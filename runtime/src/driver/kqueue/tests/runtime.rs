@@ -42,7 +42,7 @@ fn kqueue_runtime_fd_reused_in_one_tick_reaches_only_the_new_source() {
             let (old, _old_peer) = pair();
             let old_fd = old.as_raw_fd();
             let old = AsyncFd::new(old).unwrap();
-            crate::time::sleep(Duration::from_millis(1)).await;
+            crate::task::yield_now().await; // exactly one reactor turn
             drop(old); // closes the fd, in the same tick as the next registration
             let (new, new_peer) = reuse(old_fd);
             let new = AsyncFd::new(new).unwrap();
@@ -79,10 +79,10 @@ fn kqueue_runtime_source_that_does_not_own_its_fd_can_be_registered_again() {
 fn kqueue_runtime_200_registrations_in_one_tick_ride_in_one_kevent() {
     bounded(|| {
         kqueue_runtime().block_on(async {
-            crate::time::sleep(Duration::from_millis(1)).await;
+            crate::task::yield_now().await; // exactly one reactor turn
             let before = crate::metrics();
             let fds: Vec<_> = (0..200).map(|_| pair()).map(|(a, b)| (AsyncFd::new(a).unwrap(), b)).collect();
-            crate::time::sleep(Duration::from_millis(1)).await;
+            crate::task::yield_now().await; // exactly one reactor turn
             let after = crate::metrics();
             assert_eq!(after.changes - before.changes, 400, "read and write filter of each");
             assert_eq!(after.change_syscalls, 0);
@@ -124,7 +124,7 @@ fn kqueue_runtime_with_event_capacity_1_delivers_both_filters() {
         rt.block_on(async {
             let (a, b) = pair();
             let a = AsyncFd::new(a).unwrap();
-            crate::time::sleep(Duration::from_millis(1)).await; // the registration reaches the kernel
+            crate::task::yield_now().await; // one reactor turn: the registration reaches the kernel
             a.clear_read_ready();
             // Readable and writable at once, with no changes pending: a
             // one-entry list (the old emulation wrote two entries into it).
