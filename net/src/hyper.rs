@@ -38,9 +38,9 @@
 //! # std::io::Result::Ok(()) }).unwrap();
 //! ```
 //!
-//! Reads go through a stack buffer into hyper's cursor (hyper hands out
-//! uninitialised memory, and filling it directly would take `unsafe`):
-//! one extra copy of at most 8 KiB per read.
+//! Reads go straight into hyper's buffer: `read(2)` fills its unfilled
+//! (possibly uninitialised) part in place, behind one small function in
+//! `net`'s `sys` module, so nothing is zeroed or copied on the way.
 
 use std::future::Future;
 use std::io;
@@ -53,18 +53,11 @@ use ::hyper::rt::{self, ReadBufCursor};
 use crate::stream_io;
 use crate::{TcpStream, UnixStream};
 
-/// The most one read copies into hyper's buffer.
-const CHUNK: usize = 8 * 1024;
-
 macro_rules! hyper_io {
     ($($ty:ty),*) => {$(
         impl rt::Read for $ty {
             fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, mut buf: ReadBufCursor<'_>) -> Poll<io::Result<()>> {
-                let mut chunk = [0u8; CHUNK];
-                let want = chunk.len().min(buf.remaining());
-                let n = std::task::ready!(stream_io::poll_read(self.fd(), cx, &mut chunk[..want]))?;
-                buf.put_slice(&chunk[..n]);
-                Poll::Ready(Ok(()))
+                stream_io::poll_read_cursor(self.fd(), cx, &mut buf)
             }
         }
 

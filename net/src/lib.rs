@@ -120,7 +120,7 @@
 //! Dependencies: `runtime` (the reactor), `libc` (the socket calls std does
 //! not offer: `accept4`, nonblocking `connect`, `send` flags),
 //! `futures-core` (the `Stream` of `incoming()`), and `futures-io` and
-//! `hyper` (optional, above). All of `net`'s `unsafe` is in `sys.rs`.
+//! `hyper` (optional, above). All of `net`'s `unsafe` is in `sys/`.
 
 mod addr;
 mod buf;

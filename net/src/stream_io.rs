@@ -148,6 +148,27 @@ where
     result
 }
 
+/// [`poll_read`] into hyper's read buffer, whose unfilled part may be
+/// uninitialised: `read(2)` fills it in place (`sys::read_into`), so no
+/// bytes are zeroed or copied on the way.
+#[cfg(feature = "hyper")]
+pub(crate) fn poll_read_cursor<T>(
+    fd: &AsyncFd<T>,
+    cx: &mut Context<'_>,
+    cursor: &mut ::hyper::rt::ReadBufCursor<'_>,
+) -> Poll<io::Result<()>>
+where
+    T: AsRawFd + AsFd,
+{
+    let len = cursor.remaining();
+    if len == 0 {
+        return Poll::Ready(Ok(()));
+    }
+    let n = ready!(fd.poll_read_with(cx, |s| sys::read_into(s.as_fd(), cursor)))?;
+    after_read(fd, n, len);
+    Poll::Ready(Ok(()))
+}
+
 pub(crate) fn try_read<T>(fd: &AsyncFd<T>, buf: &mut [u8]) -> io::Result<usize>
 where
     T: AsRawFd,

@@ -22,7 +22,11 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 mod from_raw;
+#[cfg(feature = "hyper")]
+mod hyper_read;
 mod sockopt;
+#[cfg(feature = "hyper")]
+pub(crate) use hyper_read::read_into;
 pub(crate) use sockopt::*;
 
 /// The listen backlog, as tokio uses it; the kernel caps it at its own
