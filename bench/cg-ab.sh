@@ -25,27 +25,32 @@ rm -rf "$BASE_TREE"
 git -C "$TOP" worktree prune
 git -C "$TOP" worktree add --detach -q "$BASE_TREE" "$BASE"
 trap 'git -C "$TOP" worktree remove --force "$BASE_TREE" 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true' EXIT
-# Same lock file on both sides, so only the runtime differs.
-cp "$BENCH/Cargo.lock" "$BASE_TREE/bench/Cargo.lock"
-(cd "$BASE_TREE/bench" && cargo build --release -q --bin echo_runtime --bin http_runtime --bin micro \
-  --target-dir "$BENCH/target/cg-ab-base-target")
-(cd "$BENCH" && cargo build --release -q --bin echo_runtime --bin http_runtime --bin micro --bin load --bin report)
-declare -A DIR=([base]=$BENCH/target/cg-ab-base-target/release [head]=$BENCH/target/release)
+# The same bench programs, manifest and lock file on both sides, so only
+# the runtime's crates (runtime/, net/, macros/) differ.
+rm -rf "$BASE_TREE/bench"
+mkdir -p "$BASE_TREE/bench"
+cp -r "$BENCH/Cargo.toml" "$BENCH/Cargo.lock" "$BENCH/src" "$BASE_TREE/bench/"
+BINS=(--bin echo_runtime --bin http_runtime --bin hyper_runtime --bin micro)
+(cd "$BASE_TREE/bench" && cargo build --release -q "${BINS[@]}" --target-dir "$BENCH/target/cg-ab-base-target")
+(cd "$BENCH" && cargo build --release -q "${BINS[@]}" --bin echo_tokio --bin http_tokio --bin hyper_tokio --bin load --bin report)
+declare -A DIR=([base]=$BENCH/target/cg-ab-base-target/release [head]=$BENCH/target/release [tokio]=$BENCH/target/release)
 LOAD=$BENCH/target/release/load
 REPORT=$BENCH/target/release/report
 
-server_ir() { # SIDE PROTO: instructions per request
-  local side=$1 proto=$2 spid saddr i r n
+server_ir() { # SIDE PROTO: instructions per request (SIDE tokio: the tokio twin)
+  local side=$1 proto=$2 spid saddr i r n rt=runtime mode=$2
+  [[ $side == tokio ]] && rt=tokio
+  [[ $proto == hyper ]] && mode=http
   rm -f "$OUT"/cg.out*
   taskset -c 0 valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.out" \
-    "${DIR[$side]}/${proto}_runtime" 127.0.0.1:0 > "$OUT/server.out" 2> "$OUT/server.err" &
+    "${DIR[$side]}/${proto}_$rt" 127.0.0.1:0 > "$OUT/server.out" 2> "$OUT/server.err" &
   spid=$!
   for ((i = 0; i < 1200; i++)); do
     saddr=$(awk 'NR==1 && /^listening on /{print $3}' "$OUT/server.out" 2>/dev/null) && [[ -n $saddr ]] && break
     sleep 0.05
   done
   [[ -n ${saddr:-} ]] || { echo "server did not start"; cat "$OUT/server.err"; exit 1; }
-  r=$(taskset -c 1 "$LOAD" --addr "$saddr" --pid "$spid" --mode "$proto" --size 64 --conns 64 --warmup 1 \
+  r=$(taskset -c 1 "$LOAD" --addr "$saddr" --pid "$spid" --mode "$mode" --size 64 --conns 64 --warmup 1 \
         --requests "$REQS" --max-time 300 \
         --hook-before "callgrind_control -z $spid > /dev/null 2>&1" --hook-after "callgrind_control -d $spid > /dev/null 2>&1" |
       sed -n 's/^result //p')
@@ -65,12 +70,12 @@ micro_ir() { # SIDE BENCH N: (Ir(2n) - Ir(n)) / n
   awk -v a="${ir[0]}" -v b="${ir[1]}" -v n="$n" 'BEGIN{printf "%.1f", (b-a)/n}'
 }
 
-echo "| figure (user-space instructions) | base $(git -C "$TOP" rev-parse --short "$BASE") | head $(git -C "$TOP" rev-parse --short HEAD)$([[ -n $(git -C "$TOP" status --porcelain) ]] && echo '+changes') | head/base |"
-echo "|---|---:|---:|---:|"
-row() { awk -v l="$1" -v a="$2" -v b="$3" 'BEGIN{printf "| %s | %s | %s | %.3f |\n", l, a, b, b/a}'; }
-for proto in echo http; do
-  a=$(server_ir base "$proto"); b=$(server_ir head "$proto")
-  row "$proto, C=64, per request" "$a" "$b"
+echo "| figure (user-space instructions) | base $(git -C "$TOP" rev-parse --short "$BASE") | head $(git -C "$TOP" rev-parse --short HEAD)$([[ -n $(git -C "$TOP" status --porcelain) ]] && echo '+changes') | head/base | tokio | head/tokio |"
+echo "|---|---:|---:|---:|---:|---:|"
+row() { awk -v l="$1" -v a="$2" -v b="$3" -v t="${4:-}" 'BEGIN{printf "| %s | %s | %s | %.3f | %s | %s |\n", l, a, b, b/a, t, (t == "" ? "" : sprintf("%.3f", b/t))}'; }
+for proto in echo http hyper; do
+  a=$(server_ir base "$proto"); b=$(server_ir head "$proto"); t=$(server_ir tokio "$proto")
+  row "$proto, C=64, per request" "$a" "$b" "$t"
 done
 for spec in sleep:20000 timeout:100000 spawn:100000; do
   a=$(micro_ir base "${spec%%:*}" "${spec##*:}"); b=$(micro_ir head "${spec%%:*}" "${spec##*:}")
