@@ -1,4 +1,5 @@
-//! `#[runtime::main]` and `#[runtime::test]`.
+//! `#[runtime::main]` and `#[runtime::test]`, and `select!`, `join!` and
+//! `try_join!`.
 //!
 //! This crate is re-exported by `runtime` as `runtime::main` and `runtime::test`;
 //! depend on `runtime`, not on it. It has no dependencies: `parse.rs` reads
@@ -8,7 +9,10 @@
 
 mod error;
 mod expand;
+mod join;
 mod parse;
+mod select;
+mod tokens;
 
 use proc_macro::TokenStream;
 
@@ -137,4 +141,86 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::entry(Kind::Test, args, item)
+}
+
+/// Waits on several futures at once and runs the handler of the first to
+/// complete (whose output matches its pattern); the others are dropped.
+/// tokio's `select!`: the same syntax and rules.
+///
+/// ```text
+/// runtime::select! {
+///     [biased;]
+///     pattern = future [, if precondition] => handler,
+///     ...
+///     [else => handler]
+/// }
+/// ```
+///
+/// 1. Every precondition is evaluated; a branch whose precondition is
+///    `false` is disabled for this `select!`.
+/// 2. Every branch's future is made (disabled ones too), and pinned in
+///    place: it need not be `Unpin`, so `&mut sleep`, a `join_next()` or
+///    any `async` block works.
+/// 3. The enabled futures are polled, from a branch chosen at random each
+///    time (in the order written with `biased;`). When one completes, its
+///    branch is disabled; if its output matches the pattern, the other
+///    futures are dropped and the handler runs with the pattern's bindings.
+///    Otherwise the others go on.
+/// 4. When every branch is disabled, the `else` handler runs; without one,
+///    `select!` panics.
+///
+/// The handlers run in the enclosing function, so `return`, `?`, `break`
+/// and `continue` in them act there. At most 64 branches.
+///
+/// ```
+/// use runtime::time::{sleep, Duration};
+///
+/// runtime::block_on(async {
+///     let (tx, mut rx) = runtime::sync::mpsc::channel::<u32>(1);
+///     runtime::spawn(async move { tx.send(7).await.unwrap() });
+///     let timeout = sleep(Duration::from_secs(5));
+///     let got = runtime::select! {
+///         Some(n) = rx.recv() => n,
+///         _ = timeout => 0,
+///     };
+///     assert_eq!(got, 7);
+/// });
+/// ```
+#[proc_macro]
+pub fn select(input: TokenStream) -> TokenStream {
+    select::select(input)
+}
+
+/// Waits for every future and returns their outputs as a tuple, in the
+/// order written. tokio's `join!`: the futures run concurrently on the
+/// calling task; each poll starts from the next future in turn (in the
+/// order written with `biased;` first).
+///
+/// ```
+/// runtime::block_on(async {
+///     let (a, b) = runtime::join!(async { 1 }, async { "two" });
+///     assert_eq!((a, b), (1, "two"));
+/// });
+/// ```
+#[proc_macro]
+pub fn join(input: TokenStream) -> TokenStream {
+    join::join(input, false)
+}
+
+/// Waits for every future, each returning a `Result` with the same error
+/// type; returns `Ok` of their outputs as a tuple, or the first error as
+/// soon as one fails (the other futures are dropped). tokio's `try_join!`.
+///
+/// ```
+/// runtime::block_on(async {
+///     let ok: Result<(u8, u8), &str> = runtime::try_join!(async { Ok(1) }, async { Ok(2) });
+///     assert_eq!(ok, Ok((1, 2)));
+///     let err: Result<(u8, u8), &str> =
+///         runtime::try_join!(async { Ok(1) }, async { Err("no") });
+///     assert_eq!(err, Err("no"));
+/// });
+/// ```
+#[proc_macro]
+pub fn try_join(input: TokenStream) -> TokenStream {
+    join::join(input, true)
 }

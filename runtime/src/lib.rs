@@ -47,6 +47,7 @@ mod executor;
 mod handle;
 pub mod io;
 mod loom;
+mod macro_support;
 mod metrics;
 pub mod pool;
 mod reactor;
@@ -64,5 +65,12 @@ pub use handle::{spawner, Handle, Spawner, TryCurrentError};
 pub use metrics::{metrics, Metrics};
 pub use pool::{Pool, PoolBuilder, PoolError};
 pub use runtime::{block_on, Runtime};
-pub use runtime_macros::{main, test};
+pub use runtime_macros::{join, main, select, test, try_join};
 pub use task::{spawn, JoinError, JoinHandle};
+
+/// What the expansions of `select!`, `join!` and `try_join!` call; not a
+/// public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::macro_support::{poll_budget_available, select_start};
+}

@@ -4,6 +4,16 @@
 
 use std::io;
 
+#[path = "../support/mod.rs"]
+mod support;
+#[macro_use]
+#[allow(dead_code)]
+#[path = "../support/task.rs"]
+mod task_support;
+
+mod join;
+mod select;
+
 #[test]
 fn macros_compile_fail_messages() {
     let t = trybuild::TestCases::new();

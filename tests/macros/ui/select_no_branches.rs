@@ -1,0 +1,5 @@
+async fn f() {
+    runtime::select! {}
+}
+
+fn main() {}

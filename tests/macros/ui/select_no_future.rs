@@ -1,0 +1,7 @@
+async fn f() -> u8 {
+    runtime::select! {
+        x => x,
+    }
+}
+
+fn main() {}
