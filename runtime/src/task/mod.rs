@@ -29,6 +29,7 @@
 pub mod coop;
 mod join;
 mod join_set;
+mod local;
 #[allow(unsafe_code)]
 pub(crate) mod raw;
 pub(crate) mod remote;
@@ -42,6 +43,7 @@ use std::task::{Context, Poll};
 
 pub use join::{AbortHandle, JoinError, JoinHandle};
 pub use join_set::JoinSet;
+pub use local::{AccessError, LocalKey, TaskLocalFuture};
 pub(crate) use waker::wake_local;
 
 /// Spawns a future onto the current thread's runtime.
