@@ -37,7 +37,9 @@
 //! stream; `Sleep`, `Timeout` and `JoinHandle` are fused), `futures-task`
 //! (the ecosystem's spawn traits: [`Handle`] implements `Spawn`, [`Spawner`]
 //! `LocalSpawn`, so crates written against them spawn on this runtime) and
-//! `runtime-macros` (no dependencies of its own).
+//! `futures-io` (the `AsyncRead`/`AsyncWrite` traits [`io::copy_bidirectional`]
+//! works over, which `net`'s streams implement) and `runtime-macros` (no
+//! dependencies of its own).
 
 mod blocking;
 mod builder;

@@ -8,6 +8,8 @@
 //! (`util::run_child`), so they cannot disturb the tests running in parallel
 //! threads here.
 
+#[path = "../support/mock_io.rs"]
+mod mock_io;
 #[path = "../support/mod.rs"]
 mod support;
 mod util;
@@ -16,6 +18,7 @@ mod accept_ready;
 mod async_fd_ready;
 mod batching;
 mod bufs;
+mod copy_bidirectional;
 mod faults;
 mod futures_io;
 mod hyper;

@@ -1,7 +1,9 @@
 //! I/O on the reactor: [`AsyncFd`] registers any nonblocking fd;
-//! [`Interest`] and [`Ready`] name what to wait for and what was found.
+//! [`Interest`] and [`Ready`] name what to wait for and what was found;
+//! [`copy_bidirectional`] joins two streams of the futures-io traits.
 
 mod async_fd;
+mod copy_bidirectional;
 mod guard;
 mod interest;
 mod poll_ready;
@@ -9,6 +11,7 @@ mod ready;
 mod try_new;
 
 pub use async_fd::AsyncFd;
+pub use copy_bidirectional::{copy_bidirectional, copy_bidirectional_with_sizes};
 pub use guard::{AsyncFdReadyGuard, AsyncFdReadyMutGuard, TryIoError};
 pub use interest::Interest;
 pub use ready::Ready;
