@@ -15,6 +15,7 @@ mod metrics;
 mod pool;
 mod signal;
 mod spawn;
+mod task_panic;
 mod time;
 mod time_clock;
 mod time_interval;
