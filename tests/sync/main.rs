@@ -18,6 +18,7 @@ mod join_set;
 mod mpsc;
 #[allow(clippy::redundant_clone)]
 mod mpsc_weak;
+mod mpsc_reserve_bound;
 mod mutex;
 mod mutex_owned;
 mod not_send;
