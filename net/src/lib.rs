@@ -137,6 +137,7 @@ mod stream_io;
 mod sys;
 pub mod tcp;
 mod udp;
+mod unwind;
 pub mod unix;
 
 pub use addr::ToSocketAddrs;

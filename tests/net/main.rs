@@ -10,6 +10,7 @@
 
 #[path = "../support/mod.rs"]
 mod support;
+mod unwind_safe;
 mod util;
 
 mod accept_ready;
