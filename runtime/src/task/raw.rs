@@ -157,26 +157,19 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
         return unsafe { cancel::<F>(ptr) };
     }
     let stage = cell.stage.get();
-    // SAFETY: runtime thread, and no other reference into the stage exists
-    // while the executor polls (JoinHandle reads it only once complete).
-    let Stage::Running(future) = (unsafe { &mut *stage }) else {
-        return RunOutcome::AlreadyComplete;
-    };
-    // SAFETY: the future lives in a heap cell that is never moved, and is
-    // dropped in place by `clear_stage` or `DropOnUnwind`.
-    let future = unsafe { Pin::new_unchecked(future) };
     let waker = waker::waker_ref(ptr);
     let mut cx = Context::from_waker(&waker);
-    let polled = catch_unwind(AssertUnwindSafe(|| {
-        let guard = DropOnUnwind { stage };
-        let poll = future.poll(&mut cx);
-        std::mem::forget(guard);
-        poll
-    }));
+    // The closure captures the stage as a raw pointer: a reference captured
+    // there would be protected for the whole call, and `DropOnUnwind` could
+    // not drop the future inside it (Miri's Stacked Borrows says so).
+    // SAFETY: runtime thread, and no other reference into the stage exists
+    // while the executor polls (JoinHandle reads it only once complete).
+    let polled = catch_unwind(AssertUnwindSafe(|| unsafe { poll_stage(stage, &mut cx) }));
     let result = match polled {
-        Ok(Poll::Pending) => return RunOutcome::Pending,
+        Ok(None) => return RunOutcome::AlreadyComplete,
+        Ok(Some(Poll::Pending)) => return RunOutcome::Pending,
         // SAFETY: the borrow of the future ended with the poll.
-        Ok(Poll::Ready(output)) => match unsafe { clear_stage(stage) } {
+        Ok(Some(Poll::Ready(output))) => match unsafe { clear_stage(stage) } {
             None => Ok(output),
             // A panic in the future's destructor is the task's panic, even
             // after `Ready` (as in tokio): the output is dropped.
@@ -190,6 +183,25 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
     };
     // SAFETY: as above; the stage is `Consumed`.
     unsafe { complete(cell, result) }
+}
+
+/// Polls the future in `stage`; `None` if there is none. If `poll` panics,
+/// the future is dropped as the panic unwinds (see [`DropOnUnwind`]).
+///
+/// # Safety
+/// Runtime thread; no other reference into the stage is alive.
+unsafe fn poll_stage<F: Future>(stage: *mut Stage<F>, cx: &mut Context<'_>) -> Option<Poll<F::Output>> {
+    // SAFETY: guaranteed by the caller.
+    let Stage::Running(future) = (unsafe { &mut *stage }) else {
+        return None;
+    };
+    // SAFETY: the future lives in a heap cell that is never moved, and is
+    // dropped in place by `clear_stage` or `DropOnUnwind`.
+    let future = unsafe { Pin::new_unchecked(future) };
+    let guard = DropOnUnwind { stage };
+    let poll = future.poll(cx);
+    std::mem::forget(guard);
+    Some(poll)
 }
 
 /// Drops the future in place if `poll` unwinds, while the panic is still
@@ -208,9 +220,10 @@ struct DropOnUnwind<F: Future> {
 
 impl<F: Future> Drop for DropOnUnwind<F> {
     fn drop(&mut self) {
-        // SAFETY: the guard lives only inside `poll`'s `catch_unwind`, so it
-        // is dropped while `poll` unwinds: the borrow of the future passed to
-        // `Future::poll` ended with it, and nothing else reaches the stage.
+        // SAFETY: the guard lives only in `poll_stage`, so it is dropped
+        // while `Future::poll` unwinds: the borrow of the future passed to it
+        // ended with it (the reference `poll_stage` made is not used again),
+        // and nothing else reaches the stage.
         // The future is dropped in place (it is pinned) and the stage is then
         // overwritten without a second drop.
         unsafe {
