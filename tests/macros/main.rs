@@ -4,10 +4,13 @@
 
 use std::io;
 
+mod methods;
+
 #[test]
 fn macros_compile_fail_messages() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/macros/ui/*.rs");
+    t.pass("tests/macros/pass/*.rs");
 }
 
 #[runtime::test]

@@ -1,0 +1,39 @@
+//! `#[runtime::main]` on methods and on functions with arguments, as tokio
+//! accepts them (tokio issue 3766): only a function named `main` must take
+//! no arguments.
+
+struct Server {
+    port: u16,
+}
+
+impl Server {
+    #[runtime::main]
+    async fn run(self) -> u16 {
+        runtime::task::yield_now().await;
+        self.port
+    }
+
+    #[runtime::main(start_paused = true)]
+    async fn by_ref(&self, extra: u16) -> u16 {
+        runtime::time::sleep(runtime::time::Duration::from_secs(60)).await;
+        self.port + extra
+    }
+
+    #[runtime::main]
+    async fn by_mut(&mut self) {
+        self.port = runtime::spawn(async { 7 }).await.unwrap();
+    }
+}
+
+#[runtime::main]
+async fn helper(a: u32, b: u32) -> u32 {
+    async { a + b }.await
+}
+
+fn main() {
+    let mut server = Server { port: 1 };
+    server.by_mut();
+    assert_eq!(server.by_ref(2), 9);
+    assert_eq!(server.run(), 7);
+    assert_eq!(helper(2, 3), 5);
+}
