@@ -137,8 +137,8 @@ mod stream_io;
 mod sys;
 pub mod tcp;
 mod udp;
-mod unwind;
 pub mod unix;
+mod unwind;
 
 pub use addr::ToSocketAddrs;
 pub use incoming::{TcpIncoming, UnixIncoming};

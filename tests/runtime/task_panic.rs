@@ -157,8 +157,7 @@ fn aborted_detached_task_destructor_panic_does_not_shut_down() {
 fn join_set_detached_task_panic_still_shuts_down() {
     let result = bounded(|| {
         std::panic::catch_unwind(|| {
-            let rt =
-                runtime::Builder::new().unhandled_panic(runtime::UnhandledPanic::ShutdownRuntime).build().unwrap();
+            let rt = runtime::Builder::new().unhandled_panic(runtime::UnhandledPanic::ShutdownRuntime).build().unwrap();
             rt.block_on(async {
                 let mut set = JoinSet::new();
                 let (tx, rx) = oneshot::channel::<()>();

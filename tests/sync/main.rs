@@ -16,9 +16,9 @@ mod errors;
 mod join_set;
 #[allow(clippy::redundant_clone)]
 mod mpsc;
+mod mpsc_reserve_bound;
 #[allow(clippy::redundant_clone)]
 mod mpsc_weak;
-mod mpsc_reserve_bound;
 mod mutex;
 mod mutex_owned;
 mod not_send;
