@@ -1,11 +1,12 @@
 //! What the macros accept, and the code they write.
 //!
 //! [`entry`] is the whole pipeline: read the item (`parse.rs`), check that its
-//! signature is a plain `async fn name() [-> R]`, read the options, and build
+//! signature is a plain `async fn name(<args>) [-> R]` (no arguments for a
+//! test or a function named `main`), read the options, and build
 //!
 //! ```text
 //! #[::core::prelude::v1::test]      // only for #[runtime::test]
-//! <attrs> <vis> fn name() [-> R] {
+//! <attrs> <vis> fn name(<args>) [-> R] {
 //!     let body = async move { <the user's body, untouched> };
 //!     ::runtime::Builder::new()
 //!         <.driver(..)> <.event_capacity(..)> <.start_paused(..)> <.unhandled_panic(..)>
@@ -34,17 +35,21 @@ pub(crate) fn entry(kind: Kind, args: TokenStream, item: TokenStream) -> TokenSt
     expanded.unwrap_or_else(|error| error.emit(fallback(item)))
 }
 
-/// Rejects any signature but `async fn name() [-> R]`, with a message that
-/// says what to write instead.
+/// Rejects any signature but `async fn name(..) [-> R]`, with a message
+/// that says what to write instead. As with tokio, arguments (a `self`
+/// receiver among them: tokio issue 3766) are refused only on a function
+/// named `main`, the program's entry point, and on tests.
 fn check(kind: Kind, f: &AsyncFn) -> Result<(), Error> {
     check_qualifiers(kind, f)?;
     check_generics(kind, f)?;
     if !f.inputs.stream().is_empty() {
-        let hint = match kind {
-            Kind::Main => ": remove them and read `std::env::args()` inside",
-            Kind::Test => "",
+        let msg = match kind {
+            Kind::Main if f.name.to_string() == "main" => {
+                "the main function cannot accept arguments: remove them and read `std::env::args()` inside"
+            }
+            Kind::Main => return check_test_attribute(kind, f),
+            Kind::Test => "`#[runtime::test]` functions take no arguments",
         };
-        let msg = format!("{} functions take no arguments{hint}", kind.attr());
         return Err(Error::new(f.inputs.span(), msg));
     }
     check_test_attribute(kind, f)

@@ -57,9 +57,25 @@ impl Kind {
 /// }
 /// ```
 ///
-/// Attributes, doc comments, visibility and the return type are kept. The
-/// function must be `async`, take no arguments (read `std::env::args()`
-/// inside) and not be generic, `const`, `unsafe` or `extern`.
+/// Attributes, doc comments, visibility, arguments and the return type are
+/// kept. The function must be `async` and not be generic, `const`, `unsafe`
+/// or `extern`; `fn main` takes no arguments (read `std::env::args()`
+/// inside). As with tokio, any other function may take arguments, and a
+/// method its receiver: each call runs on a new runtime.
+///
+/// ```
+/// struct Server { port: u16 }
+///
+/// impl Server {
+///     #[runtime::main]
+///     async fn run(self) -> u16 {
+///         runtime::task::yield_now().await;
+///         self.port
+///     }
+/// }
+///
+/// assert_eq!(Server { port: 8080 }.run(), 8080);
+/// ```
 ///
 /// # Options
 ///

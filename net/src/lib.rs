@@ -138,6 +138,7 @@ mod sys;
 pub mod tcp;
 mod udp;
 pub mod unix;
+mod unwind;
 
 pub use addr::ToSocketAddrs;
 pub use incoming::{TcpIncoming, UnixIncoming};

@@ -9,6 +9,11 @@ use crate::runtime::Runtime;
 /// What a panic in a task does when nobody will look at it: the task was
 /// detached (its `JoinHandle` dropped), or its handle is dropped without
 /// having been awaited.
+///
+/// Never unhandled: a panic of a task a `JoinSet` owns (the set handles it,
+/// even when dropped unjoined), and a panic from the destructor of a task
+/// that was aborted or dropped at shutdown (it is only the task's
+/// `JoinError`, as in tokio).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum UnhandledPanic {
     /// Nothing more: the panic hook has printed it, and the runtime goes on.

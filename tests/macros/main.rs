@@ -12,12 +12,14 @@ mod support;
 mod task_support;
 
 mod join;
+mod methods;
 mod select;
 
 #[test]
 fn macros_compile_fail_messages() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/macros/ui/*.rs");
+    t.pass("tests/macros/pass/*.rs");
 }
 
 #[runtime::test]

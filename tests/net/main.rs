@@ -12,6 +12,7 @@
 mod mock_io;
 #[path = "../support/mod.rs"]
 mod support;
+mod unwind_safe;
 mod util;
 
 mod accept_ready;

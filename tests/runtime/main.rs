@@ -16,6 +16,7 @@ mod pool;
 mod signal;
 mod spawn;
 mod task_local;
+mod task_panic;
 mod time;
 mod time_clock;
 mod time_interval;

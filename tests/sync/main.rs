@@ -16,6 +16,7 @@ mod errors;
 mod join_set;
 #[allow(clippy::redundant_clone)]
 mod mpsc;
+mod mpsc_reserve_bound;
 #[allow(clippy::redundant_clone)]
 mod mpsc_weak;
 mod mutex;

@@ -23,22 +23,22 @@ pub struct JoinHandle<T> {
     raw: JoinRaw<T>,
     /// It returned `Ready` (for `FusedFuture`).
     done: bool,
-    /// A `JoinSet` owns it: a panic it holds when dropped was handled there.
-    in_set: bool,
 }
 
 impl<T> JoinHandle<T> {
     pub(crate) fn new(raw: JoinRef<T>) -> JoinHandle<T> {
-        JoinHandle { raw: JoinRaw::Local(raw), done: false, in_set: false }
+        JoinHandle { raw: JoinRaw::Local(raw), done: false }
     }
 
     pub(crate) fn remote(link: RemoteJoin<T>) -> JoinHandle<T> {
-        JoinHandle { raw: JoinRaw::Remote(link), done: false, in_set: false }
+        JoinHandle { raw: JoinRaw::Remote(link), done: false }
     }
 
-    /// Marks it as owned by a `JoinSet` (see the field).
-    pub(crate) fn set_in_set(&mut self, in_set: bool) {
-        self.in_set = in_set;
+    /// Marks the task as owned by a `JoinSet`, or no longer: a panic of a
+    /// task a set owns is the set's to handle, and never counts as
+    /// unhandled, even after the set is dropped.
+    pub(crate) fn set_in_set(&self, in_set: bool) {
+        self.raw.set_in_set(in_set);
     }
 
     /// A handle that can abort the task (and tell whether it finished)
@@ -106,7 +106,7 @@ impl<T> futures_core::FusedFuture for JoinHandle<T> {
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
-        if self.raw.detach() && !self.in_set {
+        if self.raw.detach() {
             self.raw.shared().report_unhandled_panic();
         }
     }

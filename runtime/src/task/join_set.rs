@@ -148,7 +148,7 @@ impl<T> JoinSet<T> {
         self.insert(crate::spawn_blocking(f))
     }
 
-    fn insert(&mut self, mut handle: JoinHandle<T>) -> AbortHandle {
+    fn insert(&mut self, handle: JoinHandle<T>) -> AbortHandle {
         let abort = handle.abort_handle();
         handle.set_in_set(true);
         let entry = self.entries.vacant_entry();
@@ -206,11 +206,14 @@ impl<T> JoinSet<T> {
     }
 
     /// Removes every task from the set without aborting it: each runs on,
-    /// detached, as after dropping its `JoinHandle`.
+    /// detached, as after dropping its `JoinHandle` (so a later panic of one
+    /// counts as unhandled; a panic already stored was the set's, and does
+    /// not).
     pub fn detach_all(&mut self) {
         for entry in self.entries.drain() {
-            let mut handle = entry.handle;
-            handle.set_in_set(true);
+            if !entry.handle.is_finished() {
+                entry.handle.set_in_set(false);
+            }
         }
         self.ready.lock().keys.clear();
     }

@@ -24,7 +24,9 @@
 //!   the runtime's thread only. The future is dropped there; the output is
 //!   kept only while a `JoinHandle` wants it. The last reference may be
 //!   dropped anywhere, and then only frees memory.
-//! - A panic in `poll` is caught and becomes the output, a [`JoinError`].
+//! - A panic in `poll` is caught and becomes the output, a [`JoinError`];
+//!   the future is dropped while that panic unwinds, so its destructors see
+//!   `std::thread::panicking()` (as in tokio).
 
 pub mod coop;
 mod join;

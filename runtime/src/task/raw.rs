@@ -31,6 +31,14 @@ use crate::executor::Shared;
 const JOIN_INTEREST: u8 = 1;
 /// `abort` was called: the next run drops the future instead of polling it.
 const CANCEL_REQUESTED: u8 = 2;
+/// A `JoinSet` owns the task (set by the set, cleared only by its
+/// `detach_all`; it outlives the set): the set handles its panics, so none
+/// of them counts as unhandled, even once the set is dropped unjoined.
+const IN_SET: u8 = 4;
+/// The future was dropped by `cancel` (an abort, or the runtime's
+/// shutdown). A panic from its destructor is the task's `JoinError`, as in
+/// tokio's `cancel_task`, and never counts as unhandled.
+const CANCELLED: u8 = 8;
 
 /// The part of a task that does not depend on the future's type.
 pub(crate) struct Header {
@@ -148,33 +156,81 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
         // SAFETY: guaranteed by the caller.
         return unsafe { cancel::<F>(ptr) };
     }
-    // SAFETY: runtime thread, and no other reference into the stage exists
-    // while the executor polls (JoinHandle reads it only once complete).
-    let Stage::Running(future) = (unsafe { &mut *cell.stage.get() }) else {
-        return RunOutcome::AlreadyComplete;
-    };
-    // SAFETY: the future lives in a heap cell that is never moved, and is
-    // dropped in place by `clear_stage`.
-    let future = unsafe { Pin::new_unchecked(future) };
+    let stage = cell.stage.get();
     let waker = waker::waker_ref(ptr);
     let mut cx = Context::from_waker(&waker);
-    let result = match catch_unwind(AssertUnwindSafe(|| future.poll(&mut cx))) {
-        Ok(Poll::Pending) => return RunOutcome::Pending,
-        Ok(Poll::Ready(output)) => Ok(output),
+    // The closure captures the stage as a raw pointer: a reference captured
+    // there would be protected for the whole call, and `DropOnUnwind` could
+    // not drop the future inside it (Miri's Stacked Borrows says so).
+    // SAFETY: runtime thread, and no other reference into the stage exists
+    // while the executor polls (JoinHandle reads it only once complete).
+    let polled = catch_unwind(AssertUnwindSafe(|| unsafe { poll_stage(stage, &mut cx) }));
+    let result = match polled {
+        Ok(None) => return RunOutcome::AlreadyComplete,
+        Ok(Some(Poll::Pending)) => return RunOutcome::Pending,
+        // SAFETY: the borrow of the future ended with the poll.
+        Ok(Some(Poll::Ready(output))) => match unsafe { clear_stage(stage) } {
+            None => Ok(output),
+            // A panic in the future's destructor is the task's panic, even
+            // after `Ready` (as in tokio): the output is dropped.
+            Some(panic) => {
+                drop_caught(output);
+                Err(JoinError::panic(panic))
+            }
+        },
+        // `DropOnUnwind` has dropped the future: the stage is `Consumed`.
         Err(panic) => Err(JoinError::panic(panic)),
-    };
-    // SAFETY: the borrow of the future ended with the poll.
-    let result = match unsafe { clear_stage(cell.stage.get()) } {
-        None => result,
-        // A panic in the future's destructor is the task's panic, even after
-        // `Ready` (as in tokio): the output is dropped.
-        Some(panic) => {
-            drop_caught(result);
-            Err(JoinError::panic(panic))
-        }
     };
     // SAFETY: as above; the stage is `Consumed`.
     unsafe { complete(cell, result) }
+}
+
+/// Polls the future in `stage`; `None` if there is none. If `poll` panics,
+/// the future is dropped as the panic unwinds (see [`DropOnUnwind`]).
+///
+/// # Safety
+/// Runtime thread; no other reference into the stage is alive.
+unsafe fn poll_stage<F: Future>(stage: *mut Stage<F>, cx: &mut Context<'_>) -> Option<Poll<F::Output>> {
+    // SAFETY: guaranteed by the caller.
+    let Stage::Running(future) = (unsafe { &mut *stage }) else {
+        return None;
+    };
+    // SAFETY: the future lives in a heap cell that is never moved, and is
+    // dropped in place by `clear_stage` or `DropOnUnwind`.
+    let future = unsafe { Pin::new_unchecked(future) };
+    let guard = DropOnUnwind { stage };
+    let poll = future.poll(cx);
+    std::mem::forget(guard);
+    Some(poll)
+}
+
+/// Drops the future in place if `poll` unwinds, while the panic is still
+/// unwinding, as tokio's `poll_future` does: its destructors see
+/// `std::thread::panicking()`, so a `MutexGuard` it holds is poisoned. A
+/// destructor that panics then is a panic during a panic, which aborts the
+/// process, as for any value dropped by an unwinding panic. (A future that
+/// returns `Ready` is dropped afterwards, by `clear_stage`, which catches a
+/// panic of its destructor.) Forgotten when `poll` returns.
+struct DropOnUnwind<F: Future> {
+    /// # Invariant
+    /// Points to the stage of a task being polled on this thread, which
+    /// holds the future being polled.
+    stage: *mut Stage<F>,
+}
+
+impl<F: Future> Drop for DropOnUnwind<F> {
+    fn drop(&mut self) {
+        // SAFETY: the guard lives only in `poll_stage`, so it is dropped
+        // while `Future::poll` unwinds: the borrow of the future passed to it
+        // ended with it (the reference `poll_stage` made is not used again),
+        // and nothing else reaches the stage.
+        // The future is dropped in place (it is pinned) and the stage is then
+        // overwritten without a second drop.
+        unsafe {
+            ptr::drop_in_place(self.stage);
+            ptr::write(self.stage, Stage::Consumed);
+        }
+    }
 }
 
 /// Drops `value`; a panic from its destructor is caught. Returns whether one was.
@@ -190,6 +246,7 @@ unsafe fn cancel<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
     if cell.header.state.is_complete() {
         return RunOutcome::AlreadyComplete;
     }
+    cell.header.flags.set(cell.header.flags.get() | CANCELLED);
     // SAFETY: guaranteed by the caller.
     let panic = unsafe { clear_stage(cell.stage.get()) };
     let error = panic.map_or_else(JoinError::cancelled, JoinError::panic);
@@ -199,7 +256,8 @@ unsafe fn cancel<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
 
 /// Stores the result for the handle (or drops it), marks the task complete
 /// and wakes the handle. A panic nobody will see (no handle wants the
-/// result, or dropping an unwanted output panicked) is reported unhandled.
+/// result, or dropping an unwanted output panicked) is reported unhandled,
+/// unless [`panic_counts`] says the task's panics never do.
 ///
 /// # Safety
 /// Runtime thread; no borrow of the stage alive; the stage is `Consumed`
@@ -219,7 +277,15 @@ unsafe fn complete<F: Future>(cell: &TaskCell<F>, result: Result<F::Output, Join
     if let Some(waker) = header.join_waker.take() {
         waker.wake();
     }
-    RunOutcome::Complete { unhandled_panic: (is_panic && !interested) || drop_panicked }
+    let unseen = (is_panic && !interested) || drop_panicked;
+    RunOutcome::Complete { unhandled_panic: unseen && panic_counts(header) }
+}
+
+/// Whether a panic of this task that nobody sees is an unhandled panic: not
+/// for a task a `JoinSet` owns (the set handles them), nor for one that was
+/// cancelled (the panic came from its destructor, as in tokio).
+fn panic_counts(header: &Header) -> bool {
+    header.flags.get() & (IN_SET | CANCELLED) == 0
 }
 
 /// # Safety
@@ -237,7 +303,8 @@ unsafe fn read_output<F: Future>(ptr: NonNull<Header>, dst: *mut ()) {
     }
 }
 
-/// Drops a stored output; `true` if it was a panic nobody took.
+/// Drops a stored output; `true` if it was a panic nobody took that counts
+/// as unhandled (see [`panic_counts`]).
 ///
 /// # Safety
 /// `ptr` from `allocate::<F>`; runtime thread; complete.
@@ -246,7 +313,7 @@ unsafe fn drop_output<F: Future>(ptr: NonNull<Header>) -> bool {
     let cell = unsafe { cell::<F>(ptr) };
     // SAFETY: the task is complete, so nothing else borrows the stage.
     let old = std::mem::replace(unsafe { &mut *cell.stage.get() }, Stage::Consumed);
-    let unseen_panic = matches!(&old, Stage::Finished(Err(e)) if e.is_panic());
+    let unseen_panic = matches!(&old, Stage::Finished(Err(e)) if e.is_panic()) && panic_counts(&cell.header);
     // A panic from the output's destructor is ignored, as in tokio: the
     // handle being dropped is no place to raise it.
     let _ = drop_caught(old);
@@ -382,8 +449,17 @@ impl<T> JoinRef<T> {
         TaskRef { ptr: self.ptr }
     }
 
+    /// Marks the task as owned by a `JoinSet`, or (for `detach_all`) no
+    /// longer: see [`IN_SET`].
+    pub(crate) fn set_in_set(&self, in_set: bool) {
+        let header = self.header();
+        let flags = header.flags.get();
+        header.flags.set(if in_set { flags | IN_SET } else { flags & !IN_SET });
+    }
+
     /// Gives up interest in the output, dropping it if stored. Returns
-    /// `true` if that output was a panic nobody looked at.
+    /// `true` if that output was a panic nobody looked at and that counts
+    /// as unhandled.
     pub(crate) fn detach(&self) -> bool {
         let header = self.header();
         header.flags.set(header.flags.get() & !JOIN_INTEREST);

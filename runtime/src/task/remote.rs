@@ -178,15 +178,19 @@ impl<F: Future> Future for RemoteTask<F> {
             (state.abort, old)
         };
         drop(old_waker);
-        let Some(future) = self.future.as_mut() else { return Poll::Ready(()) };
-        let result = if abort {
-            Err(JoinError::cancelled())
-        } else {
-            match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
-                Ok(Poll::Pending) => return Poll::Pending,
-                Ok(Poll::Ready(output)) => Ok(output),
-                Err(panic) => Err(JoinError::panic(panic)),
-            }
+        if self.future.is_none() {
+            return Poll::Ready(());
+        }
+        if abort {
+            // A panic from the destructor is the handle's `JoinError`, or
+            // nobody's: a cancelled task's panic never counts as unhandled.
+            drop(self.end(Err(JoinError::cancelled())));
+            return Poll::Ready(());
+        }
+        let result = match catch_unwind(AssertUnwindSafe(|| poll_or_drop_on_unwind(&mut self.future, cx))) {
+            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Ready(output)) => Ok(output),
+            Err(panic) => Err(JoinError::panic(panic)),
         };
         if let Some(panic) = self.end(result) {
             // Nobody wants it: the runtime reports it like any task's panic.
@@ -194,6 +198,25 @@ impl<F: Future> Future for RemoteTask<F> {
         }
         Poll::Ready(())
     }
+}
+
+/// Polls the future; if that panics, drops it while the panic unwinds (as
+/// `raw.rs` does for every task), so its destructors see
+/// `std::thread::panicking()`.
+fn poll_or_drop_on_unwind<F: Future>(slot: &mut Option<Pin<Box<F>>>, cx: &mut Context<'_>) -> Poll<F::Output> {
+    struct ClearOnUnwind<'a, F>(&'a mut Option<Pin<Box<F>>>);
+    impl<F> Drop for ClearOnUnwind<'_, F> {
+        fn drop(&mut self) {
+            *self.0 = None;
+        }
+    }
+    let guard = ClearOnUnwind(slot);
+    let poll = match guard.0.as_mut() {
+        Some(future) => future.as_mut().poll(cx),
+        None => unreachable!("polled only while the future is there"),
+    };
+    std::mem::forget(guard);
+    poll
 }
 
 impl<F: Future> Drop for RemoteTask<F> {
@@ -286,6 +309,15 @@ impl<T> JoinRaw<T> {
         match self {
             JoinRaw::Local(raw) => raw.abort(),
             JoinRaw::Remote(link) => link.abort(),
+        }
+    }
+
+    /// See `JoinHandle::set_in_set`. A `JoinSet` spawns local tasks only, so
+    /// a remote one is never in a set.
+    pub(crate) fn set_in_set(&self, in_set: bool) {
+        match self {
+            JoinRaw::Local(raw) => raw.set_in_set(in_set),
+            JoinRaw::Remote(_) => debug_assert!(!in_set, "a JoinSet holds local tasks only"),
         }
     }
 

@@ -175,3 +175,31 @@ fn task_panic_in_destructor_after_ready_is_the_tasks_panic() {
     }));
     assert!(shut_down.is_err());
 }
+
+/// Panics in `poll`; its destructor records whether the thread was panicking.
+struct PanicInPoll(Rc<Cell<Option<bool>>>);
+
+impl std::future::Future for PanicInPoll {
+    type Output = ();
+
+    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> Poll<()> {
+        panic!("in poll");
+    }
+}
+
+impl Drop for PanicInPoll {
+    fn drop(&mut self) {
+        self.0.set(Some(std::thread::panicking()));
+    }
+}
+
+#[test]
+fn task_panic_in_poll_drops_the_future_while_unwinding_once() {
+    let seen = Rc::new(Cell::new(None));
+    let s = seen.clone();
+    block_on(async move {
+        let err = spawn(PanicInPoll(s)).await.unwrap_err();
+        assert!(err.is_panic());
+    });
+    assert_eq!(seen.get(), Some(true));
+}

@@ -208,6 +208,11 @@ impl<T> Sender<T> {
     }
 
     /// `n` slots, if they are free now.
+    ///
+    /// # Errors
+    /// `Full` if they are not, or if `n` exceeds the channel's capacity
+    /// (checked first, as tokio does: even on a closed channel); otherwise
+    /// `Closed` if the receiver is gone.
     pub fn try_reserve_many(&self, n: usize) -> Result<PermitIterator<'_, T>, TrySendError<()>> {
         self.try_take(n)?;
         Ok(PermitIterator::new(&self.chan, n))

@@ -98,8 +98,10 @@ impl<T> Chan<T> {
 
     pub(super) fn try_reserve(&self, n: usize) -> Result<(), ReserveFail> {
         let mut inner = self.inner.borrow_mut();
+        // As tokio: more than the channel can ever hold is `Full`, checked
+        // before whether it is closed.
         if inner.bound.is_some_and(|b| n > b) {
-            return Err(if inner.sem.is_closed() { TryFail::Closed } else { TryFail::NoPermits });
+            return Err(TryFail::NoPermits);
         }
         inner.sem.try_acquire(n)
     }
