@@ -110,10 +110,12 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        if context::is_current(&self.shared) {
-            return context::with(|core| core.spawn(future));
+        // A clone of the core, so no borrow of the thread-local is held if
+        // the future is dropped at once (a runtime that is shutting down).
+        match context::try_with(Rc::clone) {
+            Some(core) if Arc::ptr_eq(&core.shared, &self.shared) => core.spawn(future),
+            _ => self.spawn_remote(move || future),
         }
-        self.spawn_remote(move || future)
     }
 
     /// Queues a job that makes a future with `make` on the runtime's thread
