@@ -43,8 +43,16 @@ pub(super) fn join_all(threads: Vec<Thread>) {
     }
 }
 
-/// The body of a pool thread.
-pub(super) fn main(cpu: Option<usize>, builder: Builder, ready: Sender<io::Result<Handle>>, jobs: Receiver<Job>) {
+/// The body of a pool thread. Its runtime is shut down waiting at most
+/// `timeout` (the pool's `shutdown_timeout`) for running `spawn_blocking`
+/// jobs: a job that blocks longer finishes on its own thread.
+pub(super) fn main(
+    cpu: Option<usize>,
+    builder: Builder,
+    timeout: Duration,
+    ready: Sender<io::Result<Handle>>,
+    jobs: Receiver<Job>,
+) {
     let built = match cpu {
         Some(cpu) => affinity::pin_current_thread(cpu).and_then(|()| builder.build()),
         None => builder.build(),
@@ -61,8 +69,9 @@ pub(super) fn main(cpu: Option<usize>, builder: Builder, ready: Sender<io::Resul
             job(&rt);
         }
     }
-    // The runtime drops here, with every task it still holds, on its thread.
-    drop(rt);
+    // The runtime shuts down here, with every task it still holds, on its
+    // thread; a plain drop would wait for running blocking jobs without limit.
+    rt.shutdown_timeout(timeout);
     stop::enter(None);
 }
 
