@@ -14,6 +14,7 @@ mod join;
 mod liveness;
 mod metrics;
 mod pool;
+mod pool_errors;
 mod pool_shutdown;
 mod signal;
 mod spawn;

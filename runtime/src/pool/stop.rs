@@ -62,8 +62,9 @@ pub(super) fn wake_all(finish: bool) {
 }
 
 /// Whether the pool this thread belongs to has been told to stop (by
-/// [`Pool::shutdown`](super::Pool::shutdown), SIGINT or SIGTERM, or a panic
-/// on one of its threads). Always `false` outside a pool.
+/// [`Pool::shutdown`](super::Pool::shutdown), SIGINT or SIGTERM, a panic
+/// on one of its threads, or under [`Pool::try_run`](super::Pool::try_run)
+/// a main's `Err`). Always `false` outside a pool.
 ///
 /// ```
 /// assert!(!runtime::pool::is_stopping());

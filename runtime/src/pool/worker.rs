@@ -84,7 +84,7 @@ pub(super) fn job<F, Fut, T>(
 ) -> Job
 where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = T> + 'static,
+    Fut: Future<Output = Result<T, PoolError>> + 'static,
     T: Send + 'static,
 {
     Box::new(move |rt: &Runtime| {
@@ -105,12 +105,12 @@ where
     })
 }
 
-/// Runs the main of thread `index`; thread 0 also listens for the signals
-/// that stop the pool.
+/// Runs the main of thread `index` (which reports its own failure as an
+/// `Err`); thread 0 also listens for the signals that stop the pool.
 async fn drive<F, Fut, T>(index: usize, main: &F, shared: &Arc<Shared>) -> Result<T, PoolError>
 where
     F: Fn(usize) -> Fut,
-    Fut: Future<Output = T>,
+    Fut: Future<Output = Result<T, PoolError>>,
 {
     if index == 0 && shared.stop_on_signals {
         let listener = listen_for_signals(shared.clone()).map_err(|error| PoolError::Io {
@@ -121,7 +121,7 @@ where
         drop(crate::spawn(listener));
     }
     let drain = Drain { main: Box::pin(main(index)), stop: stop::stopping(), deadline: None, timeout: shared.timeout };
-    drain.await.map_err(|()| PoolError::TimedOut { index, thread: thread_name(index) })
+    drain.await.unwrap_or_else(|()| Err(PoolError::TimedOut { index, thread: thread_name(index) }))
 }
 
 /// A task that stops the pool on SIGINT or SIGTERM.
