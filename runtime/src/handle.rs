@@ -57,6 +57,7 @@ impl Handle {
     /// Outside a runtime (on a thread of your own, take a handle with you
     /// instead); the message says how to start one.
     /// [`try_current`](Handle::try_current) does not panic.
+    #[track_caller]
     pub fn current() -> Handle {
         match Handle::try_current() {
             Ok(handle) => handle,
@@ -255,6 +256,7 @@ pub struct Spawner {
 ///
 /// # Panics
 /// Outside a runtime; the message says how to start one.
+#[track_caller]
 pub fn spawner() -> Spawner {
     Spawner { core: context::with(Rc::downgrade) }
 }

@@ -13,6 +13,7 @@ mod handle;
 mod join;
 mod liveness;
 mod metrics;
+mod panic_caller;
 mod pool;
 mod pool_errors;
 mod pool_shutdown;

@@ -123,6 +123,11 @@ impl Core {
 
     /// Runs `future` to completion on this thread, polling spawned tasks
     /// and turning the reactor while it waits.
+    ///
+    /// # Panics
+    /// Inside a runtime, at the caller's location (`Runtime::block_on`
+    /// passes its own caller's on).
+    #[track_caller]
     pub(crate) fn block_on<F: Future>(self: &Rc<Self>, future: F) -> F::Output {
         assert!(
             !context::is_entered(),
