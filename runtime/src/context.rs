@@ -120,7 +120,7 @@ pub(crate) fn with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> R {
 /// Panics with [`NO_RUNTIME`], or in a blocking job with what to do there.
 #[track_caller]
 #[cold]
-pub(crate) fn no_runtime() -> ! {
+fn no_runtime() -> ! {
     let in_blocking_job = BLOCKING_FOR.try_with(|b| b.borrow().is_some()).unwrap_or(false);
     panic!("{}", if in_blocking_job { IN_BLOCKING_JOB } else { NO_RUNTIME })
 }
