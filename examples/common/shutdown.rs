@@ -26,11 +26,14 @@ use runtime::signal::unix::{signal, Signal, SignalKind};
 /// the environment variable `SHUTDOWN_GRACE_MS` says otherwise.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
-/// SIGINT and SIGTERM, listened for from creation on.
+/// SIGINT and SIGTERM, listened for from creation on; on a thread of a
+/// `runtime::Pool`, also the pool's stop (another thread's server failed).
 #[derive(Debug)]
 pub struct Shutdown {
     interrupt: Signal,
     terminate: Signal,
+    /// Never completes outside a pool.
+    pool: runtime::pool::Stopping,
     /// Set once either arrived.
     signalled: bool,
 }
@@ -41,7 +44,7 @@ impl Shutdown {
     pub fn listen() -> io::Result<Shutdown> {
         let interrupt = signal(SignalKind::interrupt())?;
         let terminate = signal(SignalKind::terminate())?;
-        Ok(Shutdown { interrupt, terminate, signalled: false })
+        Ok(Shutdown { interrupt, terminate, pool: runtime::pool::stopping(), signalled: false })
     }
 
     /// The grace period: [`SHUTDOWN_GRACE`] or `SHUTDOWN_GRACE_MS`.
@@ -57,7 +60,8 @@ impl Shutdown {
         poll_fn(|cx| {
             if !self.signalled {
                 let int = self.interrupt.poll_recv(cx).is_ready();
-                self.signalled = int || self.terminate.poll_recv(cx).is_ready();
+                let term = int || self.terminate.poll_recv(cx).is_ready();
+                self.signalled = term || std::pin::Pin::new(&mut self.pool).poll(cx).is_ready();
             }
             if self.signalled {
                 return Poll::Ready(None);

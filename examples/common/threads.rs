@@ -83,7 +83,8 @@ impl Args {
         // draining its own connections.
         let pool = runtime::Pool::builder().threads(self.threads).stop_on_signals(false).build()?;
         let addr = self.addr;
-        let results = pool.run(move |_| serve(addr.clone(), Listen::Shared)).map_err(io::Error::other)?;
-        results.into_iter().collect()
+        // `try_run`: a runtime whose server fails (it cannot bind) stops the
+        // others, and the error names its thread.
+        pool.try_run(move |_| serve(addr.clone(), Listen::Shared)).map(drop).map_err(io::Error::other)
     }
 }

@@ -101,7 +101,8 @@ impl Kind {
 /// ```
 ///
 /// The runtime runs every task on the current thread, so any other
-/// `flavor`, and `worker_threads`, are errors that say so.
+/// `flavor`, and `worker_threads`, are errors that say so (for many cores,
+/// the `flavor` error points to `runtime::Pool`: one runtime per thread).
 ///
 /// [`Builder`]: https://docs.rs/runtime/latest/runtime/struct.Builder.html
 #[proc_macro_attribute]

@@ -179,8 +179,9 @@ fn qualifiers(c: &mut Cursor) -> Qualifiers {
 
 const OPTIONS: &str = "the options are `driver = \"epoll\"|\"kqueue\"`, `event_capacity = N`, `unhandled_panic = \"ignore\"|\"shutdown_runtime\"`, `start_paused = true|false` and `flavor = \"current_thread\"`";
 const BAD_PAUSED: &str = "`start_paused` takes `true` or `false`, like `start_paused = true`";
-const BAD_FLAVOR: &str =
-    "this runtime runs every task on the current thread: write `flavor = \"current_thread\"` or remove `flavor`";
+const BAD_FLAVOR: &str = "this runtime runs every task on the current thread: write `flavor = \"current_thread\"` \
+     or remove `flavor`; for many cores, run one runtime per thread with `runtime::Pool` \
+     (`runtime::Pool::builder().build()?.run(|index| ...)`) from a plain `fn main`";
 const BAD_DRIVER: &str = "`driver` takes \"epoll\" or \"kqueue\"";
 const BAD_CAPACITY: &str = "`event_capacity` takes an integer, like `event_capacity = 1024`";
 const BAD_PANIC: &str = "`unhandled_panic` takes \"ignore\" or \"shutdown_runtime\"";

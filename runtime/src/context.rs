@@ -29,7 +29,8 @@ const IN_BLOCKING_JOB: &str = "this runs on a `spawn_blocking` helper thread, no
 /// (and so `Handle::current()`) finds the runtime current here.
 ///
 /// # Panics
-/// Outside a runtime, with [`NO_RUNTIME`].
+/// Outside a runtime, with [`NO_RUNTIME`], at the caller's location.
+#[track_caller]
 pub(crate) fn carry_into_blocking<T>(f: impl FnOnce() -> T + Send) -> impl FnOnce() -> T + Send {
     let shared = with(|core| core.shared.clone());
     move || {
@@ -104,12 +105,24 @@ pub(crate) fn try_with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> Option<R> {
 /// Runs `f` with the current runtime.
 ///
 /// # Panics
-/// Outside a runtime, with [`NO_RUNTIME`].
+/// Outside a runtime, with [`NO_RUNTIME`] (or, in a blocking job, a message
+/// that says what to do there), at the caller's location: a public function
+/// that calls this carries `#[track_caller]` too, so the panic points at its
+/// user's line. (The attribute does not pass through closures.)
+#[track_caller]
 pub(crate) fn with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> R {
-    try_with(f).unwrap_or_else(|| {
-        let in_blocking_job = BLOCKING_FOR.try_with(|b| b.borrow().is_some()).unwrap_or(false);
-        panic!("{}", if in_blocking_job { IN_BLOCKING_JOB } else { NO_RUNTIME })
-    })
+    match try_with(f) {
+        Some(result) => result,
+        None => no_runtime(),
+    }
+}
+
+/// Panics with [`NO_RUNTIME`], or in a blocking job with what to do there.
+#[track_caller]
+#[cold]
+fn no_runtime() -> ! {
+    let in_blocking_job = BLOCKING_FOR.try_with(|b| b.borrow().is_some()).unwrap_or(false);
+    panic!("{}", if in_blocking_job { IN_BLOCKING_JOB } else { NO_RUNTIME })
 }
 
 /// The thread-safe half of the current runtime (or, in a blocking job, of

@@ -57,6 +57,7 @@ impl Handle {
     /// Outside a runtime (on a thread of your own, take a handle with you
     /// instead); the message says how to start one.
     /// [`try_current`](Handle::try_current) does not panic.
+    #[track_caller]
     pub fn current() -> Handle {
         match Handle::try_current() {
             Ok(handle) => handle,
@@ -110,10 +111,12 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        if context::is_current(&self.shared) {
-            return context::with(|core| core.spawn(future));
+        // A clone of the core, so no borrow of the thread-local is held if
+        // the future is dropped at once (a runtime that is shutting down).
+        match context::try_with(Rc::clone) {
+            Some(core) if Arc::ptr_eq(&core.shared, &self.shared) => core.spawn(future),
+            _ => self.spawn_remote(move || future),
         }
-        self.spawn_remote(move || future)
     }
 
     /// Queues a job that makes a future with `make` on the runtime's thread
@@ -253,6 +256,7 @@ pub struct Spawner {
 ///
 /// # Panics
 /// Outside a runtime; the message says how to start one.
+#[track_caller]
 pub fn spawner() -> Spawner {
     Spawner { core: context::with(Rc::downgrade) }
 }

@@ -86,6 +86,7 @@ impl Metrics {
 ///
 /// # Panics
 /// Outside a runtime.
+#[track_caller]
 pub fn metrics() -> Metrics {
     context::with(|core| Metrics::of(core))
 }

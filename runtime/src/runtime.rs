@@ -50,6 +50,7 @@ impl Runtime {
     /// If called inside a runtime (`.await` instead); if a task's panic went
     /// unhandled under [`UnhandledPanic::ShutdownRuntime`](crate::UnhandledPanic);
     /// if `future` panics.
+    #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         self.core.block_on(future)
     }
@@ -137,6 +138,7 @@ impl fmt::Debug for Runtime {
 /// # Panics
 /// If the runtime cannot be created (the kernel refused its fds, or
 /// `RUNTIME_DRIVER` is invalid), and as [`Runtime::block_on`].
+#[track_caller]
 pub fn block_on<F: Future>(future: F) -> F::Output {
     match Runtime::new() {
         Ok(rt) => rt.block_on(future),

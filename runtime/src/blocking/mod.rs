@@ -127,6 +127,7 @@ impl<T> Drop for RunGuard<T> {
 /// Outside a runtime.
 ///
 /// [`JoinError`]: crate::task::JoinError
+#[track_caller]
 pub fn spawn_blocking<F, T>(f: F) -> JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,

@@ -134,7 +134,8 @@ impl Shared {
 
     /// Moves injected tasks onto `queue`, if any arrived, and returns the
     /// spawns requested from other threads, for the caller to run once the
-    /// queue's borrow has ended.
+    /// queue's borrow has ended. Dropping one unrun would cancel its task.
+    #[must_use = "each spawn must run (after the queue's borrow ends), or its task is lost"]
     pub(crate) fn drain_into(&self, queue: &mut VecDeque<TaskRef>) -> Vec<Spawn> {
         if self.notified.load(Relaxed) && self.notified.swap(false, AcqRel) {
             let mut inject = self.lock();

@@ -123,6 +123,11 @@ impl Core {
 
     /// Runs `future` to completion on this thread, polling spawned tasks
     /// and turning the reactor while it waits.
+    ///
+    /// # Panics
+    /// Inside a runtime, at the caller's location (`Runtime::block_on`
+    /// passes its own caller's on).
+    #[track_caller]
     pub(crate) fn block_on<F: Future>(self: &Rc<Self>, future: F) -> F::Output {
         assert!(
             !context::is_entered(),
@@ -145,8 +150,7 @@ impl Core {
             }
             since_turn = self.run_tasks(since_turn);
             self.check_unhandled_panic();
-            let spawns = self.shared.drain_into(&mut self.run_queue.borrow_mut());
-            spawns.into_iter().for_each(|spawn| spawn(self));
+            self.drain_injected();
             if self.run_queue.borrow().is_empty() && !self.shared.is_main_woken() {
                 if self.deferred.borrow().is_empty() {
                     self.park();
@@ -193,6 +197,17 @@ impl Core {
         }
     }
 
+    /// Moves the tasks woken from other threads onto the run queue and
+    /// runs the spawns requested from there (each spawns its task), after
+    /// the queue's borrow has ended: a spawn's future is user code, and so
+    /// is its destructor.
+    fn drain_injected(&self) {
+        let spawns = self.shared.drain_into(&mut self.run_queue.borrow_mut());
+        for spawn in spawns {
+            spawn(self);
+        }
+    }
+
     fn check_unhandled_panic(&self) {
         if self.shared.has_unhandled_panic() {
             panic!(
@@ -218,7 +233,9 @@ impl Core {
             return;
         }
         self.turn(Some(Duration::ZERO));
-        self.shared.drain_into(&mut self.run_queue.borrow_mut());
+        // A spawn from another thread may have arrived since `block_on`
+        // drained: it runs like any other, or the clock would jump past it.
+        self.drain_injected();
         if !self.run_queue.borrow().is_empty() || self.shared.is_main_woken() {
             return;
         }

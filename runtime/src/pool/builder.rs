@@ -62,6 +62,14 @@ impl PoolBuilder {
     /// (10 s by default). A main still running then is dropped, with the
     /// tasks of its runtime, and `run` reports [`PoolError::TimedOut`].
     ///
+    /// It also bounds, as [`Runtime::shutdown_timeout`] does, how long each
+    /// runtime's shutdown waits for its running
+    /// [`spawn_blocking`](crate::spawn_blocking) jobs: one still running then
+    /// finishes on its own thread, and `run` returns without it. So once the
+    /// pool is told to stop, `run` returns within about twice this timeout.
+    ///
+    /// [`Runtime::shutdown_timeout`]: crate::Runtime::shutdown_timeout
+    ///
     /// [`PoolError::TimedOut`]: super::PoolError::TimedOut
     pub fn shutdown_timeout(mut self, timeout: Duration) -> PoolBuilder {
         self.shutdown_timeout = timeout;
@@ -94,7 +102,7 @@ impl PoolBuilder {
         let mut failure = None;
         for index in 0..n {
             let cpu = self.pin_to_cores.then(|| cpus[index % cpus.len()]);
-            match start_thread(index, cpu, &self.runtime) {
+            match start_thread(index, cpu, &self.runtime, self.shutdown_timeout) {
                 Ok(thread) => started.push(thread),
                 Err(error) => {
                     failure = Some(error);
@@ -113,14 +121,14 @@ impl PoolBuilder {
     }
 }
 
-fn start_thread(index: usize, cpu: Option<usize>, builder: &Builder) -> io::Result<worker::Thread> {
+fn start_thread(index: usize, cpu: Option<usize>, builder: &Builder, timeout: Duration) -> io::Result<worker::Thread> {
     let name = worker::thread_name(index);
     let (ready_tx, ready_rx) = mpsc::channel();
     let (job_tx, job_rx) = mpsc::channel();
     let builder = builder.clone();
     let join = thread::Builder::new()
         .name(name.clone())
-        .spawn(move || worker::main(cpu, builder, ready_tx, job_rx))
+        .spawn(move || worker::main(cpu, builder, timeout, ready_tx, job_rx))
         .map_err(|e| io::Error::new(e.kind(), format!("starting pool thread {name}: {e}")))?;
     let started =
         ready_rx.recv().unwrap_or_else(|_| Err(io::Error::other("the thread ended before building its runtime")));

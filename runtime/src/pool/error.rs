@@ -19,6 +19,17 @@ pub enum PoolError {
         /// The panic's message.
         message: String,
     },
+    /// The main of this thread returned `Err` (under
+    /// [`Pool::try_run`](super::Pool::try_run)); the other runtimes were told
+    /// to stop. The main's error is the `source`.
+    Failed {
+        /// The thread's index.
+        index: usize,
+        /// The thread's name.
+        thread: String,
+        /// The error the main returned.
+        error: Box<dyn error::Error + Send + Sync>,
+    },
     /// The main of this thread had not returned when the pool's
     /// `shutdown_timeout` ran out after the stop; it was dropped.
     TimedOut {
@@ -48,12 +59,18 @@ impl PoolError {
         PoolError::Panicked { index, thread: thread_name(index), message }
     }
 
+    /// A main's `Err`, under `try_run`.
+    pub(super) fn failed(index: usize, error: Box<dyn error::Error + Send + Sync>) -> PoolError {
+        PoolError::Failed { index, thread: thread_name(index), error }
+    }
+
     /// The index of the thread the error happened on, if any.
     pub fn index(&self) -> Option<usize> {
         match self {
-            PoolError::Panicked { index, .. } | PoolError::TimedOut { index, .. } | PoolError::Io { index, .. } => {
-                Some(*index)
-            }
+            PoolError::Panicked { index, .. }
+            | PoolError::Failed { index, .. }
+            | PoolError::TimedOut { index, .. }
+            | PoolError::Io { index, .. } => Some(*index),
             PoolError::AlreadyRun => None,
         }
     }
@@ -63,6 +80,7 @@ impl fmt::Display for PoolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PoolError::Panicked { thread, message, .. } => write!(f, "pool thread {thread} panicked: {message}"),
+            PoolError::Failed { thread, error, .. } => write!(f, "pool thread {thread} failed: {error}"),
             PoolError::TimedOut { thread, .. } => {
                 write!(f, "pool thread {thread} did not return within the shutdown timeout")
             }
@@ -76,6 +94,7 @@ impl error::Error for PoolError {
     fn source(&self) -> Option<&(dyn error::Error + 'static)> {
         match self {
             PoolError::Io { error, .. } => Some(error),
+            PoolError::Failed { error, .. } => Some(&**error),
             _ => None,
         }
     }

@@ -10,10 +10,11 @@
 //!
 //! How a main learns it should stop: [`stopping`] is a future that
 //! completes when the pool is told to stop ([`Pool::shutdown`] from any
-//! thread, SIGINT or SIGTERM, or a panic on one of its threads), and
-//! [`is_stopping`] asks the same without waiting. A main then stops
-//! accepting, finishes what it holds, and returns; one that has not
-//! returned within [`PoolBuilder::shutdown_timeout`] is dropped.
+//! thread, SIGINT or SIGTERM, a panic on one of its threads, or under
+//! [`Pool::try_run`] a main's `Err`), and [`is_stopping`] asks the same
+//! without waiting. A main then stops accepting, finishes what it holds,
+//! and returns; one that has not returned within
+//! [`PoolBuilder::shutdown_timeout`] is dropped.
 //!
 //! `sched_getaffinity`/`sched_setaffinity` live in `affinity.rs` (Linux), the
 //! pool's only `unsafe`; `affinity_other.rs` stands in elsewhere.
@@ -148,8 +149,11 @@ impl Pool {
     }
 
     /// Runs `main(index)` on every runtime and waits for all of them,
-    /// blocking the calling thread (do not call it inside a runtime). Returns
-    /// the results in index order.
+    /// blocking the calling thread. Returns the results in index order.
+    ///
+    /// `run` does not look into what a main returns: a main that can fail
+    /// and should stop the pool when it does (a server that cannot bind its
+    /// listener) is run with [`try_run`](Pool::try_run).
     ///
     /// # Errors
     /// [`PoolError::Panicked`] if a main panicked (the others were told to
@@ -157,12 +161,84 @@ impl Pool {
     /// the stop, [`PoolError::Io`] if the signal handlers could not be set
     /// up, [`PoolError::AlreadyRun`] on a second call. With several failures,
     /// the first to happen.
+    ///
+    /// # Panics
+    /// If called inside a runtime: `run` blocks its thread until every main
+    /// returns, and so would stall the runtime running there. Call it from a
+    /// plain `fn main` (not `#[runtime::main]`), a thread of your own, or a
+    /// [`spawn_blocking`](crate::spawn_blocking) job.
+    #[track_caller]
     pub fn run<F, Fut, T>(&self, main: F) -> Result<Vec<T>, PoolError>
     where
         F: Fn(usize) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = T> + 'static,
         T: Send + 'static,
     {
+        self.start(move |index| {
+            let main = main(index);
+            async move { Ok(main.await) }
+        })
+    }
+
+    /// [`run`](Pool::run) for mains that can fail: a main that returns
+    /// `Err` stops the pool as a panic does (the other mains' [`stopping`]
+    /// futures complete), and `try_run` returns [`PoolError::Failed`] naming
+    /// its thread, with the error as its `source`. Otherwise the `Ok` values,
+    /// in index order.
+    ///
+    /// ```
+    /// use runtime::pool::{self, Pool, PoolError};
+    ///
+    /// let pool = Pool::builder().threads(2).stop_on_signals(false).build()?;
+    /// let error = pool
+    ///     .try_run(|index| async move {
+    ///         if index == 1 {
+    ///             return Err(std::io::Error::other("could not bind"));
+    ///         }
+    ///         pool::stopping().await; // thread 1's error stops thread 0
+    ///         Ok(index)
+    ///     })
+    ///     .unwrap_err();
+    /// assert!(matches!(error, PoolError::Failed { index: 1, .. }));
+    /// assert_eq!(error.to_string(), "pool thread runtime-pool-1 failed: could not bind");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`PoolError::Failed`] if a main returned `Err`, and as [`run`](Pool::run).
+    /// With several failures, the first to happen.
+    ///
+    /// # Panics
+    /// If called inside a runtime, as [`run`](Pool::run).
+    #[track_caller]
+    pub fn try_run<F, Fut, T, E>(&self, main: F) -> Result<Vec<T>, PoolError>
+    where
+        F: Fn(usize) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, E>> + 'static,
+        T: Send + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        self.start(move |index| {
+            let main = main(index);
+            async move { main.await.map_err(|error| PoolError::failed(index, error.into())) }
+        })
+    }
+
+    /// Sends every thread its main and gathers the results.
+    #[track_caller]
+    fn start<F, Fut, T>(&self, main: F) -> Result<Vec<T>, PoolError>
+    where
+        F: Fn(usize) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, PoolError>> + 'static,
+        T: Send + 'static,
+    {
+        if crate::context::is_entered() {
+            panic!(
+                "cannot run a `Pool` from within a runtime: `Pool::run` blocks this thread until \
+                 every main returns, which would stall the runtime running here; call it from a \
+                 plain `fn main` (not `#[runtime::main]`), a thread of your own or a `spawn_blocking` job"
+            );
+        }
         let threads = std::mem::take(&mut *self.threads.lock().unwrap_or_else(PoisonError::into_inner));
         if threads.is_empty() {
             return Err(PoolError::AlreadyRun);

@@ -34,12 +34,13 @@ thread_local! {
 
 /// Marks this thread as a thread of the pool `shared` (or of none).
 pub(super) fn enter(shared: Option<Arc<Shared>>) {
-    LOCAL.with(|local| {
+    let (shared, wakers) = LOCAL.with(|local| {
         let mut local = local.borrow_mut();
-        local.shared = shared;
         local.finished = false;
-        local.wakers.clear();
+        (std::mem::replace(&mut local.shared, shared), std::mem::take(&mut local.wakers))
     });
+    // Dropped after the borrow ends, as everything a waker may run.
+    drop((shared, wakers));
 }
 
 /// How many wakers this thread holds (for tests).
@@ -61,8 +62,9 @@ pub(super) fn wake_all(finish: bool) {
 }
 
 /// Whether the pool this thread belongs to has been told to stop (by
-/// [`Pool::shutdown`](super::Pool::shutdown), SIGINT or SIGTERM, or a panic
-/// on one of its threads). Always `false` outside a pool.
+/// [`Pool::shutdown`](super::Pool::shutdown), SIGINT or SIGTERM, a panic
+/// on one of its threads, or under [`Pool::try_run`](super::Pool::try_run)
+/// a main's `Err`). Always `false` outside a pool.
 ///
 /// ```
 /// assert!(!runtime::pool::is_stopping());
@@ -137,17 +139,26 @@ impl Drop for Stopping {
 
 /// Stores or refreshes the waker of `cx` under `key`, if `wanted` says the
 /// thread can ever wake it.
+///
+/// A waker may run code of its own when cloned or dropped (one of another
+/// executor), so the clone is made before the record is borrowed and the
+/// waker it replaces dropped after.
 fn register(key: &mut Option<usize>, cx: &mut Context<'_>, wanted: impl Fn(&Local) -> bool) {
-    LOCAL.with(|local| {
+    let waker = cx.waker().clone();
+    let unused = LOCAL.with(|local| {
         let mut local = local.borrow_mut();
         if !wanted(&local) {
-            return;
+            return Some(waker);
         }
         match key.and_then(|k| local.wakers.get_mut(k)) {
-            Some(waker) => waker.clone_from(cx.waker()),
-            None => *key = Some(local.wakers.insert(cx.waker().clone())),
+            Some(stored) => Some(std::mem::replace(stored, waker)),
+            None => {
+                *key = Some(local.wakers.insert(waker));
+                None
+            }
         }
     });
+    drop(unused);
 }
 
 /// Completes when `run` has the result of every main: until then a runtime whose main has returned keeps serving the

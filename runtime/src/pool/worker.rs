@@ -43,8 +43,16 @@ pub(super) fn join_all(threads: Vec<Thread>) {
     }
 }
 
-/// The body of a pool thread.
-pub(super) fn main(cpu: Option<usize>, builder: Builder, ready: Sender<io::Result<Handle>>, jobs: Receiver<Job>) {
+/// The body of a pool thread. Its runtime is shut down waiting at most
+/// `timeout` (the pool's `shutdown_timeout`) for running `spawn_blocking`
+/// jobs: a job that blocks longer finishes on its own thread.
+pub(super) fn main(
+    cpu: Option<usize>,
+    builder: Builder,
+    timeout: Duration,
+    ready: Sender<io::Result<Handle>>,
+    jobs: Receiver<Job>,
+) {
     let built = match cpu {
         Some(cpu) => affinity::pin_current_thread(cpu).and_then(|()| builder.build()),
         None => builder.build(),
@@ -61,8 +69,9 @@ pub(super) fn main(cpu: Option<usize>, builder: Builder, ready: Sender<io::Resul
             job(&rt);
         }
     }
-    // The runtime drops here, with every task it still holds, on its thread.
-    drop(rt);
+    // The runtime shuts down here, with every task it still holds, on its
+    // thread; a plain drop would wait for running blocking jobs without limit.
+    rt.shutdown_timeout(timeout);
     stop::enter(None);
 }
 
@@ -75,7 +84,7 @@ pub(super) fn job<F, Fut, T>(
 ) -> Job
 where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = T> + 'static,
+    Fut: Future<Output = Result<T, PoolError>> + 'static,
     T: Send + 'static,
 {
     Box::new(move |rt: &Runtime| {
@@ -96,12 +105,12 @@ where
     })
 }
 
-/// Runs the main of thread `index`; thread 0 also listens for the signals
-/// that stop the pool.
+/// Runs the main of thread `index` (which reports its own failure as an
+/// `Err`); thread 0 also listens for the signals that stop the pool.
 async fn drive<F, Fut, T>(index: usize, main: &F, shared: &Arc<Shared>) -> Result<T, PoolError>
 where
     F: Fn(usize) -> Fut,
-    Fut: Future<Output = T>,
+    Fut: Future<Output = Result<T, PoolError>>,
 {
     if index == 0 && shared.stop_on_signals {
         let listener = listen_for_signals(shared.clone()).map_err(|error| PoolError::Io {
@@ -112,7 +121,7 @@ where
         drop(crate::spawn(listener));
     }
     let drain = Drain { main: Box::pin(main(index)), stop: stop::stopping(), deadline: None, timeout: shared.timeout };
-    drain.await.map_err(|()| PoolError::TimedOut { index, thread: thread_name(index) })
+    drain.await.unwrap_or_else(|()| Err(PoolError::TimedOut { index, thread: thread_name(index) }))
 }
 
 /// A task that stops the pool on SIGINT or SIGTERM.

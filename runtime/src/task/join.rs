@@ -207,6 +207,7 @@ impl JoinError {
     ///
     /// # Panics
     /// If the task was cancelled rather than panicked; see [`try_into_panic`](Self::try_into_panic).
+    #[track_caller]
     pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
         self.try_into_panic().expect("`JoinError::into_panic` called on a cancelled task's error")
     }

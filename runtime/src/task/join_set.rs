@@ -121,6 +121,7 @@ impl<T> JoinSet<T> {
     ///
     /// # Panics
     /// Outside a runtime.
+    #[track_caller]
     pub fn spawn<F>(&mut self, task: F) -> AbortHandle
     where
         F: Future<Output = T> + 'static,
@@ -130,6 +131,10 @@ impl<T> JoinSet<T> {
     }
 
     /// The same as [`spawn`](Self::spawn): every task here is local.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    #[track_caller]
     pub fn spawn_local<F>(&mut self, task: F) -> AbortHandle
     where
         F: Future<Output = T> + 'static,
@@ -140,6 +145,10 @@ impl<T> JoinSet<T> {
 
     /// Runs `f` on the blocking pool and adds it to the set. Aborting it
     /// only stops it from starting, as with tokio.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    #[track_caller]
     pub fn spawn_blocking<F>(&mut self, f: F) -> AbortHandle
     where
         F: FnOnce() -> T + Send + 'static,

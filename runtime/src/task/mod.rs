@@ -62,6 +62,7 @@ pub(crate) use waker::wake_local;
 ///
 /// # Panics
 /// Outside a runtime; the message says how to start one.
+#[track_caller]
 pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + 'static,

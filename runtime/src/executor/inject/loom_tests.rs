@@ -52,7 +52,8 @@ fn loom_inject_remote_push_always_wakes_the_driver() {
 
         let mut queue = VecDeque::new();
         loop {
-            shared.drain_into(&mut queue);
+            let spawns = shared.drain_into(&mut queue);
+            assert!(spawns.is_empty(), "no spawn was queued");
             if queue.len() == 2 {
                 break;
             }

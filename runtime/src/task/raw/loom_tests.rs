@@ -171,7 +171,8 @@ fn shared() -> std::sync::Arc<Shared> {
 /// none is left; completion drops the owned list's reference.
 fn run_all(shared: &Shared, queue: &mut VecDeque<TaskRef>, owned: &mut Option<TaskRef>) {
     loop {
-        shared.drain_into(queue);
+        let spawns = shared.drain_into(queue);
+        assert!(spawns.is_empty(), "no spawn was queued");
         let Some(task) = queue.pop_front() else { return };
         if let RunOutcome::Complete { .. } = task.run() {
             drop(owned.take());
