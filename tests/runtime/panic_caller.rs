@@ -3,8 +3,8 @@
 //! (`current_handle_panic_caller`, `into_panic_panic_caller`) and
 //! `tests/task_panic.rs` (`spawn_panic_caller`) with every assertion kept;
 //! tokio's other `*_panic_caller` tests there are of APIs this runtime does
-//! not have (`LocalSet`, `block_in_place`, `task_local!`, the multi-thread
-//! builder). The rest apply the same check to this runtime's other
+//! not have (`LocalSet`, `block_in_place`, the multi-thread builder; the
+//! `task_local!` ones are at the end). The rest apply the same check to this runtime's other
 //! functions that panic on misuse. Each runs alone in a child process,
 //! since the panic hook it sets is global.
 
@@ -196,5 +196,38 @@ fn pool_try_run_in_a_runtime_panic_caller() {
         current_thread().block_on(async {
             let _ = pool.try_run(|_| async { Ok::<(), std::io::Error>(()) });
         });
+    });
+}
+
+runtime::task_local! {
+    static KEY: u32;
+}
+
+// tokio 1.54 `tests/task_panic.rs`: `local_key_sync_scope_panic_caller`,
+// `local_key_with_panic_caller`, `local_key_get_panic_caller`.
+
+#[test]
+fn local_key_sync_scope_panic_caller() {
+    panics_here("panic_caller::local_key_sync_scope_panic_caller", || {
+        KEY.sync_scope(1, || {
+            KEY.with(|_| {
+                // Entering the scope while the key is borrowed panics.
+                KEY.sync_scope(1, || {});
+            });
+        });
+    });
+}
+
+#[test]
+fn local_key_with_panic_caller() {
+    panics_here("panic_caller::local_key_with_panic_caller", || {
+        KEY.with(|_| {});
+    });
+}
+
+#[test]
+fn local_key_get_panic_caller() {
+    panics_here("panic_caller::local_key_get_panic_caller", || {
+        KEY.get();
     });
 }
