@@ -56,6 +56,7 @@ mod reactor;
 mod runtime;
 #[allow(unsafe_code)]
 pub mod signal;
+pub mod stream;
 pub mod sync;
 pub mod task;
 pub mod time;

@@ -23,6 +23,7 @@ mod copy_bidirectional;
 mod faults;
 mod futures_io;
 mod hyper;
+mod hyper_pool;
 mod incoming;
 mod pair_ready;
 mod readiness;

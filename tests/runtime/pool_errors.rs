@@ -80,3 +80,25 @@ fn run_from_a_blocking_job_is_fine() {
     });
     assert_eq!(values, [0, 1]);
 }
+
+/// A main that decides the service is done stops its siblings without an
+/// error: the pool is shared (`Arc<Pool>`), and `shutdown` from one main
+/// completes every main's `stopping()`; `run` then returns every value.
+#[test]
+fn a_main_stops_its_siblings_through_a_shared_pool() {
+    let values = bounded(|| {
+        let pool = std::sync::Arc::new(pool(3));
+        let shared = pool.clone();
+        pool.run(move |index| {
+            let pool = shared.clone();
+            async move {
+                if index == 2 {
+                    pool.shutdown();
+                }
+                pool::stopping().await;
+                index
+            }
+        })
+    });
+    assert_eq!(values.unwrap(), [0, 1, 2]);
+}

@@ -74,6 +74,13 @@ impl<T: Future> Spawn<T> {
     }
 }
 
+impl<T: futures::Stream> Spawn<T> {
+    /// Polls the stream once with the mock task's waker.
+    pub fn poll_next(&mut self) -> Poll<Option<T::Item>> {
+        self.enter(|cx, s| s.poll_next(cx))
+    }
+}
+
 impl<T: Unpin> Deref for Spawn<T> {
     type Target = T;
     fn deref(&self) -> &T {

@@ -28,5 +28,6 @@ mod oneshot;
 mod panic;
 mod semaphore;
 mod semaphore_owned;
+mod stream_map;
 mod task_handles;
 mod watch;
