@@ -585,3 +585,46 @@ fn select_yields_when_the_budget_is_spent() {
         assert!(other_ran.get(), "select! ran on a spent budget without yielding");
     });
 }
+
+/// Dropped mid-wait (a timeout, an abort), a `select!` drops every branch's
+/// future, and a `join!`/`try_join!` every unfinished one, at once.
+#[test]
+fn select_and_join_dropped_mid_wait_drop_their_futures() {
+    use std::rc::Rc;
+    struct Flag(Rc<Cell<u32>>);
+    impl Drop for Flag {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+    let waker = futures::task::noop_waker();
+    let mut cx = std::task::Context::from_waker(&waker);
+    let dropped = Rc::new(Cell::new(0));
+    let pending_with = |flag: Flag| async move {
+        let _flag = flag;
+        std::future::pending::<u32>().await
+    };
+    let mut select = Box::pin(async {
+        runtime::select! {
+            v = pending_with(Flag(dropped.clone())) => v,
+            v = pending_with(Flag(dropped.clone())) => v,
+        }
+    });
+    assert!(std::future::Future::poll(select.as_mut(), &mut cx).is_pending());
+    assert_eq!(dropped.get(), 0);
+    drop(select);
+    assert_eq!(dropped.get(), 2);
+    let mut join = Box::pin(async {
+        runtime::join!(async { 1 }, pending_with(Flag(dropped.clone())), pending_with(Flag(dropped.clone())))
+    });
+    assert!(std::future::Future::poll(join.as_mut(), &mut cx).is_pending());
+    drop(join);
+    assert_eq!(dropped.get(), 4);
+    let mut try_join = Box::pin(async {
+        let ok = async { Ok::<_, ()>(pending_with(Flag(dropped.clone())).await) };
+        runtime::try_join!(ok, async { Ok::<_, ()>(1) })
+    });
+    assert!(std::future::Future::poll(try_join.as_mut(), &mut cx).is_pending());
+    drop(try_join);
+    assert_eq!(dropped.get(), 5);
+}
