@@ -10,6 +10,10 @@ mod support;
 #[path = "../support/task.rs"]
 mod task_support;
 
+#[macro_use]
+mod broadcast;
+mod broadcast_lag;
+mod broadcast_more;
 mod cancel;
 mod coop;
 mod errors;

@@ -42,6 +42,7 @@ use std::error::Error;
 use std::fmt;
 
 mod batch;
+pub mod broadcast;
 pub mod mpsc;
 #[allow(unsafe_code)]
 mod mutex;
