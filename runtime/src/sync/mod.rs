@@ -41,20 +41,32 @@
 use std::error::Error;
 use std::fmt;
 
+mod barrier;
 mod batch;
 pub mod broadcast;
 pub mod mpsc;
 #[allow(unsafe_code)]
 mod mutex;
 mod notify;
+mod once_cell;
 pub mod oneshot;
+#[allow(unsafe_code)]
+mod rwlock;
 mod semaphore;
+mod set_once;
 mod wait_list;
 pub mod watch;
 
+pub use barrier::{Barrier, BarrierWaitResult};
 pub use mutex::{MappedMutexGuard, Mutex, MutexGuard, OwnedMappedMutexGuard, OwnedMutexGuard};
 pub use notify::{Notified, Notify, OwnedNotified};
+pub use once_cell::{OnceCell, SetError};
+pub use rwlock::{
+    OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockMappedWriteGuard,
+    RwLockReadGuard, RwLockWriteGuard,
+};
 pub use semaphore::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
+pub use set_once::{SetOnce, SetOnceError};
 
 /// A [`Semaphore`] was closed while (or before) waiting for permits.
 #[derive(Debug)]
