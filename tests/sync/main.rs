@@ -10,6 +10,7 @@ mod support;
 #[path = "../support/task.rs"]
 mod task_support;
 
+mod barrier;
 #[macro_use]
 mod broadcast;
 mod broadcast_lag;
@@ -27,9 +28,12 @@ mod mutex_owned;
 mod not_send;
 mod notify;
 mod notify_owned;
+mod once_cell;
 mod oneshot;
 mod panic;
+mod rwlock;
 mod semaphore;
 mod semaphore_owned;
+mod set_once;
 mod task_handles;
 mod watch;
