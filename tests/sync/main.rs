@@ -16,6 +16,7 @@ mod broadcast;
 mod broadcast_lag;
 mod broadcast_more;
 mod cancel;
+mod cancel_wave3;
 mod coop;
 mod errors;
 mod join_set;
