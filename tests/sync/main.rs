@@ -32,6 +32,7 @@ mod notify_owned;
 mod once_cell;
 mod oneshot;
 mod panic;
+mod reentrant_wave3;
 mod rwlock;
 mod semaphore;
 mod semaphore_owned;
