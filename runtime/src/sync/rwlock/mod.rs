@@ -335,3 +335,6 @@ macro_rules! fmt_as_target {
     )*};
 }
 use fmt_as_target;
+
+#[cfg(test)]
+mod tests;
