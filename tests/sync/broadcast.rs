@@ -21,7 +21,6 @@ macro_rules! assert_recv {
     };
 }
 
-
 macro_rules! assert_empty {
     ($e:expr) => {
         match $e.try_recv() {
@@ -31,7 +30,6 @@ macro_rules! assert_empty {
         }
     };
 }
-
 
 macro_rules! assert_lagged {
     ($e:expr, $n:expr) => {
@@ -43,7 +41,6 @@ macro_rules! assert_lagged {
         }
     };
 }
-
 
 macro_rules! assert_closed {
     ($e:expr) => {

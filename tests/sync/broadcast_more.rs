@@ -19,7 +19,6 @@ impl XorShift {
     }
 }
 
-
 #[test]
 fn single_capacity_recvs() {
     let (tx, mut rx) = broadcast::channel(1);
@@ -389,4 +388,3 @@ fn broadcast_sender_new_must_be_closed() {
         assert_pending!(task2.poll());
     })
 }
-

@@ -142,7 +142,7 @@ fn barrier_wait_dropped_after_arriving_still_counts_as_tokio() {
 #[test]
 fn once_cell_initialiser_dropped_mid_init_lets_the_next_waiter_run_its_own() {
     let cell = OnceCell::new();
-    let mut first = spawn(cell.get_or_init(|| std::future::pending::<u32>()));
+    let mut first = spawn(cell.get_or_init(std::future::pending::<u32>));
     let mut second = spawn(cell.get_or_init(|| async { 2 }));
     assert_pending!(first.poll());
     assert_pending!(second.poll());
@@ -199,9 +199,15 @@ fn dropping_every_future_mid_wait_leaves_each_type_usable() {
                 Box::pin(async { drop(rx.recv().await) }),
                 Box::pin(async { drop(lock.read().await) }),
                 Box::pin(async { drop(lock.write().await) }),
-                Box::pin(async { drop(barrier.wait().await) }),
-                Box::pin(async { let _ = cell.get_or_init(std::future::pending).await; }),
-                Box::pin(async { let _ = once.wait().await; }),
+                Box::pin(async {
+                    let _ = barrier.wait().await;
+                }),
+                Box::pin(async {
+                    let _ = cell.get_or_init(std::future::pending).await;
+                }),
+                Box::pin(async {
+                    let _ = once.wait().await;
+                }),
                 Box::pin(tx.closed()),
             ];
             for w in waits {

@@ -39,3 +39,4 @@ mod semaphore_owned;
 mod set_once;
 mod task_handles;
 mod watch;
+mod wave3_traits;

@@ -31,7 +31,10 @@ impl Wake for CallBack {
 }
 
 /// Polls `fut` once with a waker that runs `on_wake` when woken.
-fn poll_with_callback<F: Future + ?Sized>(fut: std::pin::Pin<&mut F>, on_wake: impl FnMut() + 'static) -> Poll<F::Output> {
+fn poll_with_callback<F: Future + ?Sized>(
+    fut: std::pin::Pin<&mut F>,
+    on_wake: impl FnMut() + 'static,
+) -> Poll<F::Output> {
     ON_WAKE.with(|w| *w.borrow_mut() = Some(Box::new(on_wake)));
     let waker = Waker::from(Arc::new(CallBack));
     fut.poll(&mut Context::from_waker(&waker))
@@ -92,7 +95,9 @@ fn rwlock_waker_that_tries_the_lock_when_handed_it() {
     drop(read); // hands every permit to the writer, then wakes it
     assert_eq!(*tried.borrow(), [(false, false)]);
     let waker = futures::task::noop_waker();
-    let Poll::Ready(mut guard) = write.as_mut().poll(&mut Context::from_waker(&waker)) else { panic!("not handed the lock") };
+    let Poll::Ready(mut guard) = write.as_mut().poll(&mut Context::from_waker(&waker)) else {
+        panic!("not handed the lock")
+    };
     *guard += 1;
     let read = guard.downgrade();
     assert_eq!(*read, 1);

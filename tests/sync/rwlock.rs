@@ -297,8 +297,8 @@ fn try_downgrade_map() {
         assert_pending!(read_t.poll());
 
         // After `f` returns `Some`, `read_t` does have access
-        let read_guard1 = RwLockWriteGuard::try_downgrade_map(write_guard, |v| Some(v))
-            .expect("downgrade didn't succeed");
+        let read_guard1 =
+            RwLockWriteGuard::try_downgrade_map(write_guard, |v| Some(v)).expect("downgrade didn't succeed");
         let read_guard2 = assert_ready!(read_t.poll());
 
         // Ensure they're equal, as we return the original value

@@ -132,9 +132,8 @@ impl<T> Sender<T> {
         assert!(capacity > 0, "broadcast channel capacity cannot be zero");
         assert!(capacity <= usize::MAX >> 1, "broadcast channel capacity exceeded `usize::MAX / 2`");
         let capacity = capacity.next_power_of_two();
-        let buffer = (0..capacity)
-            .map(|i| Slot { rem: 0, pos: (i as u64).wrapping_sub(capacity as u64), val: None })
-            .collect();
+        let buffer =
+            (0..capacity).map(|i| Slot { rem: 0, pos: (i as u64).wrapping_sub(capacity as u64), val: None }).collect();
         let inner = Inner { buffer, mask: capacity - 1, pos: 0, rx_cnt: 0, closed: true, waiters: WaitList::new() };
         let shared = Shared {
             inner: RefCell::new(inner),
