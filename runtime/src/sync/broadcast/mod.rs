@@ -37,9 +37,11 @@ use super::Notify;
 
 pub mod error;
 mod receiver;
+mod weak;
 
 use error::SendError;
 pub use receiver::Receiver;
+pub use weak::WeakSender;
 
 /// The most receivers a channel may have (as tokio's).
 const MAX_RECEIVERS: usize = usize::MAX >> 2;
@@ -49,11 +51,6 @@ const MAX_RECEIVERS: usize = usize::MAX >> 2;
 /// The channel closes (receivers get [`Closed`](error::RecvError::Closed)
 /// once they have read what is left) when the last `Sender` is dropped.
 pub struct Sender<T> {
-    shared: Rc<Shared<T>>,
-}
-
-/// A [`Sender`] that does not keep the channel open (from [`Sender::downgrade`]).
-pub struct WeakSender<T> {
     shared: Rc<Shared<T>>,
 }
 
@@ -211,8 +208,7 @@ impl<T> Sender<T> {
     /// ```
     #[must_use = "Downgrade creates a WeakSender without destroying the original non-weak sender."]
     pub fn downgrade(&self) -> WeakSender<T> {
-        self.shared.num_weak_tx.set(self.shared.num_weak_tx.get() + 1);
-        WeakSender { shared: self.shared.clone() }
+        WeakSender::new(self.shared.clone())
     }
 
     /// How many values the slowest receiver has yet to read, counting only
@@ -361,74 +357,8 @@ impl<T> Drop for Sender<T> {
     }
 }
 
-impl<T> WeakSender<T> {
-    /// A [`Sender`], unless every `Sender` is gone.
-    ///
-    /// ```
-    /// use runtime::sync::broadcast;
-    ///
-    /// let (tx, mut rx) = broadcast::channel(4);
-    /// let weak = tx.downgrade();
-    /// weak.upgrade().unwrap().send(1).unwrap();
-    /// assert_eq!(rx.try_recv(), Ok(1));
-    /// ```
-    #[must_use]
-    pub fn upgrade(&self) -> Option<Sender<T>> {
-        let n = self.shared.num_tx.get();
-        if n == 0 {
-            return None;
-        }
-        self.shared.num_tx.set(n + 1);
-        Some(Sender { shared: self.shared.clone() })
-    }
-
-    /// How many [`Sender`]s exist.
-    ///
-    /// ```
-    /// use runtime::sync::broadcast;
-    ///
-    /// let (tx, _rx) = broadcast::channel::<u8>(4);
-    /// assert_eq!(tx.downgrade().strong_count(), 1);
-    /// ```
-    pub fn strong_count(&self) -> usize {
-        self.shared.num_tx.get()
-    }
-
-    /// How many [`WeakSender`]s exist.
-    ///
-    /// ```
-    /// use runtime::sync::broadcast;
-    ///
-    /// let (tx, _rx) = broadcast::channel::<u8>(4);
-    /// let weak = tx.downgrade();
-    /// assert_eq!(weak.clone().weak_count(), 2);
-    /// ```
-    pub fn weak_count(&self) -> usize {
-        self.shared.num_weak_tx.get()
-    }
-}
-
-impl<T> Clone for WeakSender<T> {
-    fn clone(&self) -> WeakSender<T> {
-        self.shared.num_weak_tx.set(self.shared.num_weak_tx.get() + 1);
-        WeakSender { shared: self.shared.clone() }
-    }
-}
-
-impl<T> Drop for WeakSender<T> {
-    fn drop(&mut self) {
-        self.shared.num_weak_tx.set(self.shared.num_weak_tx.get() - 1);
-    }
-}
-
 impl<T> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "broadcast::Sender")
-    }
-}
-
-impl<T> fmt::Debug for WeakSender<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "broadcast::WeakSender")
     }
 }
