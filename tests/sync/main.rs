@@ -15,6 +15,7 @@ mod barrier;
 mod broadcast;
 mod broadcast_lag;
 mod broadcast_more;
+mod broadcast_values;
 mod cancel;
 mod cancel_wave3;
 mod coop;
