@@ -35,6 +35,7 @@ mod oneshot;
 mod panic;
 mod reentrant_wave3;
 mod rwlock;
+mod rwlock_owned;
 mod semaphore;
 mod semaphore_owned;
 mod set_once;
