@@ -42,6 +42,15 @@ pub struct Barrier {
 }
 
 /// What [`Barrier::wait`] returns: whether this task was the round's leader.
+///
+/// ```
+/// use runtime::sync::Barrier;
+///
+/// runtime::block_on(async {
+///     let result = Barrier::new(1).wait().await;
+///     assert!(result.is_leader());
+/// });
+/// ```
 #[derive(Debug, Clone)]
 pub struct BarrierWaitResult(bool);
 

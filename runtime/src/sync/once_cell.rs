@@ -38,6 +38,13 @@ pub struct OnceCell<T> {
 }
 
 /// Why [`OnceCell::set`] failed; holds the value it was given.
+///
+/// ```
+/// use runtime::sync::{OnceCell, SetError};
+///
+/// let cell = OnceCell::from(1);
+/// assert_eq!(cell.set(2), Err(SetError::AlreadyInitializedError(2)));
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 pub enum SetError<T> {
     /// The cell already holds a value.

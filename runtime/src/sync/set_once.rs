@@ -32,6 +32,13 @@ pub struct SetOnce<T> {
 }
 
 /// [`SetOnce::set`] found a value already there; holds the value it was given.
+///
+/// ```
+/// use runtime::sync::{SetOnce, SetOnceError};
+///
+/// let once = SetOnce::from(1);
+/// assert_eq!(once.set(2), Err(SetOnceError(2)));
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 pub struct SetOnceError<T>(pub T);
 

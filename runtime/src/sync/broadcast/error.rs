@@ -1,4 +1,18 @@
 //! The errors of [`broadcast`](super), as tokio's.
+//!
+//! ```
+//! use runtime::sync::broadcast::{self, error::{SendError, TryRecvError}};
+//!
+//! let (tx, mut rx) = broadcast::channel(1);
+//! tx.send(1).unwrap();
+//! tx.send(2).unwrap();
+//! assert_eq!(rx.try_recv(), Err(TryRecvError::Lagged(1)));
+//! assert_eq!(rx.try_recv(), Ok(2));
+//! assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+//! drop(rx);
+//! let SendError(back) = tx.send(3).unwrap_err();
+//! assert_eq!(back, 3);
+//! ```
 
 use std::fmt;
 

@@ -50,6 +50,18 @@ const MAX_RECEIVERS: usize = usize::MAX >> 2;
 ///
 /// The channel closes (receivers get [`Closed`](error::RecvError::Closed)
 /// once they have read what is left) when the last `Sender` is dropped.
+///
+/// ```
+/// use runtime::sync::broadcast::{self, error::TryRecvError};
+///
+/// let (tx, mut rx) = broadcast::channel(4);
+/// let tx2 = tx.clone();
+/// tx.send(1).unwrap();
+/// tx2.send(2).unwrap();
+/// drop((tx, tx2));
+/// assert_eq!((rx.try_recv(), rx.try_recv()), (Ok(1), Ok(2)));
+/// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+/// ```
 pub struct Sender<T> {
     shared: Rc<Shared<T>>,
 }

@@ -16,6 +16,24 @@ use crate::task::coop::cooperative;
 /// From [`channel`](super::channel), [`Sender::subscribe`](super::Sender::subscribe)
 /// or [`resubscribe`](Self::resubscribe). Dropping it marks its unread
 /// values as seen.
+///
+/// ```
+/// use runtime::sync::broadcast;
+///
+/// runtime::block_on(async {
+///     let (tx, mut rx) = broadcast::channel(4);
+///     runtime::spawn(async move {
+///         for i in 0..3 {
+///             tx.send(i).unwrap();
+///         }
+///     });
+///     let mut got = Vec::new();
+///     while let Ok(i) = rx.recv().await {
+///         got.push(i);
+///     }
+///     assert_eq!(got, [0, 1, 2]); // then `Closed`: the sender is gone
+/// });
+/// ```
 pub struct Receiver<T> {
     shared: Rc<Shared<T>>,
     /// The position of the next value to read.

@@ -6,6 +6,16 @@ use std::rc::Rc;
 use super::{Sender, Shared};
 
 /// A [`Sender`] that does not keep the channel open (from [`Sender::downgrade`]).
+///
+/// ```
+/// use runtime::sync::broadcast::{self, error::TryRecvError};
+///
+/// let (tx, mut rx) = broadcast::channel::<u8>(4);
+/// let weak = tx.downgrade();
+/// drop(tx);
+/// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+/// assert!(weak.upgrade().is_none());
+/// ```
 pub struct WeakSender<T> {
     shared: Rc<Shared<T>>,
 }

@@ -10,6 +10,12 @@ use crate::sync::Semaphore;
 
 /// Shared access to the data of an [`RwLock`](super::RwLock) (or a part of
 /// it, after [`map`](Self::map)); released when dropped.
+///
+/// ```
+/// let lock = runtime::sync::RwLock::new(1);
+/// let (a, b) = (lock.try_read().unwrap(), lock.try_read().unwrap());
+/// assert_eq!(*a + *b, 2);
+/// ```
 #[clippy::has_significant_drop]
 #[must_use = "if unused the RwLock will immediately unlock"]
 pub struct RwLockReadGuard<'a, T: ?Sized> {
@@ -23,6 +29,15 @@ pub struct RwLockReadGuard<'a, T: ?Sized> {
 
 /// Exclusive access to the data of an [`RwLock`](super::RwLock); released
 /// when dropped.
+///
+/// ```
+/// let lock = runtime::sync::RwLock::new(1);
+/// let mut w = lock.try_write().unwrap();
+/// *w += 1;
+/// assert!(lock.try_read().is_err());
+/// drop(w);
+/// assert_eq!(*lock.try_read().unwrap(), 2);
+/// ```
 #[clippy::has_significant_drop]
 #[must_use = "if unused the RwLock will immediately unlock"]
 pub struct RwLockWriteGuard<'a, T: ?Sized> {
@@ -37,6 +52,16 @@ pub struct RwLockWriteGuard<'a, T: ?Sized> {
 
 /// Exclusive access to a part of the data of an [`RwLock`](super::RwLock)
 /// (from [`RwLockWriteGuard::map`]); released when dropped.
+///
+/// ```
+/// use runtime::sync::{RwLock, RwLockWriteGuard};
+///
+/// let lock = RwLock::new((1, 2));
+/// let mut second = RwLockWriteGuard::map(lock.try_write().unwrap(), |t| &mut t.1);
+/// *second = 5;
+/// drop(second);
+/// assert_eq!(*lock.try_read().unwrap(), (1, 5));
+/// ```
 #[clippy::has_significant_drop]
 #[must_use = "if unused the RwLock will immediately unlock"]
 pub struct RwLockMappedWriteGuard<'a, T: ?Sized> {

@@ -9,6 +9,18 @@ use super::{fmt_as_target, RwLock};
 
 /// Shared access to the data of an [`RwLock`] in an `Arc` (or a part of
 /// it, `U`, after [`map`](Self::map)); released when dropped.
+///
+/// ```
+/// use std::sync::Arc;
+/// use runtime::sync::RwLock;
+///
+/// runtime::block_on(async {
+///     let lock = Arc::new(RwLock::new(1));
+///     let guard = lock.clone().read_owned().await; // no borrow of `lock`
+///     let task = runtime::spawn(async move { *guard });
+///     assert_eq!(task.await.unwrap(), 1);
+/// });
+/// ```
 #[clippy::has_significant_drop]
 #[must_use = "if unused the RwLock will immediately unlock"]
 pub struct OwnedRwLockReadGuard<T: ?Sized, U: ?Sized = T> {
@@ -21,6 +33,18 @@ pub struct OwnedRwLockReadGuard<T: ?Sized, U: ?Sized = T> {
 
 /// Exclusive access to the data of an [`RwLock`] in an `Arc`; released
 /// when dropped.
+///
+/// ```
+/// use std::sync::Arc;
+/// use runtime::sync::RwLock;
+///
+/// runtime::block_on(async {
+///     let lock = Arc::new(RwLock::new(1));
+///     let mut guard = lock.clone().write_owned().await;
+///     runtime::spawn(async move { *guard += 1 }).await.unwrap();
+///     assert_eq!(*lock.read().await, 2);
+/// });
+/// ```
 #[clippy::has_significant_drop]
 #[must_use = "if unused the RwLock will immediately unlock"]
 pub struct OwnedRwLockWriteGuard<T: ?Sized> {
@@ -34,6 +58,17 @@ pub struct OwnedRwLockWriteGuard<T: ?Sized> {
 
 /// Exclusive access to a part `U` of the data of an [`RwLock`] in an `Arc`
 /// (from [`OwnedRwLockWriteGuard::map`]); released when dropped.
+///
+/// ```
+/// use std::sync::Arc;
+/// use runtime::sync::{OwnedRwLockWriteGuard, RwLock};
+///
+/// let lock = Arc::new(RwLock::new((1, 2)));
+/// let mut first = OwnedRwLockWriteGuard::map(lock.clone().try_write_owned().unwrap(), |t| &mut t.0);
+/// *first = 3;
+/// drop(first);
+/// assert_eq!(*lock.try_read().unwrap(), (3, 2));
+/// ```
 #[clippy::has_significant_drop]
 #[must_use = "if unused the RwLock will immediately unlock"]
 pub struct OwnedRwLockMappedWriteGuard<T: ?Sized, U: ?Sized = T> {
