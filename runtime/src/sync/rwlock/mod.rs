@@ -20,9 +20,11 @@ use super::{Semaphore, TryLockError};
 
 mod guards;
 mod owned;
+mod owned_mapped;
 
 pub use guards::{RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard};
-pub use owned::{OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard};
+pub use owned::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard};
+pub use owned_mapped::OwnedRwLockMappedWriteGuard;
 
 /// The most readers a lock may allow at once (as tokio's).
 const MAX_READS: u32 = u32::MAX >> 3;
@@ -335,6 +337,17 @@ macro_rules! fmt_as_target {
     )*};
 }
 use fmt_as_target;
+
+/// Moves the `Arc` out of a guard without running its `Drop` (so without
+/// releasing its permits).
+macro_rules! take_lock {
+    ($guard:expr) => {{
+        let this = std::mem::ManuallyDrop::new($guard);
+        // SAFETY: `this` is never dropped, so the `Arc` is moved out exactly once.
+        unsafe { std::ptr::read(&this.lock) }
+    }};
+}
+use take_lock;
 
 #[cfg(test)]
 mod tests;
