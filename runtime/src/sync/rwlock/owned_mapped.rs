@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::{fmt_as_target, take_lock, RwLock};
 
 /// Exclusive access to a part `U` of the data of an [`RwLock`] in an `Arc`
-/// (from [`OwnedRwLockWriteGuard::map`]); released when dropped.
+/// (from [`OwnedRwLockWriteGuard::map`](super::OwnedRwLockWriteGuard::map)); released when dropped.
 ///
 /// ```
 /// use std::sync::Arc;
