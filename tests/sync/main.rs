@@ -10,7 +10,14 @@ mod support;
 #[path = "../support/task.rs"]
 mod task_support;
 
+mod barrier;
+#[macro_use]
+mod broadcast;
+mod broadcast_lag;
+mod broadcast_more;
+mod broadcast_values;
 mod cancel;
+mod cancel_wave3;
 mod coop;
 mod errors;
 mod join_set;
@@ -24,10 +31,16 @@ mod mutex_owned;
 mod not_send;
 mod notify;
 mod notify_owned;
+mod once_cell;
 mod oneshot;
 mod panic;
+mod reentrant_wave3;
+mod rwlock;
+mod rwlock_owned;
 mod semaphore;
 mod semaphore_owned;
+mod set_once;
 mod stream_map;
 mod task_handles;
 mod watch;
+mod wave3_traits;
