@@ -18,6 +18,7 @@ mod spawn;
 mod time;
 mod time_clock;
 mod time_interval;
+mod time_panic;
 mod time_pause;
 mod time_runtimes;
 mod time_sleep;
