@@ -149,17 +149,17 @@ fn current() -> Option<Rc<Core>> {
     context::try_with(Rc::clone)
 }
 
-/// `Sleep::reset` in its own runtime: `Some(new key)`, or `None` when the
-/// new deadline has passed already (the timer is removed; the next poll
-/// completes).
+/// `Sleep::reset` in its own runtime: `Some(key)` while the timer stays
+/// armed, or `None` when it is gone (it fired already, or the new deadline
+/// has passed: the timer is removed; the next poll completes).
 fn reset_in(core: &Core, key: TimerKey, deadline: Instant) -> Option<TimerKey> {
     if core.clock.now() >= deadline {
         let waker = core.timers.borrow_mut().remove(key);
         drop(waker);
         return None;
     }
-    let key = core.timers.borrow_mut().reset(key, deadline);
-    key
+    let armed = core.timers.borrow_mut().reset(key, deadline);
+    armed.then_some(key)
 }
 
 impl Future for Sleep {
