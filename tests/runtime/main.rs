@@ -20,6 +20,7 @@ mod time_clock;
 mod time_interval;
 mod time_panic;
 mod time_pause;
+mod time_reset_wake;
 mod time_runtimes;
 mod time_sleep;
 mod time_timeout;

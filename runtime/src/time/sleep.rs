@@ -78,6 +78,7 @@ impl Sleep {
 
     /// Moves the deadline, whether or not the sleep has completed; it will
     /// complete (again) at the new one, waking the task that last polled it.
+    /// A deadline that has passed wakes that task at once, as in tokio.
     pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
         let this = self.get_mut();
         this.deadline = deadline;
@@ -150,12 +151,16 @@ fn current() -> Option<Rc<Core>> {
 }
 
 /// `Sleep::reset` in its own runtime: `Some(key)` while the timer stays
-/// armed, or `None` when it is gone (it fired already, or the new deadline
-/// has passed: the timer is removed; the next poll completes).
+/// armed, or `None` when it is gone: it fired already, or the new deadline
+/// has passed, and then the timer is removed and its waker woken (after the
+/// store's borrow ends), as tokio fires a timer reset into the past; the
+/// next poll completes.
 fn reset_in(core: &Core, key: TimerKey, deadline: Instant) -> Option<TimerKey> {
     if core.clock.now() >= deadline {
         let waker = core.timers.borrow_mut().remove(key);
-        drop(waker);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
         return None;
     }
     let armed = core.timers.borrow_mut().reset(key, deadline);
