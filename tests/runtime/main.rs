@@ -17,6 +17,7 @@ mod signal;
 mod spawn;
 mod time;
 mod time_clock;
+mod time_coop;
 mod time_interval;
 mod time_panic;
 mod time_pause;

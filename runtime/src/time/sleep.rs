@@ -114,6 +114,40 @@ impl Sleep {
         }
     }
 
+    /// `Future::poll`, spending the task's cooperative budget as tokio's
+    /// `Sleep` does: completing costs one unit, and with none left it
+    /// returns `Pending` and defers the task (woken after the reactor's
+    /// next turn), elapsed or not. So a loop over elapsed timers yields.
+    /// `unconstrained_if_spent`: with no budget left, poll anyway and charge
+    /// nothing (`Timeout`, when its own future spent the last unit).
+    pub(crate) fn poll_budgeted(self: Pin<&mut Self>, cx: &mut Context<'_>, unconstrained_if_spent: bool) -> Poll<()> {
+        let this = self.get_mut();
+        let Some(core) = current() else {
+            if this.elapsed {
+                return Poll::Ready(());
+            }
+            panic!(
+                "a `Sleep` was polled outside a runtime (its runtime may have been dropped, \
+                 or it was moved to another thread): {}",
+                context::NO_RUNTIME
+            )
+        };
+        let charge = core.budget.has_remaining();
+        if !charge && !unconstrained_if_spent {
+            core.defer(cx.waker());
+            return Poll::Pending;
+        }
+        if !this.elapsed {
+            std::task::ready!(this.poll_in(&core, cx));
+            this.entry = None;
+            this.elapsed = true;
+        }
+        if charge {
+            let _ = core.budget.try_charge();
+        }
+        Poll::Ready(())
+    }
+
     /// One poll in `core`, the current runtime.
     fn poll_in(&mut self, core: &Core, cx: &mut Context<'_>) -> Poll<()> {
         match self.entry {
@@ -172,28 +206,15 @@ impl Future for Sleep {
 
     /// # Return value
     /// - `Poll::Pending` until the deadline; the runtime keeps the waker.
-    /// - `Poll::Ready(())` once the deadline has passed (and on every poll after).
+    ///   Also when the task's cooperative budget is spent (see
+    ///   `task::coop`): the task is then woken after the reactor's next turn.
+    /// - `Poll::Ready(())` once the deadline has passed (and on every poll
+    ///   after); each spends one unit of the task's budget, as in tokio.
     ///
     /// # Panics
     /// Outside a runtime.
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.elapsed {
-            return Poll::Ready(());
-        }
-        let this = &mut *self;
-        let Some(core) = current() else {
-            panic!(
-                "a `Sleep` was polled outside a runtime (its runtime may have been dropped, \
-                 or it was moved to another thread): {}",
-                context::NO_RUNTIME
-            )
-        };
-        let ready = this.poll_in(&core, cx);
-        if ready.is_ready() {
-            this.entry = None;
-            this.elapsed = true;
-        }
-        ready
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.poll_budgeted(cx, false)
     }
 }
 
