@@ -20,7 +20,8 @@ const WOKEN_WITHIN: Duration = Duration::from_secs(10);
 #[test]
 fn sleep_reset_to_past_wakes_the_waiting_task() {
     run(|| async {
-        let sleep: Rc<RefCell<Pin<Box<Sleep>>>> = Rc::new(RefCell::new(Box::pin(time::sleep(Duration::from_secs(3600)))));
+        let sleep: Rc<RefCell<Pin<Box<Sleep>>>> =
+            Rc::new(RefCell::new(Box::pin(time::sleep(Duration::from_secs(3600)))));
         let shared = sleep.clone();
         let waiter = runtime::spawn(async move { poll_fn(|cx| shared.borrow_mut().as_mut().poll(cx)).await });
         // The waiter runs first and registers the sleep's timer.

@@ -120,9 +120,15 @@ impl Sleep {
     /// next turn), elapsed or not. So a loop over elapsed timers yields.
     /// `unconstrained_if_spent`: with no budget left, poll anyway and charge
     /// nothing (`Timeout`, when its own future spent the last unit).
-    pub(crate) fn poll_budgeted(self: Pin<&mut Self>, cx: &mut Context<'_>, unconstrained_if_spent: bool) -> Poll<()> {
+    /// `core`: the current runtime (`Timeout` looks it up once for both).
+    pub(crate) fn poll_budgeted(
+        self: Pin<&mut Self>,
+        core: Option<&Core>,
+        cx: &mut Context<'_>,
+        unconstrained_if_spent: bool,
+    ) -> Poll<()> {
         let this = self.get_mut();
-        let Some(core) = current() else {
+        let Some(core) = core else {
             if this.elapsed {
                 return Poll::Ready(());
             }
@@ -138,7 +144,7 @@ impl Sleep {
             return Poll::Pending;
         }
         if !this.elapsed {
-            std::task::ready!(this.poll_in(&core, cx));
+            std::task::ready!(this.poll_in(core, cx));
             this.entry = None;
             this.elapsed = true;
         }
@@ -180,7 +186,7 @@ impl Sleep {
 
 /// The current runtime, held outside the thread-local's borrow: wakers
 /// cloned and dropped here may run any code, entering a runtime included.
-fn current() -> Option<Rc<Core>> {
+pub(crate) fn current() -> Option<Rc<Core>> {
     context::try_with(Rc::clone)
 }
 
@@ -214,7 +220,7 @@ impl Future for Sleep {
     /// # Panics
     /// Outside a runtime.
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        self.poll_budgeted(cx, false)
+        self.poll_budgeted(current().as_deref(), cx, false)
     }
 }
 
