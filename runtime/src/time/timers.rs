@@ -1,9 +1,9 @@
 //! The deadline store: an indexed min-heap of deadlines over a slab of timers.
 //!
-//! A timer is a slab entry (its `seq`, its heap position, its waker); the
-//! heap is a `Vec` of `(deadline, seq, slab index)` nodes ordered by
-//! deadline, then `seq` (so timers due at the same instant fire in the order
-//! they were armed). Each entry records where its node sits, and every sift
+//! A timer is a slab entry (`seq`, heap position, waker); the heap is a
+//! `Vec` of `(deadline, seq, slab index)` nodes ordered by deadline, then
+//! `seq` (so timers due at the same instant fire in the order they were
+//! armed). Each entry records where its node sits, and every sift
 //! step updates it; so reset and remove go straight to the node and sift it
 //! in O(log n) of the timers that are live. The heap holds no stale node:
 //! its top is the next deadline, and nothing is ever rebuilt. A timer that
@@ -33,6 +33,7 @@
 //! executor (`next_deadline` for the wait timeout, `fire` after each turn).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::task::Waker;
 
 use slab::Slab;
@@ -43,6 +44,30 @@ use super::Instant;
 /// The slab capacity below which the store never compacts: small stores
 /// keep their memory, and no compaction runs on a store of a few timers.
 const SHRINK_ABOVE: usize = 256;
+
+/// `seq → slot` for timers that compaction moved. `seq`s are unique, so a
+/// multiplicative hash is enough (SipHash would cost more than the move).
+type Moved = HashMap<u64, usize, BuildHasherDefault<SeqHasher>>;
+
+/// Fibonacci hashing of a `seq`: spreads consecutive numbers over the table.
+#[derive(Debug, Default)]
+struct SeqHasher(u64);
+
+impl Hasher for SeqHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, seq: u64) {
+        self.0 = seq.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
 
 /// Identifies one timer in one runtime's store. `seq` is unique over the
 /// store's life, so a key never names a later timer in the same slot; if
@@ -58,7 +83,7 @@ pub(crate) struct Entry {
     seq: u64,
     /// Where this timer's node is in the heap.
     pos: usize,
-    waker: Option<Waker>,
+    waker: Waker,
 }
 
 /// One heap node; ordered by `(deadline, seq)`.
@@ -102,7 +127,7 @@ pub(crate) enum TimerPoll {
 pub(crate) struct Timers {
     entries: Slab<Entry>,
     heap: Vec<Node>,
-    moved: HashMap<u64, usize>,
+    moved: Moved,
     next_seq: u64,
     /// Keys sent by sleeps that left this runtime (see `orphans.rs`).
     orphans: Orphans,
@@ -117,7 +142,7 @@ impl Timers {
         Timers {
             entries: Slab::new(),
             heap: Vec::new(),
-            moved: HashMap::new(),
+            moved: Moved::default(),
             next_seq: 0,
             orphans: Orphans::register(id),
             #[cfg(test)]
@@ -139,9 +164,12 @@ impl Timers {
         self.next_seq += 1;
         let seq = self.next_seq;
         let pos = self.heap.len();
-        let index = self.entries.insert(Entry { seq, pos, waker: Some(waker) });
-        self.heap.push(Node { deadline, seq, index });
-        self.sift_up(pos);
+        let index = self.entries.insert(Entry { seq, pos, waker });
+        let node = Node { deadline, seq, index };
+        self.heap.push(node);
+        if pos > 0 && node.before(&self.heap[(pos - 1) / 2]) {
+            self.sift_up(pos);
+        }
         TimerKey { index, seq }
     }
 
@@ -149,7 +177,7 @@ impl Timers {
     pub(crate) fn poll(&self, key: TimerKey, waker: &Waker) -> TimerPoll {
         match self.find(key) {
             None => TimerPoll::Fired,
-            Some(i) if self.entries[i].waker.as_ref().is_some_and(|w| w.will_wake(waker)) => TimerPoll::Pending,
+            Some(i) if self.entries[i].waker.will_wake(waker) => TimerPoll::Pending,
             Some(_) => TimerPoll::NeedsWaker,
         }
     }
@@ -158,7 +186,7 @@ impl Timers {
     /// itself if the timer is gone), for the caller to drop after the borrow.
     pub(crate) fn set_waker(&mut self, key: TimerKey, waker: Waker) -> Option<Waker> {
         match self.find(key) {
-            Some(i) => self.entries[i].waker.replace(waker),
+            Some(i) => Some(std::mem::replace(&mut self.entries[i].waker, waker)),
             None => Some(waker),
         }
     }
@@ -183,7 +211,7 @@ impl Timers {
     /// borrow ends.
     pub(crate) fn remove(&mut self, key: TimerKey) -> Option<Waker> {
         let index = self.find(key)?;
-        self.remove_at(index)
+        Some(self.remove_at(index))
     }
 
     /// The earliest deadline of a timer in the store.
@@ -210,7 +238,7 @@ impl Timers {
             if deadline > now {
                 break;
             }
-            wakers.extend(self.remove_at(index));
+            wakers.push(self.remove_at(index));
         }
         orphaned
     }
@@ -219,7 +247,7 @@ impl Timers {
     /// drops them, and so their wakers, after the borrow ends.
     pub(crate) fn clear(&mut self) -> Slab<Entry> {
         self.heap = Vec::new();
-        self.moved = HashMap::new();
+        self.moved = Moved::default();
         std::mem::take(&mut self.entries)
     }
 
@@ -234,15 +262,15 @@ impl Timers {
     }
 
     /// Removes the timer in slot `index` from the slab and the heap.
-    fn remove_at(&mut self, index: usize) -> Option<Waker> {
+    fn remove_at(&mut self, index: usize) -> Waker {
         let entry = self.entries.remove(index);
-        let last = self.heap.len() - 1;
-        self.heap.swap_remove(entry.pos);
-        if entry.pos < last {
-            // The last node moved into the hole: put it in its place.
-            let pos = entry.pos;
-            self.entries[self.heap[pos].index].pos = pos;
-            if pos > 0 && self.heap[pos].before(&self.heap[(pos - 1) / 2]) {
+        let pos = entry.pos;
+        self.heap.swap_remove(pos);
+        if let Some(&last) = self.heap.get(pos) {
+            // The last node filled the hole: put it in its place.
+            if pos == 0 {
+                self.sift_down_from_root(last);
+            } else if last.before(&self.heap[(pos - 1) / 2]) {
                 self.sift_up(pos);
             } else {
                 self.sift_down(pos);
@@ -302,6 +330,28 @@ impl Timers {
             pos = child;
         }
         self.place(pos, node);
+    }
+
+    /// Fills the hole at the root with `node` (the heap's last, so most
+    /// likely one that belongs near the bottom): as std's `BinaryHeap::pop`,
+    /// moves the hole down to a leaf along the earlier children, one
+    /// comparison a level, then sifts `node` up from there.
+    fn sift_down_from_root(&mut self, node: Node) {
+        let len = self.heap.len();
+        let mut pos = 0;
+        loop {
+            let mut child = 2 * pos + 1;
+            if child >= len {
+                break;
+            }
+            if child + 1 < len && self.heap[child + 1].before(&self.heap[child]) {
+                child += 1;
+            }
+            self.place(pos, self.heap[child]);
+            pos = child;
+        }
+        self.place(pos, node);
+        self.sift_up(pos);
     }
 
     /// Puts `node` at heap position `pos` and tells its entry.
