@@ -15,6 +15,10 @@
 //! its task is deferred (`Core::defer`, as tokio does): woken after the
 //! reactor's next turn, so the other tasks and the I/O get theirs first.
 //!
+//! A timer (`Sleep`, and so `Timeout`'s deadline and `Interval`'s tick)
+//! spends one unit when it completes, as in tokio; with none left it
+//! returns `Pending` and defers its task, elapsed or not.
+//!
 //! A readiness query (`readable`, `writable`, `ready(interest)`,
 //! `poll_read_ready`, `poll_write_ready`) never spends budget: when the
 //! reactor already knows the source is ready it answers at once, as in
@@ -39,6 +43,13 @@ impl Budget {
     #[inline]
     pub(crate) fn reset(&self) {
         self.0.set(BUDGET);
+    }
+
+    /// Whether a unit is left (`Timeout` asks before polling its future:
+    /// see `time/timeout.rs`).
+    #[inline]
+    pub(crate) fn has_remaining(&self) -> bool {
+        self.0.get() > 0
     }
 
     /// Charges one unit; `false` when none is left (the caller defers its

@@ -82,6 +82,7 @@ pub struct Interval {
 }
 
 impl Interval {
+    #[track_caller]
     pub(crate) fn new(start: Instant, period: Duration) -> Interval {
         assert!(period > Duration::ZERO, "`interval` period must be non-zero");
         let period = period.min(FAR_FUTURE);

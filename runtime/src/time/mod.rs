@@ -132,7 +132,8 @@ pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<F> {
 /// ```
 ///
 /// # Panics
-/// If `period` is zero.
+/// If `period` is zero (the panic names the caller's line).
+#[track_caller]
 pub fn interval(period: Duration) -> Interval {
     Interval::new(Instant::now(), period)
 }
@@ -140,7 +141,8 @@ pub fn interval(period: Duration) -> Interval {
 /// Ticks at `start` and then every `period`.
 ///
 /// # Panics
-/// If `period` is zero.
+/// If `period` is zero (the panic names the caller's line).
+#[track_caller]
 pub fn interval_at(start: Instant, period: Duration) -> Interval {
     Interval::new(start, period)
 }

@@ -78,6 +78,7 @@ impl Sleep {
 
     /// Moves the deadline, whether or not the sleep has completed; it will
     /// complete (again) at the new one, waking the task that last polled it.
+    /// A deadline that has passed wakes that task at once, as in tokio.
     pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
         let this = self.get_mut();
         this.deadline = deadline;
@@ -113,6 +114,46 @@ impl Sleep {
         }
     }
 
+    /// `Future::poll`, spending the task's cooperative budget as tokio's
+    /// `Sleep` does: completing costs one unit, and with none left it
+    /// returns `Pending` and defers the task (woken after the reactor's
+    /// next turn), elapsed or not. So a loop over elapsed timers yields.
+    /// `unconstrained_if_spent`: with no budget left, poll anyway and charge
+    /// nothing (`Timeout`, when its own future spent the last unit).
+    /// `core`: the current runtime (`Timeout` looks it up once for both).
+    pub(crate) fn poll_budgeted(
+        self: Pin<&mut Self>,
+        core: Option<&Core>,
+        cx: &mut Context<'_>,
+        unconstrained_if_spent: bool,
+    ) -> Poll<()> {
+        let this = self.get_mut();
+        let Some(core) = core else {
+            if this.elapsed {
+                return Poll::Ready(());
+            }
+            panic!(
+                "a `Sleep` was polled outside a runtime (its runtime may have been dropped, \
+                 or it was moved to another thread): {}",
+                context::NO_RUNTIME
+            )
+        };
+        let charge = core.budget.has_remaining();
+        if !charge && !unconstrained_if_spent {
+            core.defer(cx.waker());
+            return Poll::Pending;
+        }
+        if !this.elapsed {
+            std::task::ready!(this.poll_in(core, cx));
+            this.entry = None;
+            this.elapsed = true;
+        }
+        if charge {
+            let _ = core.budget.try_charge();
+        }
+        Poll::Ready(())
+    }
+
     /// One poll in `core`, the current runtime.
     fn poll_in(&mut self, core: &Core, cx: &mut Context<'_>) -> Poll<()> {
         match self.entry {
@@ -145,21 +186,25 @@ impl Sleep {
 
 /// The current runtime, held outside the thread-local's borrow: wakers
 /// cloned and dropped here may run any code, entering a runtime included.
-fn current() -> Option<Rc<Core>> {
+pub(crate) fn current() -> Option<Rc<Core>> {
     context::try_with(Rc::clone)
 }
 
-/// `Sleep::reset` in its own runtime: `Some(new key)`, or `None` when the
-/// new deadline has passed already (the timer is removed; the next poll
-/// completes).
+/// `Sleep::reset` in its own runtime: `Some(key)` while the timer stays
+/// armed, or `None` when it is gone: it fired already, or the new deadline
+/// has passed, and then the timer is removed and its waker woken (after the
+/// store's borrow ends), as tokio fires a timer reset into the past; the
+/// next poll completes.
 fn reset_in(core: &Core, key: TimerKey, deadline: Instant) -> Option<TimerKey> {
     if core.clock.now() >= deadline {
         let waker = core.timers.borrow_mut().remove(key);
-        drop(waker);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
         return None;
     }
-    let key = core.timers.borrow_mut().reset(key, deadline);
-    key
+    let armed = core.timers.borrow_mut().reset(key, deadline);
+    armed.then_some(key)
 }
 
 impl Future for Sleep {
@@ -167,28 +212,15 @@ impl Future for Sleep {
 
     /// # Return value
     /// - `Poll::Pending` until the deadline; the runtime keeps the waker.
-    /// - `Poll::Ready(())` once the deadline has passed (and on every poll after).
+    ///   Also when the task's cooperative budget is spent (see
+    ///   `task::coop`): the task is then woken after the reactor's next turn.
+    /// - `Poll::Ready(())` once the deadline has passed (and on every poll
+    ///   after); each spends one unit of the task's budget, as in tokio.
     ///
     /// # Panics
     /// Outside a runtime.
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.elapsed {
-            return Poll::Ready(());
-        }
-        let this = &mut *self;
-        let Some(core) = current() else {
-            panic!(
-                "a `Sleep` was polled outside a runtime (its runtime may have been dropped, \
-                 or it was moved to another thread): {}",
-                context::NO_RUNTIME
-            )
-        };
-        let ready = this.poll_in(&core, cx);
-        if ready.is_ready() {
-            this.entry = None;
-            this.elapsed = true;
-        }
-        ready
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.poll_budgeted(current().as_deref(), cx, false)
     }
 }
 

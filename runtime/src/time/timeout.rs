@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use super::sleep::Sleep;
+use super::sleep::{self, Sleep};
 
 pin_project! {
     /// Gives the inner future's output, or [`Elapsed`] if the deadline comes
@@ -51,14 +51,25 @@ impl<F: Future> Future for Timeout<F> {
     /// - `Poll::Ready(Ok(v))` when the inner future completes first (it is
     ///   polled first, so a future ready at the deadline still wins).
     /// - `Poll::Ready(Err(Elapsed))` when the deadline passes first.
-    /// - `Poll::Pending` otherwise.
+    /// - `Poll::Pending` otherwise. The deadline spends the task's
+    ///   cooperative budget as a [`Sleep`] does, but is checked even with
+    ///   none left if the inner future spent the last unit in this poll.
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        // As tokio's: the deadline spends budget like any `Sleep`, except
+        // when the future spent the last unit in this very poll; then the
+        // deadline is checked anyway, or a future that always spends the
+        // budget would never time out.
+        let core = sleep::current();
+        let had_budget = match &core {
+            Some(core) => core.budget.has_remaining(),
+            None => true,
+        };
         if let Poll::Ready(out) = this.future.poll(cx) {
             *this.done = true;
             return Poll::Ready(Ok(out));
         }
-        let elapsed = Pin::new(this.sleep).poll(cx).map(|()| Err(Elapsed(())));
+        let elapsed = Pin::new(this.sleep).poll_budgeted(core.as_deref(), cx, had_budget).map(|()| Err(Elapsed(())));
         *this.done = elapsed.is_ready();
         elapsed
     }

@@ -58,18 +58,19 @@ fn timers_removed_entries_do_not_grow_the_heap() {
 }
 
 #[test]
-fn timers_reset_moves_the_deadline_and_old_keys_name_nothing() {
+fn timers_reset_moves_the_deadline_and_keeps_the_key() {
     let mut t = store();
     let now = Instant::now();
-    let old = t.insert(now + Duration::from_secs(60), noop());
-    let k = t.reset(old, now - Duration::from_millis(1)).unwrap();
-    assert!(t.remove(old).is_none(), "a stale key removes nothing");
+    let k = t.insert(now + Duration::from_secs(60), noop());
+    assert!(t.reset(k, now - Duration::from_millis(1)));
+    assert_eq!(t.next_deadline(), Some(now - Duration::from_millis(1)));
     let mut woken = Vec::new();
     let _ = t.fire(|| now, &mut woken);
     assert_eq!(woken.len(), 1);
     assert_eq!(t.poll(k, &noop()), TimerPoll::Fired);
     assert_eq!(t.next_deadline(), None);
-    assert_eq!(t.reset(k, now), None, "a fired timer cannot be reset");
+    assert!(!t.reset(k, now), "a fired timer cannot be reset");
+    assert!(t.remove(k).is_none(), "a fired timer's key removes nothing");
 }
 
 #[test]
@@ -100,6 +101,192 @@ fn timers_remove_keys_sent_from_away() {
     assert_eq!(t.len(), 0);
     assert!(woken.is_empty(), "a timer let go of is not woken");
     assert_eq!(orphaned.len(), 1, "its waker comes back, to be dropped");
+}
+
+/// Checks every invariant of the store (see `Timers`).
+fn check(t: &Timers) {
+    assert_eq!(t.heap.len(), t.entries.len());
+    for (p, node) in t.heap.iter().enumerate() {
+        let entry = &t.entries[node.index];
+        assert_eq!(entry.pos, p, "entry {} thinks its node is elsewhere", node.index);
+        assert_eq!(entry.seq, node.seq);
+        if p > 0 {
+            assert!(!node.before(&t.heap[(p - 1) / 2]), "node {p} comes before its parent");
+        }
+    }
+    for (&seq, &index) in &t.moved {
+        assert_eq!(t.entries.get(index).map(|e| e.seq), Some(seq), "a stale move record");
+    }
+}
+
+/// A deterministic xorshift generator.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Random inserts, resets, removes (live and stale keys) and fires, in
+/// phases that grow the store past `SHRINK_ABOVE` and drain it (so it
+/// compacts and keys go through `moved`), against a plain list.
+#[test]
+fn timers_match_a_model_under_random_operations() {
+    let mut t = store();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let start = Instant::now();
+    let at = |ms: u64| start + Duration::from_millis(ms);
+    let mut now = 0u64;
+    // (key, deadline in ms, arming order) of the live timers.
+    let mut live: Vec<(TimerKey, u64, u64)> = Vec::new();
+    let mut gone: Vec<TimerKey> = Vec::new();
+    let mut armed = 0u64;
+    let (mut capacity, mut compactions, mut saw_moved) = (0, 0, false);
+    for round in 0..60_000u64 {
+        let growing = (round / 5_000) % 2 == 0;
+        match rng.below(10) {
+            0..=3 if growing || live.is_empty() => {
+                let deadline = now + rng.below(500);
+                armed += 1;
+                live.push((t.insert(at(deadline), noop()), deadline, armed));
+            }
+            0..=5 if !live.is_empty() => {
+                let i = rng.below(live.len() as u64) as usize;
+                let (key, ..) = live.swap_remove(i);
+                assert!(t.remove(key).is_some());
+                gone.push(key);
+            }
+            6 | 7 if !live.is_empty() => {
+                let i = rng.below(live.len() as u64) as usize;
+                let deadline = now + rng.below(500);
+                assert!(t.reset(live[i].0, at(deadline)));
+                live[i].1 = deadline;
+            }
+            8 if !gone.is_empty() => {
+                let key = gone[rng.below(gone.len() as u64) as usize];
+                assert_eq!(t.poll(key, &noop()), TimerPoll::Fired);
+                assert!(!t.reset(key, at(now)));
+                assert!(t.remove(key).is_none());
+            }
+            _ => {
+                now += rng.below(if growing { 3 } else { 40 });
+                let due = live.iter().filter(|l| l.1 <= now).count();
+                let mut woken = Vec::new();
+                let fired_before = t.len();
+                let _ = t.fire(|| at(now), &mut woken);
+                assert_eq!(woken.len(), due, "round {round}");
+                assert_eq!(fired_before - t.len(), due);
+                gone.extend(live.iter().filter(|l| l.1 <= now).map(|l| l.0));
+                live.retain(|l| l.1 > now);
+            }
+        }
+        if round % 97 == 0 {
+            check(&t);
+        }
+        compactions += usize::from(t.entries.capacity() < capacity);
+        capacity = t.entries.capacity();
+        saw_moved |= !t.moved.is_empty();
+        assert_eq!(t.len(), live.len());
+        assert_eq!(t.next_deadline(), live.iter().map(|l| at(l.1)).min());
+        if gone.len() > 10_000 {
+            gone.drain(..5_000);
+        }
+    }
+    check(&t);
+    assert!(compactions >= 4 && saw_moved, "the store compacted {compactions} times");
+    for (key, ..) in &live {
+        assert_eq!(t.poll(*key, &noop()), TimerPoll::Pending, "a live key names its timer");
+    }
+}
+
+/// Timers due at the same instant fire in the order they were armed.
+#[test]
+fn timers_due_together_fire_in_arming_order() {
+    let mut t = store();
+    let now = Instant::now();
+    let flags: Vec<_> = (0..50).map(|_| std::sync::Arc::new(Flag)).collect();
+    for flag in flags.iter().rev() {
+        t.insert(now, Waker::from(flag.clone()));
+    }
+    let mut woken = Vec::new();
+    let _ = t.fire(|| now, &mut woken);
+    let order: Vec<_> = woken.iter().map(|w| w.data()).collect();
+    let armed: Vec<_> = flags.iter().rev().map(|f| std::sync::Arc::as_ptr(f).cast::<()>()).collect();
+    assert_eq!(order, armed);
+}
+
+/// Bytes the store holds for its timers (slab, heap and move records).
+fn footprint(t: &Timers) -> usize {
+    t.entries.capacity() * std::mem::size_of::<Entry>()
+        + t.heap.capacity() * std::mem::size_of::<Node>()
+        + t.moved.capacity() * 16
+}
+
+/// After a burst of 200k timers goes, the store gives its memory back,
+/// even with a few of the burst's timers still armed in high slots, and
+/// their keys still name them.
+#[test]
+fn timers_memory_falls_back_after_a_burst() {
+    let mut t = store();
+    let now = Instant::now();
+    let small = footprint(&t);
+    let keys: Vec<_> = (0..200_000u64).map(|i| t.insert(now + Duration::from_millis(i % 1_000 + 1), noop())).collect();
+    let burst = footprint(&t);
+    let survivors: Vec<_> = keys.iter().copied().skip(7).step_by(20_011).collect();
+    for key in &keys {
+        if !survivors.contains(key) {
+            assert!(t.remove(*key).is_some());
+        }
+    }
+    check(&t);
+    let after = footprint(&t);
+    assert!(after * 100 < burst, "kept {after} bytes of {burst} (empty: {small})");
+    assert!(t.entries.capacity() <= SHRINK_ABOVE && t.heap.capacity() <= SHRINK_ABOVE);
+    for key in &survivors {
+        assert_eq!(t.poll(*key, &noop()), TimerPoll::Pending);
+        assert!(t.reset(*key, now + Duration::from_secs(5)));
+    }
+    check(&t);
+    for key in &survivors {
+        assert!(t.remove(*key).is_some());
+        assert_eq!(t.poll(*key, &noop()), TimerPoll::Fired);
+    }
+    assert_eq!(t.len(), 0);
+    assert!(t.moved.is_empty());
+}
+
+/// Reset and remove touch O(log n) heap nodes in the live timers, however
+/// many there were before: counted in sift steps, after a burst of 200k
+/// as on a fresh store.
+#[test]
+fn timers_reset_cost_is_bounded_by_the_live_timers() {
+    let now = Instant::now();
+    let steps_per_reset = |t: &mut Timers| {
+        let keys: Vec<_> = (0..16u64).map(|i| t.insert(now + Duration::from_millis(i), noop())).collect();
+        let before = t.sift_steps;
+        for round in 0..10_000u64 {
+            let key = keys[(round % 16) as usize];
+            assert!(t.reset(key, now + Duration::from_millis(round % 97)));
+            let key2 = t.insert(now + Duration::from_millis(round % 89), noop());
+            assert!(t.remove(key2).is_some());
+        }
+        (t.sift_steps - before) as f64 / 10_000.0
+    };
+    let fresh = steps_per_reset(&mut store());
+    let mut t = store();
+    let burst: Vec<_> = (0..200_000u64).map(|i| t.insert(now + Duration::from_secs(i), noop())).collect();
+    for key in burst {
+        assert!(t.remove(key).is_some());
+    }
+    let after_burst = steps_per_reset(&mut t);
+    // 17 live timers: a heap 5 levels deep; one reset, one insert and one
+    // remove place at most 3 * 6 nodes.
+    assert!(after_burst <= 18.0, "{after_burst} steps per round after a burst");
+    assert!(after_burst <= fresh * 1.5, "{after_burst} steps after a burst, {fresh} fresh");
 }
 
 struct Flag;
