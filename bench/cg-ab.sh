@@ -42,6 +42,7 @@ server_ir() { # SIDE PROTO: instructions per request (SIDE tokio: the tokio twin
   [[ $side == tokio ]] && rt=tokio
   [[ $proto == hyper ]] && mode=http
   rm -f "$OUT"/cg.out*
+  : > "$OUT/server.out" # so the previous server's address is not read as this one's
   taskset -c 0 valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.out" \
     "${DIR[$side]}/${proto}_$rt" 127.0.0.1:0 > "$OUT/server.out" 2> "$OUT/server.err" &
   spid=$!
