@@ -10,6 +10,7 @@ mod task_support;
 
 mod chunks;
 mod errors;
+mod shutdown;
 mod stdio;
 mod tokio_dir;
 mod tokio_file;

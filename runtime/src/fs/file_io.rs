@@ -14,6 +14,7 @@ use std::task::{ready, Context, Poll};
 use futures_io::{AsyncRead, AsyncSeek, AsyncWrite};
 
 use super::File;
+use crate::blocking::spawn_mandatory_blocking;
 use crate::io::blocking::Buf;
 use crate::task::JoinHandle;
 
@@ -65,12 +66,26 @@ impl Inner {
     where
         F: FnOnce(&mut Buf, &StdFile) -> Operation + Send + 'static,
     {
+        self.start_with(std, false, job);
+    }
+
+    /// [`start`](Self::start); a `mandatory` job runs even if the runtime
+    /// is dropped before a thread takes it (a write the caller was told
+    /// was taken).
+    fn start_with<F>(&mut self, std: &Arc<StdFile>, mandatory: bool, job: F)
+    where
+        F: FnOnce(&mut Buf, &StdFile) -> Operation + Send + 'static,
+    {
         let mut buf = self.idle_buf().map(std::mem::take).unwrap_or_default();
         let std = std.clone();
-        self.state = State::Busy(crate::spawn_blocking(move || {
+        let job = move || {
             let op = job(&mut buf, &std);
             (op, buf)
-        }));
+        };
+        self.state = State::Busy(match mandatory {
+            true => spawn_mandatory_blocking(job),
+            false => crate::spawn_blocking(job),
+        });
     }
 
     /// Collects the job in flight: `Ready(Ok(None))` when idle.
@@ -141,7 +156,7 @@ impl Inner {
         // Bytes read ahead are given back: the write goes where the reader is.
         let back = buf.discard_read();
         let n = fill(buf);
-        self.start(std, move |buf, mut std| {
+        self.start_with(std, true, move |buf, mut std| {
             let result = match back {
                 0 => Ok(0),
                 back => std.seek(SeekFrom::Current(back)),

@@ -13,7 +13,7 @@ use std::io::{self, IoSlice, Read, Write};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-use crate::blocking::spawn_blocking;
+use crate::blocking::{spawn_blocking, spawn_mandatory_blocking};
 use crate::task::JoinHandle;
 
 /// The most bytes one blocking job reads or writes (tokio's default, 2 MiB).
@@ -152,15 +152,24 @@ impl<T: Send + 'static> Blocking<T> {
         Poll::Ready(result.map(Some))
     }
 
-    /// Hands the buffer and the stream to `job` on the blocking pool.
-    fn start(&mut self, job: impl FnOnce(&mut Buf, &mut T) -> io::Result<usize> + Send + 'static) -> io::Result<()> {
+    /// Hands the buffer and the stream to `job` on the blocking pool; a
+    /// `mandatory` job (a write or flush) runs even if the runtime is
+    /// dropped before a thread takes it, as tokio's.
+    fn start<F>(&mut self, mandatory: bool, job: F) -> io::Result<()>
+    where
+        F: FnOnce(&mut Buf, &mut T) -> io::Result<usize> + Send + 'static,
+    {
         let State::Idle(buf) = &mut self.state else { unreachable!("start while busy") };
         let mut buf = std::mem::take(buf);
         let mut inner = self.inner.take().ok_or_else(lost)?;
-        self.state = State::Busy(spawn_blocking(move || {
+        let job = move || {
             let result = job(&mut buf, &mut inner);
             (result, buf, inner)
-        }));
+        };
+        self.state = State::Busy(match mandatory {
+            true => spawn_mandatory_blocking(job),
+            false => spawn_blocking(job),
+        });
         Ok(())
     }
 }
@@ -172,7 +181,7 @@ impl<T: Read + Send + 'static> Blocking<T> {
                 return Poll::Ready(Ok(buf.copy_to(dst)));
             }
             let max = dst.len().min(DEFAULT_MAX_BUF_SIZE);
-            self.start(move |buf, inner| buf.read_from(inner, max))?;
+            self.start(false, move |buf, inner| buf.read_from(inner, max))?;
         }
         // What the job read (nothing at the end of input), or its error.
         ready!(self.poll_done(cx))?;
@@ -187,7 +196,7 @@ impl<T: Write + Send + 'static> Blocking<T> {
         ready!(self.poll_done(cx))?;
         let State::Idle(buf) = &mut self.state else { unreachable!("idle after poll_done") };
         let n = buf.copy_from(src, DEFAULT_MAX_BUF_SIZE);
-        self.start(|buf, inner| buf.write_to(inner).map(|()| 0))?;
+        self.start(true, |buf, inner| buf.write_to(inner).map(|()| 0))?;
         self.need_flush = true;
         Poll::Ready(Ok(n))
     }
@@ -198,7 +207,7 @@ impl<T: Write + Send + 'static> Blocking<T> {
             if !self.need_flush {
                 return Poll::Ready(Ok(()));
             }
-            self.start(|_, inner| inner.flush().map(|()| 0))?;
+            self.start(true, |_, inner| inner.flush().map(|()| 0))?;
             self.need_flush = false;
         }
     }
