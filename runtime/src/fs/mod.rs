@@ -2,7 +2,7 @@
 //! the blocking pool ([`spawn_blocking`](crate::spawn_blocking)) while the
 //! runtime's thread serves other tasks.
 //!
-//! The free functions ([`read`], [`write`], [`read_dir`], [`metadata`], …)
+//! The free functions ([`read`], [`write`](fn@write), [`read_dir`], [`metadata`], …)
 //! each take one blocking job, except [`read`] and [`read_to_string`], which
 //! read in jobs of at most 2 MiB so a large file never holds one thread for
 //! its whole length. [`File`] implements the futures-io `AsyncRead`,
