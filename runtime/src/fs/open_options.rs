@@ -31,42 +31,85 @@ impl OpenOptions {
     }
 
     /// Open for reading.
+    ///
+    /// ```
+    /// let mut options = runtime::fs::OpenOptions::new();
+    /// options.read(true);
+    /// assert!(format!("{options:?}").contains("read: true"));
+    /// ```
     pub fn read(&mut self, read: bool) -> &mut Self {
         self.0.read(read);
         self
     }
 
     /// Open for writing.
+    ///
+    /// ```
+    /// let mut options = runtime::fs::OpenOptions::new();
+    /// options.write(true);
+    /// assert!(format!("{options:?}").contains("write: true"));
+    /// ```
     pub fn write(&mut self, write: bool) -> &mut Self {
         self.0.write(write);
         self
     }
 
     /// Every write goes to the end of the file.
+    ///
+    /// ```
+    /// let mut options = runtime::fs::OpenOptions::new();
+    /// options.append(true);
+    /// assert!(format!("{options:?}").contains("append: true"));
+    /// ```
     pub fn append(&mut self, append: bool) -> &mut Self {
         self.0.append(append);
         self
     }
 
     /// Cut an existing file to length 0 (needs `write`).
+    ///
+    /// ```
+    /// let mut options = runtime::fs::OpenOptions::new();
+    /// options.write(true).truncate(true);
+    /// assert!(format!("{options:?}").contains("truncate: true"));
+    /// ```
     pub fn truncate(&mut self, truncate: bool) -> &mut Self {
         self.0.truncate(truncate);
         self
     }
 
     /// Create the file if it is missing (needs `write` or `append`).
+    ///
+    /// ```
+    /// let mut options = runtime::fs::OpenOptions::new();
+    /// options.write(true).create(true);
+    /// assert!(format!("{options:?}").contains("create: true"));
+    /// ```
     pub fn create(&mut self, create: bool) -> &mut Self {
         self.0.create(create);
         self
     }
 
     /// Create the file, failing with `AlreadyExists` if it exists.
+    ///
+    /// ```
+    /// let mut options = runtime::fs::OpenOptions::new();
+    /// options.write(true).create_new(true);
+    /// assert!(format!("{options:?}").contains("create_new: true"));
+    /// ```
     pub fn create_new(&mut self, create_new: bool) -> &mut Self {
         self.0.create_new(create_new);
         self
     }
 
     /// The permission bits of a file created, before the umask.
+    ///
+    /// ```
+    /// let mut options = runtime::fs::OpenOptions::new();
+    /// options.write(true).create(true).mode(0o600);
+    /// let shown = format!("{options:?}");
+    /// assert!(shown.contains("mode: 384") || shown.contains("mode: 0o000600"), "{shown}");
+    /// ```
     #[cfg(unix)]
     pub fn mode(&mut self, mode: u32) -> &mut Self {
         std::os::unix::fs::OpenOptionsExt::mode(&mut self.0, mode);
@@ -74,6 +117,12 @@ impl OpenOptions {
     }
 
     /// Extra `open(2)` flags (`libc::O_*`), or-ed in.
+    ///
+    /// ```
+    /// let mut options = runtime::fs::OpenOptions::new();
+    /// options.read(true).custom_flags(0x0100_0000 /* an example bit */);
+    /// assert!(format!("{options:?}").contains("custom_flags: 16777216"));
+    /// ```
     #[cfg(unix)]
     pub fn custom_flags(&mut self, flags: i32) -> &mut Self {
         std::os::unix::fs::OpenOptionsExt::custom_flags(&mut self.0, flags);

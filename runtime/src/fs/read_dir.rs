@@ -66,6 +66,18 @@ impl ReadDir {
     }
 
     /// Polls for the next entry: `Ready(Ok(None))` after the last.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    ///
+    /// runtime::block_on(async {
+    ///     let mut entries = runtime::fs::read_dir("/").await?;
+    ///     let first = poll_fn(|cx| entries.poll_next_entry(cx)).await?;
+    ///     assert!(first.is_some());
+    ///     Ok::<_, std::io::Error>(())
+    /// })?;
+    /// # Ok::<_, std::io::Error>(())
+    /// ```
     pub fn poll_next_entry(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Option<DirEntry>>> {
         loop {
             match &mut self.state {
@@ -143,6 +155,18 @@ impl DirEntry {
     }
 
     /// The entry's inode number, from the directory listing.
+    ///
+    /// ```
+    /// use std::os::unix::fs::MetadataExt;
+    ///
+    /// runtime::block_on(async {
+    ///     let mut entries = runtime::fs::read_dir("/").await?;
+    ///     let entry = entries.next_entry().await?.expect("/ is not empty");
+    ///     assert_eq!(entry.ino(), entry.metadata().await?.ino());
+    ///     Ok::<_, std::io::Error>(())
+    /// })?;
+    /// # Ok::<_, std::io::Error>(())
+    /// ```
     #[cfg(unix)]
     pub fn ino(&self) -> u64 {
         std::os::unix::fs::DirEntryExt::ino(&*self.std)

@@ -73,16 +73,34 @@ pub struct Stderr {
 }
 
 /// A handle to the process's standard input (see [`Stdin`]).
+/// Each call makes a new handle; handles do not share a buffer.
+///
+/// ```
+/// let handle: runtime::io::Stdin = runtime::io::stdin();
+/// # drop(handle);
+/// ```
 pub fn stdin() -> Stdin {
     Stdin { inner: Blocking::new(io::stdin()) }
 }
 
 /// A handle to the process's standard output (see [`Stdout`]).
+/// Each call makes a new handle; handles do not share a buffer.
+///
+/// ```
+/// let handle: runtime::io::Stdout = runtime::io::stdout();
+/// # drop(handle);
+/// ```
 pub fn stdout() -> Stdout {
     Stdout { inner: Blocking::new(io::stdout()) }
 }
 
 /// A handle to the process's standard error (see [`Stderr`]).
+/// Each call makes a new handle; handles do not share a buffer.
+///
+/// ```
+/// let handle: runtime::io::Stderr = runtime::io::stderr();
+/// # drop(handle);
+/// ```
 pub fn stderr() -> Stderr {
     Stderr { inner: Blocking::new(io::stderr()) }
 }
