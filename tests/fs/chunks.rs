@@ -85,19 +85,42 @@ fn dropped_file_mid_write_reaches_the_disk() {
 }
 
 #[test]
-fn write_after_read_ahead_goes_where_the_reader_is() {
+fn write_and_seek_after_read_ahead_go_where_the_reader_is() {
     run(|| async {
         let dir = tempdir().unwrap();
         let path = dir.path().join("data");
         std::fs::write(&path, b"0123456789").unwrap();
         let mut file = fs::OpenOptions::new().read(true).write(true).open(&path).await.unwrap();
+        // A cancelled 10-byte read leaves its bytes in the buffer; the next
+        // read takes 2 of them, 8 stay read ahead of the reader.
+        assert!(poll_once(file.read(&mut [0; 10])).is_pending());
         let mut two = [0; 2];
-        // The job reads ahead up to 2 bytes only; use a bigger ask to read ahead.
         file.read_exact(&mut two).await.unwrap();
         assert_eq!(&two, b"01");
+        assert_eq!(file.stream_position().await.unwrap(), 2);
         file.write_all(b"ab").await.unwrap();
         file.flush().await.unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"01ab456789");
+        assert_eq!(file.stream_position().await.unwrap(), 4);
+    });
+}
+
+#[test]
+fn write_error_is_reported_by_flush() {
+    run(|| async {
+        let dir = tempdir().unwrap();
+        let path = dir.path().join("data");
+        std::fs::write(&path, b"x").unwrap();
+        // Opened for reading only: the write itself fails (EBADF) in its job.
+        let mut file = File::open(&path).await.unwrap();
+        assert_eq!(file.write(b"y").await.unwrap(), 1);
+        let err = file.flush().await.unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(libc::EBADF));
+        // Reported once; the file still works.
+        file.flush().await.unwrap();
+        let mut back = Vec::new();
+        file.read_to_end(&mut back).await.unwrap();
+        assert_eq!(back, b"x");
     });
 }
 
