@@ -46,6 +46,7 @@ mod builder;
 mod context;
 mod driver;
 mod executor;
+pub mod fs;
 mod handle;
 pub mod io;
 mod loom;

@@ -142,6 +142,23 @@ where
     core.spawn(task)
 }
 
+/// [`spawn_blocking`] for a job that must run once submitted, even if the
+/// runtime is dropped before a thread takes it (tokio's
+/// `spawn_mandatory_blocking`): file and standard-stream writes, whose
+/// bytes the caller was told were taken.
+#[track_caller]
+pub(crate) fn spawn_mandatory_blocking<F, T>(f: F) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let f = context::carry_into_blocking(f);
+    let core = context::with(Rc::clone);
+    let (job, task) = blocking_job(f, core.clock.inhibit_auto_advance());
+    core.blocking.submit_mandatory(job);
+    core.spawn(task)
+}
+
 /// The pool's half (the job) and the awaiting task's half of `f`.
 fn blocking_job<F, T>(f: F, inhibit: AutoAdvanceInhibit) -> (pool::Job, BlockingTask<T>)
 where

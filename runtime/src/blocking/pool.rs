@@ -55,9 +55,15 @@ struct Inner {
     spawn_thread: SpawnThread,
 }
 
+/// A queued job; a mandatory one (a file write) still runs after `close`.
+struct Queued {
+    job: Job,
+    mandatory: bool,
+}
+
 #[derive(Default)]
 struct State {
-    jobs: VecDeque<Job>,
+    jobs: VecDeque<Queued>,
     threads: usize,
     idle: usize,
     notified: usize,
@@ -105,17 +111,25 @@ impl Pool {
     /// a thread while none runs, the job is dropped unrun (outside the lock),
     /// which its hand-off reports.
     pub(crate) fn submit(&self, job: Job) {
-        let rejected = self.try_submit(job);
+        let rejected = self.try_submit(Queued { job, mandatory: false });
+        drop(rejected);
+    }
+
+    /// [`submit`](Self::submit) for a job that [`close`](Self::close) keeps:
+    /// once queued, it runs even if the runtime shuts down first (tokio's
+    /// `spawn_mandatory_blocking`, used for file and stdio writes).
+    pub(crate) fn submit_mandatory(&self, job: Job) {
+        let rejected = self.try_submit(Queued { job, mandatory: true });
         drop(rejected);
     }
 
     /// [`submit`](Self::submit), returning the jobs to drop once unlocked.
-    fn try_submit(&self, job: Job) -> Vec<Job> {
+    fn try_submit(&self, queued: Queued) -> Vec<Queued> {
         let mut state = self.inner.lock();
         if state.shutdown {
-            return vec![job];
+            return vec![queued];
         }
-        state.jobs.push_back(job);
+        state.jobs.push_back(queued);
         if state.idle > 0 {
             state.idle -= 1;
             state.notified += 1;
@@ -139,13 +153,17 @@ impl Pool {
         }
     }
 
-    /// Stops taking jobs and drops the queued ones (after releasing the
-    /// lock). Running jobs go on; [`shutdown`](Self::shutdown) waits for them.
+    /// Stops taking jobs and drops the queued ones but the mandatory (after
+    /// releasing the lock). Running jobs, and the mandatory ones, go on;
+    /// [`shutdown`](Self::shutdown) waits for them.
     pub(crate) fn close(&self) {
         let jobs = {
             let mut state = self.inner.lock();
             state.shutdown = true;
-            mem::take(&mut state.jobs)
+            let (keep, dropped): (VecDeque<Queued>, VecDeque<Queued>) =
+                mem::take(&mut state.jobs).into_iter().partition(|q| q.mandatory);
+            state.jobs = keep;
+            dropped
         };
         self.inner.work.notify_all();
         drop(jobs);
@@ -205,7 +223,7 @@ impl Inner {
     fn worker(&self) {
         let mut state = self.lock();
         loop {
-            if let Some(job) = state.jobs.pop_front() {
+            if let Some(Queued { job, .. }) = state.jobs.pop_front() {
                 drop(state);
                 job();
                 state = self.lock();

@@ -3,11 +3,13 @@
 //! [`copy_bidirectional`] joins two streams of the futures-io traits.
 
 mod async_fd;
+pub(crate) mod blocking;
 mod copy_bidirectional;
 mod guard;
 mod interest;
 mod poll_ready;
 mod ready;
+mod stdio;
 mod try_new;
 
 pub use async_fd::AsyncFd;
@@ -15,4 +17,5 @@ pub use copy_bidirectional::{copy_bidirectional, copy_bidirectional_with_sizes};
 pub use guard::{AsyncFdReadyGuard, AsyncFdReadyMutGuard, TryIoError};
 pub use interest::Interest;
 pub use ready::Ready;
+pub use stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
 pub use try_new::AsyncFdTryNewError;
