@@ -26,6 +26,7 @@ mod hyper;
 mod incoming;
 mod pair_ready;
 mod readiness;
+mod reset_errors;
 mod reuseport;
 mod runtime_gone;
 mod tcp_listener;

@@ -213,6 +213,15 @@ impl<T: AsRawFd> AsyncFd<T> {
         }
     }
 
+    /// [`ready_now`](Self::ready_now) for a `try_io`, which is an
+    /// operation: an error stored for the source comes first.
+    pub(super) fn ready_for_try(&self, interest: Interest) -> io::Result<Ready> {
+        if let Some(e) = self.core.reactor.borrow_mut().take_error(self.token) {
+            return Err(e);
+        }
+        Ok(self.ready_now(interest))
+    }
+
     /// Marks `ready` as known without waiting for the driver: for the code
     /// that made the fd and knows its state, right after `new` (`net` marks
     /// an accepted socket readable and writable, and a fresh socket pair
@@ -255,7 +264,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     }
 
     fn try_dir<R>(&self, dir: Direction, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
-        if !self.core.reactor.borrow().is_ready(self.token, dir) {
+        if !self.core.reactor.borrow_mut().try_ready(self.token, dir)? {
             return Err(io::ErrorKind::WouldBlock.into());
         }
         let result = op(self.get_ref());

@@ -111,7 +111,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// }).unwrap();
     /// ```
     pub fn try_io<R>(&self, interest: Interest, f: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
-        let ready = self.ready_now(interest);
+        let ready = self.ready_for_try(interest)?;
         if ready.is_empty() {
             return Err(io::ErrorKind::WouldBlock.into());
         }
@@ -124,7 +124,7 @@ impl<T: AsRawFd> AsyncFd<T> {
 
     /// Like [`try_io`](Self::try_io), with `&mut` access to the value.
     pub fn try_io_mut<R>(&mut self, interest: Interest, f: impl FnOnce(&mut T) -> io::Result<R>) -> io::Result<R> {
-        let ready = self.ready_now(interest);
+        let ready = self.ready_for_try(interest)?;
         if ready.is_empty() {
             return Err(io::ErrorKind::WouldBlock.into());
         }

@@ -152,6 +152,11 @@ impl Reactor {
         Poll::Pending
     }
 
+    /// Takes the error stored for the source, if any (for a `try_io`).
+    pub(crate) fn take_error(&mut self, token: Token) -> Option<io::Error> {
+        self.slot_mut(token).and_then(|slot| slot.error.take())
+    }
+
     /// The source's known flags now, without waiting (empty if it is gone).
     pub(crate) fn readiness(&self, token: Token) -> Readiness {
         let slot = self.slots.get(token.index()).filter(|s| s.generation == token.generation());
@@ -177,11 +182,16 @@ impl Reactor {
     }
 
     /// Whether an operation on `token`'s source may make progress in `dir`
-    /// (known or assumed ready, or an error is stored).
+    /// (known or assumed ready); `Err` hands on a stored error first, as
+    /// `poll_ready` does for an operation, so that a `try_*` form returns
+    /// what the driver took for the socket (kqueue's `SO_ERROR`).
     #[inline]
-    pub(crate) fn is_ready(&self, token: Token, dir: Direction) -> bool {
-        let slot = self.slots.get(token.index()).filter(|s| s.generation == token.generation());
-        slot.is_some_and(|s| s.is_ready(dir) || s.error.is_some())
+    pub(crate) fn try_ready(&mut self, token: Token, dir: Direction) -> io::Result<bool> {
+        let Some(slot) = self.slot_mut(token) else { return Ok(false) };
+        if let Some(e) = slot.error.take() {
+            return Err(e);
+        }
+        Ok(slot.is_ready(dir))
     }
 
     /// Forgets readiness in `dir` after an operation returned `WouldBlock`.
