@@ -248,18 +248,43 @@ impl<T: AsRawFd> AsyncFd<T> {
             ready!(self.poll_ready(dir, true, cx))?;
             // An operation that may make progress spends one unit of the
             // budget; one that says `WouldBlock` gives it back.
-            if !self.core.budget.try_charge() {
-                self.core.defer(cx.waker());
-                return Poll::Pending;
-            }
+            ready!(self.charge(cx));
             match op(self.get_ref()) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.core.budget.refund();
+                    self.refund();
                     self.clear(dir);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 result => return Poll::Ready(result),
             }
+        }
+    }
+
+    /// Charges one unit of the running runtime's budget, or (spent) defers
+    /// the task into it and returns `Pending`. That is the source's own
+    /// runtime on the hot path; when another runtime (or none) is running,
+    /// it is that one (or nothing): the source's runtime's budget and
+    /// deferred list are its own tasks', and nobody wakes a task deferred
+    /// into a runtime that is not running.
+    #[inline(always)]
+    fn charge(&self, cx: &mut Context<'_>) -> Poll<()> {
+        if !self.core.entered.get() {
+            return crate::task::coop::poll_proceed(cx);
+        }
+        if self.core.budget.try_charge() {
+            return Poll::Ready(());
+        }
+        self.core.defer(cx.waker());
+        Poll::Pending
+    }
+
+    /// Gives back the unit [`charge`](Self::charge) took.
+    #[inline(always)]
+    fn refund(&self) {
+        if self.core.entered.get() {
+            self.core.budget.refund();
+        } else {
+            context::try_with(|core| core.budget.refund());
         }
     }
 
