@@ -29,6 +29,7 @@ mod readiness;
 mod reset_errors;
 mod reuseport;
 mod runtime_gone;
+mod shutdown_wakes;
 mod tcp_listener;
 mod tcp_socket;
 mod tcp_split;

@@ -335,6 +335,10 @@ impl Core {
                 let _ = task.cancel();
             }
         }
+        // Every task still waiting on one of our sources (another
+        // executor's) learns that the runtime is gone; its waker is dropped.
+        let io_waiters = self.reactor.borrow_mut().release_all();
+        io_waiters.into_iter().for_each(Waker::wake);
         // Each is taken out of its cell first and dropped after the borrow
         // ends: a queued task's or a timer's waker may own a `Sleep`.
         let queued = std::mem::take(&mut *self.run_queue.borrow_mut());

@@ -182,6 +182,11 @@ impl<T: AsRawFd> AsyncFd<T> {
     #[cold]
     fn orphaned(&self) -> io::Error {
         let msg = if self.core.is_shut_down() {
+            // Nobody will turn this reactor again: the waker just stored
+            // (and any other) would only keep its task alive. They are
+            // woken, so dropped, after the borrow ends.
+            let waiters = self.core.reactor.borrow_mut().release(self.token);
+            waiters.into_iter().for_each(std::task::Waker::wake);
             "the runtime this I/O source was registered with has shut down"
         } else if context::try_with(|_| ()).is_some() {
             "this I/O source was polled from a different runtime than the one it was \

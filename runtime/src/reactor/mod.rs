@@ -210,6 +210,27 @@ impl Reactor {
         }
     }
 
+    /// Takes every waker of every source, for the runtime's shutdown: the
+    /// caller wakes them (their tasks then see that the runtime is gone)
+    /// after its borrow of the reactor ends, which also drops them, and with
+    /// them any source a waker owns (tokio issue 3481).
+    pub(crate) fn release_all(&mut self) -> Vec<Waker> {
+        let mut wakers = Vec::new();
+        for (_, slot) in &mut self.slots {
+            slot.release_all(&mut wakers);
+        }
+        wakers
+    }
+
+    /// Takes the wakers of `token`'s source (see `release_all`).
+    pub(crate) fn release(&mut self, token: Token) -> Vec<Waker> {
+        let mut wakers = Vec::new();
+        if let Some(slot) = self.slot_mut(token) {
+            slot.release_all(&mut wakers);
+        }
+        wakers
+    }
+
     /// Waits once for events (at most `timeout`), applies them and collects
     /// the wakers they release into `wakers`.
     pub(crate) fn turn(&mut self, timeout: Option<Duration>, wakers: &mut Vec<Waker>) -> io::Result<()> {

@@ -214,6 +214,14 @@ impl Slot {
         }
     }
 
+    /// Moves every waiter, in both directions, into `wakers` (the runtime
+    /// is shutting down, or nobody will turn this reactor again).
+    pub(crate) fn release_all(&mut self, wakers: &mut Vec<Waker>) {
+        wakers.extend(self.reader.take());
+        wakers.extend(self.writer.take());
+        wakers.extend(self.more.drain(..).map(|w| w.waker));
+    }
+
     /// How many tasks wait in `dir` (for tests).
     #[cfg(test)]
     pub(crate) fn waiters(&self, dir: Direction) -> usize {
