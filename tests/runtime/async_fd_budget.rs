@@ -10,7 +10,8 @@ use std::future::{poll_fn, Future};
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
 
 use runtime::io::AsyncFd;
 use runtime::Runtime;
@@ -36,11 +37,17 @@ fn spend_budget(rt: &Runtime, fd: &AsyncFd<UnixStream>) {
     });
 }
 
+struct Noop;
+
+impl Wake for Noop {
+    fn wake(self: Arc<Self>) {}
+}
+
 /// One poll of a one-byte read, with a waker that does nothing.
 fn read_once(fd: &AsyncFd<UnixStream>) -> Poll<std::io::Result<usize>> {
     let mut byte = [0; 1];
     let read = pin!(fd.read_with(|s| (&*s).read(&mut byte)));
-    read.poll(&mut Context::from_waker(Waker::noop()))
+    read.poll(&mut Context::from_waker(&Waker::from(Arc::new(Noop))))
 }
 
 #[test]

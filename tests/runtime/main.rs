@@ -7,6 +7,7 @@ mod async_fd;
 mod async_fd_budget;
 mod async_fd_guards;
 mod async_fd_truth;
+mod async_fd_waiters;
 mod blocking;
 mod destructors;
 mod drop;

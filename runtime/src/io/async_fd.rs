@@ -22,13 +22,13 @@
 //! ready) still does.
 
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 use std::rc::Rc;
 use std::task::{ready, Context, Poll};
 
 use super::ready::{self, Ready};
+use super::waiting::WaitId;
 use super::Interest;
 use crate::context;
 use crate::executor::Core;
@@ -59,8 +59,8 @@ use crate::reactor::{Direction, Token};
 pub struct AsyncFd<T: AsRawFd> {
     /// `Some` until `into_inner`.
     inner: Option<T>,
-    token: Token,
-    core: Rc<Core>,
+    pub(super) token: Token,
+    pub(super) core: Rc<Core>,
 }
 
 impl<T: AsRawFd> AsyncFd<T> {
@@ -127,23 +127,53 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// Runs the read `op` until it does not return `WouldBlock`, waiting for
     /// read readiness before each try. `EINTR` is retried.
     pub async fn read_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        poll_fn(|cx| self.poll_read_with(cx, &mut op)).await
+        self.waiting(|cx, wait| self.poll_io(Direction::Read, cx, Some(wait), &mut op)).await
     }
 
     /// Runs the write `op` until it does not return `WouldBlock`, waiting
     /// for write readiness before each try. `EINTR` is retried.
     pub async fn write_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        poll_fn(|cx| self.poll_write_with(cx, &mut op)).await
+        self.waiting(|cx, wait| self.poll_io(Direction::Write, cx, Some(wait), &mut op)).await
     }
 
-    /// The poll form of [`read_with`](Self::read_with).
+    /// The poll form of [`read_with`](Self::read_with). If it returns
+    /// `Pending`, the task of the most recent such call in this direction
+    /// (or of `poll_read_ready`) is woken at the next edge: each call
+    /// replaces the one before, as tokio's `poll_*` forms do.
     pub fn poll_read_with<R>(&self, cx: &mut Context<'_>, op: impl FnMut(&T) -> io::Result<R>) -> Poll<io::Result<R>> {
-        self.poll_io(Direction::Read, cx, op)
+        self.poll_io(Direction::Read, cx, None, op)
     }
 
-    /// The poll form of [`write_with`](Self::write_with).
+    /// The poll form of [`write_with`](Self::write_with), like
+    /// [`poll_read_with`](Self::poll_read_with).
     pub fn poll_write_with<R>(&self, cx: &mut Context<'_>, op: impl FnMut(&T) -> io::Result<R>) -> Poll<io::Result<R>> {
-        self.poll_io(Direction::Write, cx, op)
+        self.poll_io(Direction::Write, cx, None, op)
+    }
+
+    /// [`poll_read_with`](Self::poll_read_with) for a future made by
+    /// [`waiting`](Self::waiting), which passes its `wait` (`None`: the
+    /// `poll_*` form).
+    #[doc(hidden)]
+    #[inline]
+    pub fn poll_read_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        wait: Option<&mut WaitId>,
+        op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        self.poll_io(Direction::Read, cx, wait, op)
+    }
+
+    /// [`poll_read_io`](Self::poll_read_io) for writes.
+    #[doc(hidden)]
+    #[inline]
+    pub fn poll_write_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        wait: Option<&mut WaitId>,
+        op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        self.poll_io(Direction::Write, cx, wait, op)
     }
 
     /// Runs the read `op` once if the fd may be readable; `WouldBlock` if it
@@ -161,9 +191,18 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// A readiness check: never spends the cooperative budget (see
     /// `executor/budget.rs`). `op`: for an operation, which may act on a
     /// fresh registration's guess; a query sees known readiness only.
+    /// `wait`: the waiting future's identity (see `waiting.rs`), `None`
+    /// for a `poll_*` form.
     #[inline(always)]
-    pub(super) fn poll_ready(&self, dir: Direction, op: bool, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let ready = self.core.reactor.borrow_mut().poll_ready(self.token, dir, op, cx);
+    pub(super) fn poll_ready(
+        &self,
+        dir: Direction,
+        op: bool,
+        cx: &mut Context<'_>,
+        wait: Option<&mut WaitId>,
+    ) -> Poll<io::Result<()>> {
+        let wait = wait.map(|w| &mut w.0);
+        let ready = self.core.reactor.borrow_mut().poll_ready(self.token, dir, op, cx, wait);
         self.unless_orphaned(ready)
     }
 
@@ -201,9 +240,14 @@ impl<T: AsRawFd> AsyncFd<T> {
 
     /// The readiness query behind `ready(interest)`: `Ready` once any state
     /// `interest` asks about is set, reporting only those states.
-    pub(super) fn poll_interest(&self, interest: Interest, cx: &mut Context<'_>) -> Poll<io::Result<Ready>> {
+    pub(super) fn poll_interest(
+        &self,
+        interest: Interest,
+        cx: &mut Context<'_>,
+        wait: &mut WaitId,
+    ) -> Poll<io::Result<Ready>> {
         let mask = ready::wait_mask(interest);
-        let flags = self.core.reactor.borrow_mut().poll_readiness(self.token, mask, cx);
+        let flags = self.core.reactor.borrow_mut().poll_readiness(self.token, mask, cx, Some(&mut wait.0));
         let flags = ready!(self.unless_orphaned(flags))?;
         Poll::Ready(Ok(ready::report_mask(interest, flags)))
     }
@@ -247,10 +291,11 @@ impl<T: AsRawFd> AsyncFd<T> {
         &self,
         dir: Direction,
         cx: &mut Context<'_>,
+        mut wait: Option<&mut WaitId>,
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
         loop {
-            ready!(self.poll_ready(dir, true, cx))?;
+            ready!(self.poll_ready(dir, true, cx, wait.as_deref_mut()))?;
             // An operation that may make progress spends one unit of the
             // budget; one that says `WouldBlock` gives it back.
             ready!(self.charge(cx));

@@ -9,6 +9,7 @@ mod interest;
 mod poll_ready;
 mod ready;
 mod try_new;
+mod waiting;
 
 pub use async_fd::AsyncFd;
 pub use copy_bidirectional::{copy_bidirectional, copy_bidirectional_with_sizes};
@@ -16,3 +17,5 @@ pub use guard::{AsyncFdReadyGuard, AsyncFdReadyMutGuard, TryIoError};
 pub use interest::Interest;
 pub use ready::Ready;
 pub use try_new::AsyncFdTryNewError;
+#[doc(hidden)]
+pub use waiting::{WaitId, Waiting};
