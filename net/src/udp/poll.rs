@@ -107,7 +107,8 @@ impl UdpSocket {
     /// - `Poll::Pending`: none is queued; the task is woken when one is.
     ///
     /// ```
-    ///     /// # runtime::block_on(async {
+    /// use std::future::poll_fn;
+    /// # runtime::block_on(async {
     /// let a = net::UdpSocket::bind("127.0.0.1:0").await?;
     /// let b = net::UdpSocket::bind("127.0.0.1:0").await?;
     /// a.connect(b.local_addr()?).await?;
