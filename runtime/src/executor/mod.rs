@@ -309,7 +309,10 @@ impl Core {
     /// 2. the blocking pool takes no more jobs and drops its queued ones;
     /// 3. every task's future is dropped, until none is left (a destructor
     ///    may spawn: step 1 covers that);
-    /// 4. the run and injection queues and the timers are emptied;
+    /// 4. every task still waiting on one of the reactor's sources (another
+    ///    executor's) is woken, and so sees the runtime gone, and the
+    ///    reactor's wakers are dropped (one might own its source: tokio
+    ///    issue 3481); the run and injection queues and the timers are emptied;
     /// 5. the blocking pool's threads finish their running jobs and exit;
     ///    the runtime waits for them.
     ///
