@@ -146,15 +146,15 @@ impl Slot {
     /// `poll_*` caller, which replaces the one before it in `dir`.
     #[inline]
     pub(crate) fn set_waker(&mut self, dir: Direction, waker: &Waker, wait: Option<&mut WaitId>) {
-        let id = match wait {
-            Some(id) => {
-                if *id == 0 {
-                    self.last_id += 1;
-                    *id = self.last_id;
-                }
-                *id
+        // A fresh identity has no entry yet: nothing to look for.
+        let (id, fresh) = match wait {
+            Some(id) if *id == 0 => {
+                self.last_id += 1;
+                *id = self.last_id;
+                (*id, true)
             }
-            None => 0,
+            Some(id) => (*id, false),
+            None => (0, false),
         };
         let (first, first_id) = match dir {
             Direction::Read => (&mut self.reader, &mut self.reader_id),
@@ -167,10 +167,11 @@ impl Slot {
                 }
             }
             // (With `more` in use, the caller may have an entry there.)
-            None if self.more.is_empty() => {
+            None if fresh || self.more.is_empty() => {
                 *first = Some(waker.clone());
                 *first_id = id;
             }
+            _ if fresh => self.more.push(Waiter { dir, id, waker: waker.clone() }),
             _ => self.set_more(dir, id, waker),
         }
     }
