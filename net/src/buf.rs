@@ -7,7 +7,6 @@
 //! it instead of handing uninitialised memory to the kernel, so it needs no
 //! `unsafe`.
 
-use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
 use std::os::unix::net::SocketAddr as UnixAddr;
@@ -94,12 +93,14 @@ macro_rules! recv_buf {
             /// # std::io::Result::Ok(()) }).unwrap();
             /// ```
             pub async fn recv_buf(&self, buf: &mut Vec<u8>) -> io::Result<usize> {
-                poll_fn(|cx| with_spare(buf, |s| self.poll_recv(cx, s), |n| *n)).await
+                let fd = self.fd();
+                fd.waiting(|cx, wait| with_spare(buf, |s| self.poll_recv_in(cx, wait, s), |n| *n)).await
             }
 
             /// Like [`recv_buf`](Self::recv_buf), with the sender's address.
             pub async fn recv_buf_from(&self, buf: &mut Vec<u8>) -> io::Result<(usize, $addr)> {
-                poll_fn(|cx| with_spare(buf, |s| self.poll_recv_from(cx, s), |(n, _)| *n)).await
+                let fd = self.fd();
+                fd.waiting(|cx, wait| with_spare(buf, |s| self.poll_recv_from_in(cx, wait, s), |(n, _)| *n)).await
             }
 
             /// Like [`recv_buf`](Self::recv_buf), once, if a datagram is

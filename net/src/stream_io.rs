@@ -22,19 +22,21 @@
 //! An empty buffer reads `Ok(0)` at once: `recv(2)` of zero bytes on an
 //! empty TCP socket says `EAGAIN`, which would wait for data nobody asked for.
 //!
-//! The async forms are `poll_fn` over the poll forms, which are
-//! `AsyncFd::poll_read_with(cx, |s| (&*s).read(buf))` and its write twin, so
-//! the inherent methods and the `futures-io` impls share one path. Reads go
+//! The async forms are `AsyncFd::waiting` futures over the poll forms, which
+//! are `AsyncFd::poll_read_io(cx, wait, |s| (&*s).read(buf))` and its write
+//! twin, so the inherent methods and the `futures-io` impls share one path.
+//! An async form passes its registration's identity (`wait`), which it
+//! unlinks if dropped while it waits; a poll form passes `None` (its waker
+//! is the one its direction's next poll call replaces). Reads go
 //! through std (`read(2)`); writes use `sys::send` with
 //! `MSG_NOSIGNAL`, so a write to a peer that has gone returns `BrokenPipe`.
 
-use std::future::poll_fn;
 use std::future::Future;
 use std::io::{self, IoSlice, IoSliceMut, Read};
 use std::os::fd::{AsFd, AsRawFd};
 use std::task::{ready, Context, Poll};
 
-use runtime::io::AsyncFd;
+use runtime::io::{AsyncFd, WaitId};
 
 use crate::sys;
 
@@ -120,15 +122,15 @@ fn after_write<T: AsRawFd>(fd: &AsyncFd<T>, n: usize, len: usize) {
     }
 }
 
-// The async forms are plain `poll_fn` futures, not `async fn`s that await
-// one: one state machine less per operation on the hot path.
+// The async forms are plain `AsyncFd::waiting` futures, not `async fn`s
+// that await one: one state machine less per operation on the hot path.
 
 pub(crate) fn read<'a, T>(fd: &'a AsyncFd<T>, buf: &'a mut [u8]) -> impl Future<Output = io::Result<usize>> + 'a
 where
     T: AsRawFd,
     for<'b> &'b T: Read,
 {
-    poll_fn(move |cx| poll_read(fd, cx, buf))
+    fd.waiting(move |cx, wait| poll_read_in(fd, cx, Some(wait), buf))
 }
 
 #[inline]
@@ -137,11 +139,25 @@ where
     T: AsRawFd,
     for<'a> &'a T: Read,
 {
+    poll_read_in(fd, cx, None, buf)
+}
+
+#[inline]
+fn poll_read_in<T>(
+    fd: &AsyncFd<T>,
+    cx: &mut Context<'_>,
+    wait: Option<&mut WaitId>,
+    buf: &mut [u8],
+) -> Poll<io::Result<usize>>
+where
+    T: AsRawFd,
+    for<'a> &'a T: Read,
+{
     if buf.is_empty() {
         return Poll::Ready(Ok(0));
     }
     let len = buf.len();
-    let result = fd.poll_read_with(cx, |s| (&*s).read(buf));
+    let result = fd.poll_read_io(cx, wait, |s| (&*s).read(buf));
     if let Poll::Ready(Ok(n)) = result {
         after_read(fd, n, len);
     }
@@ -194,9 +210,9 @@ where
     T: AsRawFd,
     for<'b> &'b T: Read,
 {
-    poll_fn(move |cx| {
+    fd.waiting(move |cx, wait| {
         while !buf.is_empty() {
-            match ready!(poll_read(fd, cx, buf))? {
+            match ready!(poll_read_in(fd, cx, Some(&mut *wait), buf))? {
                 0 => return Poll::Ready(Err(io::ErrorKind::UnexpectedEof.into())),
                 n => buf = &mut std::mem::take(&mut buf)[n..],
             }
@@ -209,7 +225,7 @@ pub(crate) fn write<'a, T: AsRawFd + AsFd>(
     fd: &'a AsyncFd<T>,
     buf: &'a [u8],
 ) -> impl Future<Output = io::Result<usize>> + 'a {
-    poll_fn(move |cx| poll_write(fd, cx, buf))
+    fd.waiting(move |cx, wait| poll_write_in(fd, cx, Some(wait), buf))
 }
 
 #[inline]
@@ -218,7 +234,17 @@ pub(crate) fn poll_write<T: AsRawFd + AsFd>(
     cx: &mut Context<'_>,
     buf: &[u8],
 ) -> Poll<io::Result<usize>> {
-    let result = fd.poll_write_with(cx, |s| sys::send(s.as_fd(), buf));
+    poll_write_in(fd, cx, None, buf)
+}
+
+#[inline]
+fn poll_write_in<T: AsRawFd + AsFd>(
+    fd: &AsyncFd<T>,
+    cx: &mut Context<'_>,
+    wait: Option<&mut WaitId>,
+    buf: &[u8],
+) -> Poll<io::Result<usize>> {
+    let result = fd.poll_write_io(cx, wait, |s| sys::send(s.as_fd(), buf));
     if let Poll::Ready(Ok(n)) = result {
         after_write(fd, n, buf.len());
     }
@@ -238,7 +264,7 @@ pub(crate) fn write_vectored<'a, T: AsRawFd + AsFd>(
     fd: &'a AsyncFd<T>,
     bufs: &'a [IoSlice<'_>],
 ) -> impl Future<Output = io::Result<usize>> + 'a {
-    poll_fn(move |cx| poll_write_vectored(fd, cx, bufs))
+    fd.waiting(move |cx, wait| poll_write_vectored_in(fd, cx, Some(wait), bufs))
 }
 
 /// Writes `bufs` in order with one `sendmsg` once the socket can take data.
@@ -247,7 +273,16 @@ pub(crate) fn poll_write_vectored<T: AsRawFd + AsFd>(
     cx: &mut Context<'_>,
     bufs: &[IoSlice<'_>],
 ) -> Poll<io::Result<usize>> {
-    let result = fd.poll_write_with(cx, |s| sys::send_vectored(s.as_fd(), bufs));
+    poll_write_vectored_in(fd, cx, None, bufs)
+}
+
+fn poll_write_vectored_in<T: AsRawFd + AsFd>(
+    fd: &AsyncFd<T>,
+    cx: &mut Context<'_>,
+    wait: Option<&mut WaitId>,
+    bufs: &[IoSlice<'_>],
+) -> Poll<io::Result<usize>> {
+    let result = fd.poll_write_io(cx, wait, |s| sys::send_vectored(s.as_fd(), bufs));
     if let Poll::Ready(Ok(n)) = result {
         after_write(fd, n, bufs.iter().map(|b| b.len()).sum());
     }
@@ -268,9 +303,9 @@ pub(crate) fn write_all<'a, T: AsRawFd + AsFd>(
     fd: &'a AsyncFd<T>,
     mut buf: &'a [u8],
 ) -> impl Future<Output = io::Result<()>> + 'a {
-    poll_fn(move |cx| {
+    fd.waiting(move |cx, wait| {
         while !buf.is_empty() {
-            match ready!(poll_write(fd, cx, buf))? {
+            match ready!(poll_write_in(fd, cx, Some(&mut *wait), buf))? {
                 0 => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
                 n => buf = &buf[n..],
             }

@@ -52,6 +52,14 @@ pub fn raw_shutdown(fd: &impl AsRawFd) -> io::Result<()> {
     }
 }
 
+/// `read(fd)` into a small buffer, bypassing `net`, with the OS error.
+pub fn raw_read(fd: &impl AsRawFd) -> io::Result<usize> {
+    let mut buf = [0u8; 64];
+    // SAFETY: read(2) into a live buffer of `buf.len()` bytes, on an fd the caller keeps open.
+    let n = unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+    usize::try_from(n).map_err(|_| io::Error::last_os_error())
+}
+
 /// Raises this process's soft `RLIMIT_NOFILE` to its hard limit and returns
 /// the new soft limit.
 pub fn raise_fd_limit() -> u64 {

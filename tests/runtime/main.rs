@@ -4,8 +4,10 @@
 mod support;
 
 mod async_fd;
+mod async_fd_budget;
 mod async_fd_guards;
 mod async_fd_truth;
+mod async_fd_waiters;
 mod blocking;
 mod destructors;
 mod drop;

@@ -8,13 +8,13 @@
 //! the examples' accept loops show one.
 
 use std::fmt;
-use std::future::{poll_fn, ready};
+use std::future::ready;
 use std::io;
 use std::net::SocketAddr;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{Context, Poll};
 
-use runtime::io::AsyncFd;
+use runtime::io::{AsyncFd, WaitId};
 
 use super::TcpStream;
 use crate::addr::{self, ToSocketAddrs};
@@ -101,7 +101,7 @@ impl TcpListener {
     /// connection stays queued), `ECONNABORTED` for a connection reset while
     /// queued, and so on. None of them ends the listener.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        poll_fn(|cx| self.poll_accept(cx)).await
+        self.fd.waiting(|cx, wait| self.poll_accept_in(cx, Some(wait))).await
     }
 
     /// The poll form of [`accept`](Self::accept).
@@ -111,7 +111,17 @@ impl TcpListener {
     /// - `Poll::Ready(Err(e))` with the OS error of `accept`.
     /// - `Poll::Pending` when none is queued; the task is woken when one is.
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
-        self.fd.poll_read_with(cx, |l| sys::accept(l.as_fd())).map(|accepted| {
+        self.poll_accept_in(cx, None)
+    }
+
+    /// `poll_accept`, with the identity of the waiting future (`None`: the
+    /// poll form).
+    fn poll_accept_in(
+        &self,
+        cx: &mut Context<'_>,
+        wait: Option<&mut WaitId>,
+    ) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        self.fd.poll_read_io(cx, wait, |l| sys::accept(l.as_fd())).map(|accepted| {
             let (socket, addr) = accepted?;
             Ok((TcpStream::from_accepted(socket.into())?, addr.to_inet()?))
         })

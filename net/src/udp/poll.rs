@@ -8,13 +8,12 @@
 //! they complete. The `try_*` forms run the system call once if the reactor
 //! says the socket is ready, and clear the readiness on `WouldBlock`.
 
-use std::future::poll_fn;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::AsFd;
 use std::task::{Context, Poll};
 
-use runtime::io::AsyncFd;
+use runtime::io::{AsyncFd, WaitId};
 
 use super::UdpSocket;
 use crate::sys;
@@ -60,7 +59,7 @@ impl UdpSocket {
     /// # std::io::Result::Ok(()) }).unwrap();
     /// ```
     pub async fn peek_sender(&self) -> io::Result<SocketAddr> {
-        poll_fn(|cx| self.poll_peek_sender(cx)).await
+        self.fd.read_with(|s| s.peek_from(&mut []).map(|(_, from)| from)).await
     }
 
     /// The poll form of [`peek_sender`](Self::peek_sender).
@@ -76,7 +75,7 @@ impl UdpSocket {
     /// Receives the next datagram from the connected peer into `buf`,
     /// leaving it queued; waits for one.
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_peek(cx, buf)).await
+        self.fd.read_with(|s| s.peek(buf)).await
     }
 
     /// Like [`peek`](Self::peek), once, if a datagram is queued; `WouldBlock` if not.
@@ -124,6 +123,16 @@ impl UdpSocket {
         self.fd.poll_read_with(cx, |s| s.recv(buf))
     }
 
+    /// `poll_recv` for a future that keeps its registration's identity.
+    pub(crate) fn poll_recv_in(
+        &self,
+        cx: &mut Context<'_>,
+        wait: &mut WaitId,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        self.fd.poll_read_io(cx, Some(wait), |s| s.recv(buf))
+    }
+
     /// Polls to send `buf` to `target`, like [`poll_send`](Self::poll_send).
     pub fn poll_send_to(&self, cx: &mut Context<'_>, buf: &[u8], target: SocketAddr) -> Poll<io::Result<usize>> {
         self.fd.poll_write_with(cx, |s| s.send_to(buf, target))
@@ -132,6 +141,16 @@ impl UdpSocket {
     /// Polls to receive a datagram and its sender, like [`poll_recv`](Self::poll_recv).
     pub fn poll_recv_from(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<(usize, SocketAddr)>> {
         self.fd.poll_read_with(cx, |s| s.recv_from(buf))
+    }
+
+    /// `poll_recv_from` for a future that keeps its registration's identity.
+    pub(crate) fn poll_recv_from_in(
+        &self,
+        cx: &mut Context<'_>,
+        wait: &mut WaitId,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        self.fd.poll_read_io(cx, Some(wait), |s| s.recv_from(buf))
     }
 
     /// Polls to read the next datagram and its sender without taking it.

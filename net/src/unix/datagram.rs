@@ -14,7 +14,7 @@ use std::os::unix::net::SocketAddr;
 use std::path::Path;
 use std::task::{Context, Poll};
 
-use runtime::io::AsyncFd;
+use runtime::io::{AsyncFd, WaitId};
 
 use crate::sys::{self, Family, Kind, SockAddr};
 
@@ -154,6 +154,16 @@ impl UnixDatagram {
         self.fd.poll_read_with(cx, |s| s.recv(buf))
     }
 
+    /// `poll_recv` for a future that keeps its registration's identity.
+    pub(crate) fn poll_recv_in(
+        &self,
+        cx: &mut Context<'_>,
+        wait: &mut WaitId,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        self.fd.poll_read_io(cx, Some(wait), |s| s.recv(buf))
+    }
+
     /// Polls to send `buf` to the socket bound at `path`.
     pub fn poll_send_to(&self, cx: &mut Context<'_>, buf: &[u8], path: impl AsRef<Path>) -> Poll<io::Result<usize>> {
         self.fd.poll_write_with(cx, |s| s.send_to(buf, path.as_ref()))
@@ -162,6 +172,16 @@ impl UnixDatagram {
     /// Polls to receive a datagram and its sender.
     pub fn poll_recv_from(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<(usize, SocketAddr)>> {
         self.fd.poll_read_with(cx, |s| s.recv_from(buf))
+    }
+
+    /// `poll_recv_from` for a future that keeps its registration's identity.
+    pub(crate) fn poll_recv_from_in(
+        &self,
+        cx: &mut Context<'_>,
+        wait: &mut WaitId,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        self.fd.poll_read_io(cx, Some(wait), |s| s.recv_from(buf))
     }
 
     /// Polls for receive readiness; never spends the cooperative budget.

@@ -6,14 +6,13 @@
 //! included, like `TcpListener::accept`.
 
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::SocketAddr;
 use std::path::Path;
 use std::task::{Context, Poll};
 
-use runtime::io::AsyncFd;
+use runtime::io::{AsyncFd, WaitId};
 
 use super::UnixStream;
 use crate::sys::{self, Family, Kind, SockAddr};
@@ -102,7 +101,7 @@ impl UnixListener {
     /// # Errors
     /// The OS error, unchanged (`EMFILE`, `ENFILE`, ...).
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
-        poll_fn(|cx| self.poll_accept(cx)).await
+        self.fd.waiting(|cx, wait| self.poll_accept_in(cx, Some(wait))).await
     }
 
     /// The poll form of [`accept`](Self::accept).
@@ -112,7 +111,17 @@ impl UnixListener {
     /// - `Poll::Ready(Err(e))` with the OS error of `accept`.
     /// - `Poll::Pending` when none is queued; the task is woken when one is.
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
-        self.fd.poll_read_with(cx, |l| sys::accept(l.as_fd())).map(|accepted| {
+        self.poll_accept_in(cx, None)
+    }
+
+    /// `poll_accept`, with the identity of the waiting future (`None`: the
+    /// poll form).
+    fn poll_accept_in(
+        &self,
+        cx: &mut Context<'_>,
+        wait: Option<&mut WaitId>,
+    ) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
+        self.fd.poll_read_io(cx, wait, |l| sys::accept(l.as_fd())).map(|accepted| {
             let (socket, _) = accepted?;
             let stream = std::os::unix::net::UnixStream::from(socket);
             let peer = stream.peer_addr()?;

@@ -309,7 +309,10 @@ impl Core {
     /// 2. the blocking pool takes no more jobs and drops its queued ones;
     /// 3. every task's future is dropped, until none is left (a destructor
     ///    may spawn: step 1 covers that);
-    /// 4. the run and injection queues and the timers are emptied;
+    /// 4. every task still waiting on one of the reactor's sources (another
+    ///    executor's) is woken, and so sees the runtime gone, and the
+    ///    reactor's wakers are dropped (one might own its source: tokio
+    ///    issue 3481); the run and injection queues and the timers are emptied;
     /// 5. the blocking pool's threads finish their running jobs and exit;
     ///    the runtime waits for them.
     ///
@@ -335,6 +338,10 @@ impl Core {
                 let _ = task.cancel();
             }
         }
+        // Every task still waiting on one of our sources (another
+        // executor's) learns that the runtime is gone; its waker is dropped.
+        let io_waiters = self.reactor.borrow_mut().release_all();
+        io_waiters.into_iter().for_each(Waker::wake);
         // Each is taken out of its cell first and dropped after the borrow
         // ends: a queued task's or a timer's waker may own a `Sleep`.
         let queued = std::mem::take(&mut *self.run_queue.borrow_mut());

@@ -22,13 +22,13 @@
 //! ready) still does.
 
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 use std::rc::Rc;
 use std::task::{ready, Context, Poll};
 
 use super::ready::{self, Ready};
+use super::waiting::WaitId;
 use super::Interest;
 use crate::context;
 use crate::executor::Core;
@@ -59,8 +59,8 @@ use crate::reactor::{Direction, Token};
 pub struct AsyncFd<T: AsRawFd> {
     /// `Some` until `into_inner`.
     inner: Option<T>,
-    token: Token,
-    core: Rc<Core>,
+    pub(super) token: Token,
+    pub(super) core: Rc<Core>,
 }
 
 impl<T: AsRawFd> AsyncFd<T> {
@@ -127,23 +127,53 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// Runs the read `op` until it does not return `WouldBlock`, waiting for
     /// read readiness before each try. `EINTR` is retried.
     pub async fn read_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        poll_fn(|cx| self.poll_read_with(cx, &mut op)).await
+        self.waiting(|cx, wait| self.poll_io(Direction::Read, cx, Some(wait), &mut op)).await
     }
 
     /// Runs the write `op` until it does not return `WouldBlock`, waiting
     /// for write readiness before each try. `EINTR` is retried.
     pub async fn write_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        poll_fn(|cx| self.poll_write_with(cx, &mut op)).await
+        self.waiting(|cx, wait| self.poll_io(Direction::Write, cx, Some(wait), &mut op)).await
     }
 
-    /// The poll form of [`read_with`](Self::read_with).
+    /// The poll form of [`read_with`](Self::read_with). If it returns
+    /// `Pending`, the task of the most recent such call in this direction
+    /// (or of `poll_read_ready`) is woken at the next edge: each call
+    /// replaces the one before, as tokio's `poll_*` forms do.
     pub fn poll_read_with<R>(&self, cx: &mut Context<'_>, op: impl FnMut(&T) -> io::Result<R>) -> Poll<io::Result<R>> {
-        self.poll_io(Direction::Read, cx, op)
+        self.poll_io(Direction::Read, cx, None, op)
     }
 
-    /// The poll form of [`write_with`](Self::write_with).
+    /// The poll form of [`write_with`](Self::write_with), like
+    /// [`poll_read_with`](Self::poll_read_with).
     pub fn poll_write_with<R>(&self, cx: &mut Context<'_>, op: impl FnMut(&T) -> io::Result<R>) -> Poll<io::Result<R>> {
-        self.poll_io(Direction::Write, cx, op)
+        self.poll_io(Direction::Write, cx, None, op)
+    }
+
+    /// [`poll_read_with`](Self::poll_read_with) for a future made by
+    /// [`waiting`](Self::waiting), which passes its `wait` (`None`: the
+    /// `poll_*` form).
+    #[doc(hidden)]
+    #[inline]
+    pub fn poll_read_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        wait: Option<&mut WaitId>,
+        op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        self.poll_io(Direction::Read, cx, wait, op)
+    }
+
+    /// [`poll_read_io`](Self::poll_read_io) for writes.
+    #[doc(hidden)]
+    #[inline]
+    pub fn poll_write_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        wait: Option<&mut WaitId>,
+        op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        self.poll_io(Direction::Write, cx, wait, op)
     }
 
     /// Runs the read `op` once if the fd may be readable; `WouldBlock` if it
@@ -161,9 +191,18 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// A readiness check: never spends the cooperative budget (see
     /// `executor/budget.rs`). `op`: for an operation, which may act on a
     /// fresh registration's guess; a query sees known readiness only.
+    /// `wait`: the waiting future's identity (see `waiting.rs`), `None`
+    /// for a `poll_*` form.
     #[inline(always)]
-    pub(super) fn poll_ready(&self, dir: Direction, op: bool, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let ready = self.core.reactor.borrow_mut().poll_ready(self.token, dir, op, cx);
+    pub(super) fn poll_ready(
+        &self,
+        dir: Direction,
+        op: bool,
+        cx: &mut Context<'_>,
+        wait: Option<&mut WaitId>,
+    ) -> Poll<io::Result<()>> {
+        let wait = wait.map(|w| &mut w.0);
+        let ready = self.core.reactor.borrow_mut().poll_ready(self.token, dir, op, cx, wait);
         self.unless_orphaned(ready)
     }
 
@@ -182,6 +221,11 @@ impl<T: AsRawFd> AsyncFd<T> {
     #[cold]
     fn orphaned(&self) -> io::Error {
         let msg = if self.core.is_shut_down() {
+            // Nobody will turn this reactor again: the waker just stored
+            // (and any other) would only keep its task alive. They are
+            // woken, so dropped, after the borrow ends.
+            let waiters = self.core.reactor.borrow_mut().release(self.token);
+            waiters.into_iter().for_each(std::task::Waker::wake);
             "the runtime this I/O source was registered with has shut down"
         } else if context::try_with(|_| ()).is_some() {
             "this I/O source was polled from a different runtime than the one it was \
@@ -196,9 +240,14 @@ impl<T: AsRawFd> AsyncFd<T> {
 
     /// The readiness query behind `ready(interest)`: `Ready` once any state
     /// `interest` asks about is set, reporting only those states.
-    pub(super) fn poll_interest(&self, interest: Interest, cx: &mut Context<'_>) -> Poll<io::Result<Ready>> {
+    pub(super) fn poll_interest(
+        &self,
+        interest: Interest,
+        cx: &mut Context<'_>,
+        wait: &mut WaitId,
+    ) -> Poll<io::Result<Ready>> {
         let mask = ready::wait_mask(interest);
-        let flags = self.core.reactor.borrow_mut().poll_readiness(self.token, mask, cx);
+        let flags = self.core.reactor.borrow_mut().poll_readiness(self.token, mask, cx, Some(&mut wait.0));
         let flags = ready!(self.unless_orphaned(flags))?;
         Poll::Ready(Ok(ready::report_mask(interest, flags)))
     }
@@ -211,6 +260,15 @@ impl<T: AsRawFd> AsyncFd<T> {
         } else {
             Ready::EMPTY
         }
+    }
+
+    /// [`ready_now`](Self::ready_now) for a `try_io`, which is an
+    /// operation: an error stored for the source comes first.
+    pub(super) fn ready_for_try(&self, interest: Interest) -> io::Result<Ready> {
+        if let Some(e) = self.core.reactor.borrow_mut().take_error(self.token) {
+            return Err(e);
+        }
+        Ok(self.ready_now(interest))
     }
 
     /// Marks `ready` as known without waiting for the driver: for the code
@@ -233,19 +291,17 @@ impl<T: AsRawFd> AsyncFd<T> {
         &self,
         dir: Direction,
         cx: &mut Context<'_>,
+        mut wait: Option<&mut WaitId>,
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
         loop {
-            ready!(self.poll_ready(dir, true, cx))?;
+            ready!(self.poll_ready(dir, true, cx, wait.as_deref_mut()))?;
             // An operation that may make progress spends one unit of the
             // budget; one that says `WouldBlock` gives it back.
-            if !self.core.budget.try_charge() {
-                self.core.defer(cx.waker());
-                return Poll::Pending;
-            }
+            ready!(self.charge(cx));
             match op(self.get_ref()) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.core.budget.refund();
+                    self.refund();
                     self.clear(dir);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -254,8 +310,36 @@ impl<T: AsRawFd> AsyncFd<T> {
         }
     }
 
+    /// Charges one unit of the running runtime's budget, or (spent) defers
+    /// the task into it and returns `Pending`. That is the source's own
+    /// runtime on the hot path; when another runtime (or none) is running,
+    /// it is that one (or nothing): the source's runtime's budget and
+    /// deferred list are its own tasks', and nobody wakes a task deferred
+    /// into a runtime that is not running.
+    #[inline(always)]
+    fn charge(&self, cx: &mut Context<'_>) -> Poll<()> {
+        if !self.core.entered.get() {
+            return crate::task::coop::poll_proceed(cx);
+        }
+        if self.core.budget.try_charge() {
+            return Poll::Ready(());
+        }
+        self.core.defer(cx.waker());
+        Poll::Pending
+    }
+
+    /// Gives back the unit [`charge`](Self::charge) took.
+    #[inline(always)]
+    fn refund(&self) {
+        if self.core.entered.get() {
+            self.core.budget.refund();
+        } else {
+            context::try_with(|core| core.budget.refund());
+        }
+    }
+
     fn try_dir<R>(&self, dir: Direction, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
-        if !self.core.reactor.borrow().is_ready(self.token, dir) {
+        if !self.core.reactor.borrow_mut().try_ready(self.token, dir)? {
             return Err(io::ErrorKind::WouldBlock.into());
         }
         let result = op(self.get_ref());

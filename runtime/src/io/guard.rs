@@ -18,7 +18,6 @@
 
 use std::error::Error;
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::os::fd::AsRawFd;
 
@@ -52,7 +51,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// }).unwrap();
     /// ```
     pub async fn ready(&self, interest: Interest) -> io::Result<AsyncFdReadyGuard<'_, T>> {
-        let ready = poll_fn(|cx| self.poll_interest(interest, cx)).await?;
+        let ready = self.waiting(|cx, wait| self.poll_interest(interest, cx, wait)).await?;
         Ok(AsyncFdReadyGuard { fd: self, ready })
     }
 
@@ -74,7 +73,8 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// }).unwrap();
     /// ```
     pub async fn ready_mut(&mut self, interest: Interest) -> io::Result<AsyncFdReadyMutGuard<'_, T>> {
-        let ready = poll_fn(|cx| self.poll_interest(interest, cx)).await?;
+        let this = &*self;
+        let ready = this.waiting(|cx, wait| this.poll_interest(interest, cx, wait)).await?;
         Ok(AsyncFdReadyMutGuard { fd: self, ready })
     }
 
@@ -111,7 +111,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// }).unwrap();
     /// ```
     pub fn try_io<R>(&self, interest: Interest, f: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
-        let ready = self.ready_now(interest);
+        let ready = self.ready_for_try(interest)?;
         if ready.is_empty() {
             return Err(io::ErrorKind::WouldBlock.into());
         }
@@ -124,7 +124,7 @@ impl<T: AsRawFd> AsyncFd<T> {
 
     /// Like [`try_io`](Self::try_io), with `&mut` access to the value.
     pub fn try_io_mut<R>(&mut self, interest: Interest, f: impl FnOnce(&mut T) -> io::Result<R>) -> io::Result<R> {
-        let ready = self.ready_now(interest);
+        let ready = self.ready_for_try(interest)?;
         if ready.is_empty() {
             return Err(io::ErrorKind::WouldBlock.into());
         }

@@ -11,6 +11,7 @@ mod poll_ready;
 mod ready;
 mod stdio;
 mod try_new;
+mod waiting;
 
 pub use async_fd::AsyncFd;
 pub use copy_bidirectional::{copy_bidirectional, copy_bidirectional_with_sizes};
@@ -19,3 +20,5 @@ pub use interest::Interest;
 pub use ready::Ready;
 pub use stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
 pub use try_new::AsyncFdTryNewError;
+#[doc(hidden)]
+pub use waiting::{WaitId, Waiting};

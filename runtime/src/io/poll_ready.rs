@@ -50,13 +50,13 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// }).unwrap();
     /// ```
     pub fn poll_read_ready<'a>(&'a self, cx: &mut Context<'_>) -> Poll<io::Result<AsyncFdReadyGuard<'a, T>>> {
-        ready!(self.poll_ready(Direction::Read, false, cx))?;
+        ready!(self.poll_ready(Direction::Read, false, cx, None))?;
         Poll::Ready(Ok(AsyncFdReadyGuard { fd: self, ready: self.ready_now(Interest::READABLE) }))
     }
 
     /// Like [`poll_read_ready`](Self::poll_read_ready), for writes.
     pub fn poll_write_ready<'a>(&'a self, cx: &mut Context<'_>) -> Poll<io::Result<AsyncFdReadyGuard<'a, T>>> {
-        ready!(self.poll_ready(Direction::Write, false, cx))?;
+        ready!(self.poll_ready(Direction::Write, false, cx, None))?;
         Poll::Ready(Ok(AsyncFdReadyGuard { fd: self, ready: self.ready_now(Interest::WRITABLE) }))
     }
 
@@ -66,7 +66,7 @@ impl<T: AsRawFd> AsyncFd<T> {
         &'a mut self,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<AsyncFdReadyMutGuard<'a, T>>> {
-        ready!(self.poll_ready(Direction::Read, false, cx))?;
+        ready!(self.poll_ready(Direction::Read, false, cx, None))?;
         let ready = self.ready_now(Interest::READABLE);
         Poll::Ready(Ok(AsyncFdReadyMutGuard { fd: self, ready }))
     }
@@ -77,7 +77,7 @@ impl<T: AsRawFd> AsyncFd<T> {
         &'a mut self,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<AsyncFdReadyMutGuard<'a, T>>> {
-        ready!(self.poll_ready(Direction::Write, false, cx))?;
+        ready!(self.poll_ready(Direction::Write, false, cx, None))?;
         let ready = self.ready_now(Interest::WRITABLE);
         Poll::Ready(Ok(AsyncFdReadyMutGuard { fd: self, ready }))
     }

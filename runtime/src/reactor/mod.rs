@@ -23,6 +23,7 @@ use slab::Slab;
 use crate::driver::{Driver, DriverCounters, Event, Poller, Readiness, RemoteWaker};
 pub(crate) use slot::Direction;
 use slot::Slot;
+pub(crate) use slot::WaitId;
 pub(crate) use token::Token;
 
 /// Registered sources and the driver that watches them.
@@ -88,12 +89,20 @@ impl Reactor {
     }
 
     /// `Ready` if `token`'s source may make progress in `dir`; otherwise the
-    /// waker joins the source's waiters in `dir` and `Pending` is returned. `Ready(Err)` hands on an error
-    /// the driver reported for the registration.
+    /// waker joins the source's waiters in `dir` and `Pending` is returned.
+    /// `Ready(Err)` hands on an error the driver reported for the
+    /// registration.
     ///
     /// `op`: an operation asks (it may act on a fresh slot's guess); a
-    /// query (`op == false`, `poll_*_ready`) is answered only by known
-    /// readiness, and its waker replaces the last query's in `dir`.
+    /// query (`op == false`) is answered only by known readiness.
+    ///
+    /// `wait`: the identity of the waiting future (see `slot.rs`), which
+    /// unlinks its entry with [`unlink`](Self::unlink) if it is dropped
+    /// while it waits; `None` for a `poll_*` caller, whose waker replaces
+    /// the last such caller's in `dir`. When an operation is answered
+    /// `Ready`, the future has no entry left in `dir` (the edge that made
+    /// the source ready released them all), so its identity is reset to 0,
+    /// and dropping it then costs nothing.
     #[inline(always)]
     pub(crate) fn poll_ready(
         &mut self,
@@ -101,6 +110,7 @@ impl Reactor {
         dir: Direction,
         op: bool,
         cx: &mut Context<'_>,
+        wait: Option<&mut WaitId>,
     ) -> Poll<io::Result<()>> {
         let Some(slot) = self.slot_mut(token) else {
             return Poll::Ready(Err(io::Error::other("the source is no longer registered")));
@@ -110,28 +120,27 @@ impl Reactor {
                 return Poll::Ready(Err(e));
             }
         }
-        if op {
-            if slot.is_ready(dir) {
-                return Poll::Ready(Ok(()));
+        let ready = if op { slot.is_ready(dir) } else { slot.is_known_ready(dir) };
+        if ready {
+            if let Some(id) = wait {
+                *id = 0;
             }
-            slot.set_waker(dir, cx.waker());
-        } else {
-            if slot.is_known_ready(dir) {
-                return Poll::Ready(Ok(()));
-            }
-            slot.set_polled(dir, cx.waker());
+            return Poll::Ready(Ok(()));
         }
+        slot.set_waker(dir, cx.waker(), wait);
         Poll::Pending
     }
 
     /// A readiness query: `Ready(Ok(flags))` with the source's flags once any
     /// of `mask` is set; otherwise the waker is stored for every direction
-    /// `mask` touches and `Pending` returned. `Ready(Err)` as in `poll_ready`.
+    /// `mask` touches (under the future's identity `wait`, as in
+    /// `poll_ready`) and `Pending` returned. `Ready(Err)` as in `poll_ready`.
     pub(crate) fn poll_readiness(
         &mut self,
         token: Token,
         mask: Readiness,
         cx: &mut Context<'_>,
+        mut wait: Option<&mut WaitId>,
     ) -> Poll<io::Result<Readiness>> {
         let Some(slot) = self.slot_mut(token) else {
             return Poll::Ready(Err(io::Error::other("the source is no longer registered")));
@@ -146,10 +155,31 @@ impl Reactor {
         }
         for dir in [Direction::Read, Direction::Write] {
             if mask.intersects(dir.mask()) {
-                slot.set_waker(dir, cx.waker());
+                slot.set_waker(dir, cx.waker(), wait.as_deref_mut());
             }
         }
         Poll::Pending
+    }
+
+    /// Removes the entries of the future whose identity is `id` from
+    /// `token`'s source: the future is dropped before its wake. The wakers
+    /// are returned, for the caller to drop after its borrow ends.
+    pub(crate) fn unlink(&mut self, token: Token, id: WaitId) -> [Option<Waker>; 2] {
+        match self.slot_mut(token) {
+            Some(slot) => slot.unlink(id),
+            None => [None, None],
+        }
+    }
+
+    /// How many waiters `token`'s source holds, in both directions.
+    pub(crate) fn waiter_count(&self, token: Token) -> usize {
+        let slot = self.slots.get(token.index()).filter(|s| s.generation == token.generation());
+        slot.map_or(0, Slot::waiter_count)
+    }
+
+    /// Takes the error stored for the source, if any (for a `try_io`).
+    pub(crate) fn take_error(&mut self, token: Token) -> Option<io::Error> {
+        self.slot_mut(token).and_then(|slot| slot.error.take())
     }
 
     /// The source's known flags now, without waiting (empty if it is gone).
@@ -177,11 +207,16 @@ impl Reactor {
     }
 
     /// Whether an operation on `token`'s source may make progress in `dir`
-    /// (known or assumed ready, or an error is stored).
+    /// (known or assumed ready); `Err` hands on a stored error first, as
+    /// `poll_ready` does for an operation, so that a `try_*` form returns
+    /// what the driver took for the socket (kqueue's `SO_ERROR`).
     #[inline]
-    pub(crate) fn is_ready(&self, token: Token, dir: Direction) -> bool {
-        let slot = self.slots.get(token.index()).filter(|s| s.generation == token.generation());
-        slot.is_some_and(|s| s.is_ready(dir) || s.error.is_some())
+    pub(crate) fn try_ready(&mut self, token: Token, dir: Direction) -> io::Result<bool> {
+        let Some(slot) = self.slot_mut(token) else { return Ok(false) };
+        if let Some(e) = slot.error.take() {
+            return Err(e);
+        }
+        Ok(slot.is_ready(dir))
     }
 
     /// Forgets readiness in `dir` after an operation returned `WouldBlock`.
@@ -198,6 +233,27 @@ impl Reactor {
         if let Some(slot) = self.slot_mut(token) {
             slot.clear_keeping_closed(dir);
         }
+    }
+
+    /// Takes every waker of every source, for the runtime's shutdown: the
+    /// caller wakes them (their tasks then see that the runtime is gone)
+    /// after its borrow of the reactor ends, which also drops them, and with
+    /// them any source a waker owns (tokio issue 3481).
+    pub(crate) fn release_all(&mut self) -> Vec<Waker> {
+        let mut wakers = Vec::new();
+        for (_, slot) in &mut self.slots {
+            slot.release_all(&mut wakers);
+        }
+        wakers
+    }
+
+    /// Takes the wakers of `token`'s source (see `release_all`).
+    pub(crate) fn release(&mut self, token: Token) -> Vec<Waker> {
+        let mut wakers = Vec::new();
+        if let Some(slot) = self.slot_mut(token) {
+            slot.release_all(&mut wakers);
+        }
+        wakers
     }
 
     /// Waits once for events (at most `timeout`), applies them and collects

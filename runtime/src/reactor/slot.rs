@@ -21,7 +21,16 @@
 //! never allocates; further waiters go to `more`, which an edge empties
 //! together with the first. An edge wakes every waiter of its direction:
 //! those that lose the race for the data see `WouldBlock` and wait again.
-//! A waker that would wake a task already waiting is not stored twice.
+//!
+//! A waiter is one of two kinds:
+//! - a *future's*, with an identity ([`WaitId`], from this slot's counter)
+//!   that the future keeps: polled again, it updates its own entry; dropped
+//!   before its wake (a timeout, a `select!`, an abort), it unlinks the entry
+//!   (`unlink`), so a waiter that gives up keeps nothing alive;
+//! - a `poll_*` caller's (`poll_read`, `poll_read_ready`, …: no future to
+//!   drop), with id 0: one per direction, each such call replacing the one
+//!   before, as in tokio. So at most two of these per source, and at most
+//!   one entry per direction per live future.
 
 use std::io;
 use std::task::Waker;
@@ -45,13 +54,16 @@ impl Direction {
     }
 }
 
-/// A waiter beyond the first of its direction, or a `poll_*_ready` caller.
+/// The identity of a future's registration in a slot: 0 while it has none
+/// (and for the `poll_*` callers, which have no future).
+pub(crate) type WaitId = u64;
+
+/// A waiter beyond the first of its direction.
 #[derive(Debug)]
 struct Waiter {
     dir: Direction,
-    /// Set by `poll_read_ready` / `poll_write_ready`: replaced by the next
-    /// such call in `dir`.
-    polled: bool,
+    /// The registering future's identity, or 0 for a `poll_*` caller.
+    id: WaitId,
     waker: Waker,
 }
 
@@ -70,13 +82,16 @@ pub(crate) struct Slot {
     pub(crate) reader: Option<Waker>,
     /// The first task waiting for write readiness, if any.
     pub(crate) writer: Option<Waker>,
-    /// Further waiters, in either direction, and the task of the last
-    /// `poll_read_ready` / `poll_write_ready` per direction (`polled`): as in
-    /// tokio, each such call replaces the one before, unlike the waiters of
-    /// operations and `readable`, which all wake. Empty (and unallocated)
-    /// while every source has at most one waiter per direction and no
-    /// `poll_*_ready` caller, so an edge looks at it only when it holds one.
+    /// Whose `reader` is (meaningful while it is `Some`).
+    reader_id: WaitId,
+    /// Whose `writer` is (meaningful while it is `Some`).
+    writer_id: WaitId,
+    /// Further waiters, in either direction. Empty (and unallocated) while
+    /// the source has at most one waiter per direction, so an edge looks at
+    /// it only when it holds one.
     more: Vec<Waiter>,
+    /// The last identity given to a future's registration.
+    last_id: WaitId,
     /// An error the driver reported for this source's registration (the
     /// next operation or readiness query returns it) or, with
     /// `error_for_ops`, for its socket (only the next operation does).
@@ -92,7 +107,10 @@ impl Slot {
             usable: Readiness::READABLE.union(Readiness::WRITABLE),
             reader: None,
             writer: None,
+            reader_id: 0,
+            writer_id: 0,
             more: Vec::new(),
+            last_id: 0,
             error: None,
             error_for_ops: false,
         }
@@ -120,34 +138,76 @@ impl Slot {
         self.keep_error_visible();
     }
 
-    /// Adds `waker` to the waiters of `dir`, unless it would wake a task
-    /// that is waiting already.
+    /// Adds `waker` to the waiters of `dir`.
+    ///
+    /// `wait`: the registering future's identity. At 0 it gets a new one
+    /// (the slot's next); a future already registered in `dir` updates its
+    /// entry (the waker, if it changed) instead of adding one. `None`: a
+    /// `poll_*` caller, which replaces the one before it in `dir`.
     #[inline]
-    pub(crate) fn set_waker(&mut self, dir: Direction, waker: &Waker) {
-        match self.waiter(dir) {
-            Some(w) if w.will_wake(waker) => {}
-            Some(_) => self.add_more(dir, waker),
-            first @ None => *first = Some(waker.clone()),
+    pub(crate) fn set_waker(&mut self, dir: Direction, waker: &Waker, wait: Option<&mut WaitId>) {
+        // A fresh identity has no entry yet: nothing to look for.
+        let (id, fresh) = match wait {
+            Some(id) if *id == 0 => {
+                self.last_id += 1;
+                *id = self.last_id;
+                (*id, true)
+            }
+            Some(id) => (*id, false),
+            None => (0, false),
+        };
+        let (first, first_id) = match dir {
+            Direction::Read => (&mut self.reader, &mut self.reader_id),
+            Direction::Write => (&mut self.writer, &mut self.writer_id),
+        };
+        match first {
+            Some(w) if *first_id == id => {
+                if !w.will_wake(waker) {
+                    w.clone_from(waker);
+                }
+            }
+            // (With `more` in use, the caller may have an entry there.)
+            None if fresh || self.more.is_empty() => {
+                *first = Some(waker.clone());
+                *first_id = id;
+            }
+            _ if fresh => self.more.push(Waiter { dir, id, waker: waker.clone() }),
+            _ => self.set_more(dir, id, waker),
         }
     }
 
-    /// Makes `waker` the one task a `poll_*_ready` in `dir` wakes,
-    /// replacing the one before.
+    /// The slow path of `set_waker`: a second (or later) waiter in `dir`,
+    /// or the caller's entry is in `more`.
     #[cold]
-    pub(crate) fn set_polled(&mut self, dir: Direction, waker: &Waker) {
-        match self.more.iter_mut().find(|w| w.polled && w.dir == dir) {
+    fn set_more(&mut self, dir: Direction, id: WaitId, waker: &Waker) {
+        match self.more.iter_mut().find(|w| w.id == id && w.dir == dir) {
             Some(w) if w.waker.will_wake(waker) => {}
-            Some(w) => w.waker = waker.clone(),
-            None => self.more.push(Waiter { dir, polled: true, waker: waker.clone() }),
+            Some(w) => w.waker.clone_from(waker),
+            None => self.more.push(Waiter { dir, id, waker: waker.clone() }),
         }
     }
 
-    /// The slow path of `set_waker`: a second (or later) waiter.
-    #[cold]
-    fn add_more(&mut self, dir: Direction, waker: &Waker) {
-        if !self.more.iter().any(|w| !w.polled && w.dir == dir && w.waker.will_wake(waker)) {
-            self.more.push(Waiter { dir, polled: false, waker: waker.clone() });
+    /// Removes the entries of the future whose identity is `id` (at most
+    /// one per direction) and returns their wakers, for the caller to drop
+    /// after its borrow of the reactor ends. Nothing if an edge released
+    /// them already.
+    pub(crate) fn unlink(&mut self, id: WaitId) -> [Option<Waker>; 2] {
+        let mut out = [None, None];
+        let mut n = 0;
+        if self.reader.is_some() && self.reader_id == id {
+            out[n] = self.reader.take();
+            n += 1;
         }
+        if self.writer.is_some() && self.writer_id == id {
+            out[n] = self.writer.take();
+            n += 1;
+        }
+        while n < 2 {
+            let Some(i) = self.more.iter().position(|w| w.id == id) else { break };
+            out[n] = Some(self.more.swap_remove(i).waker);
+            n += 1;
+        }
+        out
     }
 
     /// Forgets the readiness that let an operation in `dir` proceed: the
@@ -214,6 +274,19 @@ impl Slot {
         }
     }
 
+    /// How many entries the slot holds, in both directions (for tests).
+    pub(crate) fn waiter_count(&self) -> usize {
+        usize::from(self.reader.is_some()) + usize::from(self.writer.is_some()) + self.more.len()
+    }
+
+    /// Moves every waiter, in both directions, into `wakers` (the runtime
+    /// is shutting down, or nobody will turn this reactor again).
+    pub(crate) fn release_all(&mut self, wakers: &mut Vec<Waker>) {
+        wakers.extend(self.reader.take());
+        wakers.extend(self.writer.take());
+        wakers.extend(self.more.drain(..).map(|w| w.waker));
+    }
+
     /// How many tasks wait in `dir` (for tests).
     #[cfg(test)]
     pub(crate) fn waiters(&self, dir: Direction) -> usize {
@@ -232,150 +305,7 @@ impl Slot {
         self.error_for_ops = for_ops;
         self.on_event(Readiness::ERROR, wakers);
     }
-
-    #[inline]
-    fn waiter(&mut self, dir: Direction) -> &mut Option<Waker> {
-        match dir {
-            Direction::Read => &mut self.reader,
-            Direction::Write => &mut self.writer,
-        }
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::Arc;
-    use std::task::Wake;
-
-    struct Flag(std::sync::atomic::AtomicUsize);
-    impl Wake for Flag {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        }
-    }
-
-    #[test]
-    fn slot_starts_assumed_ready_for_operations_but_not_for_queries() {
-        let slot = Slot::new(1);
-        assert!(slot.is_ready(Direction::Read));
-        assert!(slot.is_ready(Direction::Write));
-        assert!(!slot.is_known_ready(Direction::Read), "a guess is never shown to a query");
-        assert!(!slot.is_known_ready(Direction::Write));
-    }
-
-    #[test]
-    fn slot_would_block_clears_the_guess_and_an_edge_makes_it_known() {
-        let mut slot = Slot::new(1);
-        slot.clear(Direction::Read);
-        assert!(!slot.is_ready(Direction::Read));
-        assert!(slot.is_ready(Direction::Write), "the other direction keeps its guess");
-        let mut woken = Vec::new();
-        slot.on_event(Readiness::READABLE, &mut woken);
-        assert!(slot.is_ready(Direction::Read) && slot.is_known_ready(Direction::Read));
-        assert!(!slot.is_known_ready(Direction::Write));
-    }
-
-    #[test]
-    fn slot_clear_then_event_releases_only_that_direction() {
-        let mut slot = Slot::new(1);
-        slot.clear(Direction::Read);
-        slot.clear(Direction::Write);
-        assert!(!slot.is_ready(Direction::Read));
-        let flag = Arc::new(Flag(0.into()));
-        let waker = Waker::from(flag.clone());
-        slot.set_waker(Direction::Read, &waker);
-        slot.set_waker(Direction::Write, &waker);
-        let mut woken = Vec::new();
-        slot.on_event(Readiness::READABLE, &mut woken);
-        assert_eq!(woken.len(), 1);
-        assert!(slot.is_ready(Direction::Read));
-        assert!(!slot.is_ready(Direction::Write));
-        assert!(slot.writer.is_some());
-    }
-
-    #[test]
-    fn slot_clear_keeping_closed_keeps_the_end_of_stream() {
-        let mut slot = Slot::new(1);
-        let mut woken = Vec::new();
-        slot.on_event(Readiness::READ_CLOSED, &mut woken);
-        slot.clear_keeping_closed(Direction::Read);
-        assert!(slot.is_ready(Direction::Read), "the end of stream must stay visible");
-        slot.clear(Direction::Read);
-        assert!(!slot.is_ready(Direction::Read));
-    }
-
-    #[test]
-    fn slot_every_waiter_of_a_direction_is_woken_once() {
-        let mut slot = Slot::new(1);
-        slot.clear(Direction::Read);
-        slot.clear(Direction::Write);
-        let flags: Vec<_> = (0..3).map(|_| Arc::new(Flag(0.into()))).collect();
-        let writer_flag = Arc::new(Flag(0.into()));
-        for flag in &flags {
-            let waker = Waker::from(flag.clone());
-            slot.set_waker(Direction::Read, &waker);
-            slot.set_waker(Direction::Read, &waker.clone());
-        }
-        slot.set_waker(Direction::Write, &Waker::from(writer_flag.clone()));
-        assert_eq!(slot.waiters(Direction::Read), 3, "one entry per task, however often it polls");
-        assert_eq!(slot.waiters(Direction::Write), 1);
-        let mut woken = Vec::new();
-        slot.on_event(Readiness::READABLE, &mut woken);
-        woken.into_iter().for_each(Waker::wake);
-        for flag in &flags {
-            assert_eq!(flag.0.load(std::sync::atomic::Ordering::SeqCst), 1);
-        }
-        assert_eq!(slot.waiters(Direction::Read), 0);
-        assert_eq!(slot.waiters(Direction::Write), 1, "the writer still waits");
-        assert_eq!(writer_flag.0.load(std::sync::atomic::Ordering::SeqCst), 0);
-    }
-
-    #[test]
-    fn slot_one_waiter_per_direction_never_allocates() {
-        let mut slot = Slot::new(1);
-        let (a, b) = (Waker::from(Arc::new(Flag(0.into()))), Waker::from(Arc::new(Flag(0.into()))));
-        let mut woken = Vec::new();
-        for round in 0..100 {
-            slot.clear(Direction::Read);
-            slot.clear(Direction::Write);
-            // A different task each round, one per direction.
-            let waker = if round % 2 == 0 { &a } else { &b };
-            slot.set_waker(Direction::Read, waker);
-            slot.set_waker(Direction::Read, waker);
-            slot.set_waker(Direction::Write, waker);
-            slot.on_event(Readiness::READABLE.union(Readiness::WRITABLE), &mut woken);
-        }
-        assert_eq!(woken.len(), 200);
-        assert_eq!(slot.more.capacity(), 0, "the first waiter's field is enough");
-    }
-
-    #[test]
-    fn slot_poll_ready_keeps_only_the_last_caller_per_direction() {
-        let mut slot = Slot::new(1);
-        slot.clear(Direction::Read);
-        let (first, last, waiter) = (Arc::new(Flag(0.into())), Arc::new(Flag(0.into())), Arc::new(Flag(0.into())));
-        slot.set_waker(Direction::Read, &Waker::from(waiter.clone()));
-        slot.set_polled(Direction::Read, &Waker::from(first.clone()));
-        slot.set_polled(Direction::Read, &Waker::from(last.clone()));
-        slot.set_polled(Direction::Write, &Waker::from(first.clone()));
-        let mut woken = Vec::new();
-        slot.on_event(Readiness::READABLE, &mut woken);
-        woken.into_iter().for_each(Waker::wake);
-        let count = |f: &Arc<Flag>| f.0.load(std::sync::atomic::Ordering::SeqCst);
-        assert_eq!((count(&first), count(&last), count(&waiter)), (0, 1, 1));
-        assert_eq!(slot.waiters(Direction::Write), 1, "the write caller still waits");
-    }
-
-    #[test]
-    fn slot_error_releases_both_waiters() {
-        let mut slot = Slot::new(1);
-        let waker = Waker::from(Arc::new(Flag(0.into())));
-        slot.set_waker(Direction::Read, &waker);
-        slot.set_waker(Direction::Write, &waker);
-        let mut woken = Vec::new();
-        slot.on_error(io::Error::from_raw_os_error(libc::EBADF), false, &mut woken);
-        assert_eq!(woken.len(), 2);
-        assert!(slot.error.is_some());
-    }
-}
+mod tests;
