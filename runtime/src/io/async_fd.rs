@@ -115,11 +115,13 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// An end of stream the reactor has seen is kept: after a short read
     /// (which drained the socket without seeing `WouldBlock`) the next read
     /// still returns 0 at once if the peer's FIN came with the data.
+    #[inline]
     pub fn clear_read_ready(&self) {
         self.core.reactor.borrow_mut().clear_ready_keeping_closed(self.token, Direction::Read);
     }
 
     /// Forgets write readiness, like [`clear_read_ready`](Self::clear_read_ready).
+    #[inline]
     pub fn clear_write_ready(&self) {
         self.core.reactor.borrow_mut().clear_ready_keeping_closed(self.token, Direction::Write);
     }

@@ -144,7 +144,7 @@ impl Slot {
     /// (the slot's next); a future already registered in `dir` updates its
     /// entry (the waker, if it changed) instead of adding one. `None`: a
     /// `poll_*` caller, which replaces the one before it in `dir`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn set_waker(&mut self, dir: Direction, waker: &Waker, wait: Option<&mut WaitId>) {
         // A fresh identity has no entry yet: nothing to look for.
         let (id, fresh) = match wait {
@@ -171,15 +171,19 @@ impl Slot {
                 *first = Some(waker.clone());
                 *first_id = id;
             }
-            _ if fresh => self.more.push(Waiter { dir, id, waker: waker.clone() }),
-            _ => self.set_more(dir, id, waker),
+            _ => self.set_more(dir, id, fresh, waker),
         }
     }
 
     /// The slow path of `set_waker`: a second (or later) waiter in `dir`,
-    /// or the caller's entry is in `more`.
+    /// or the caller's entry is in `more` (never when its identity is
+    /// `fresh`).
     #[cold]
-    fn set_more(&mut self, dir: Direction, id: WaitId, waker: &Waker) {
+    fn set_more(&mut self, dir: Direction, id: WaitId, fresh: bool, waker: &Waker) {
+        if fresh {
+            self.more.push(Waiter { dir, id, waker: waker.clone() });
+            return;
+        }
         match self.more.iter_mut().find(|w| w.id == id && w.dir == dir) {
             Some(w) if w.waker.will_wake(waker) => {}
             Some(w) => w.waker.clone_from(waker),
