@@ -7,32 +7,10 @@
 //! process, since the panic hook it sets is global.
 
 use std::error::Error;
-use std::panic;
-use std::sync::{Arc, Mutex};
 
 use runtime::time::{self, interval, interval_at, Duration, Instant};
 
-use crate::support::isolated;
-
-/// tokio's `support::panic::test_panic`: the file of the panic `func` raises.
-fn test_panic<Func: FnOnce() + panic::UnwindSafe>(func: Func) -> Option<String> {
-    let panic_file: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
-    let prev_hook = panic::take_hook();
-    {
-        let panic_file = panic_file.clone();
-        panic::set_hook(Box::new(move |panic_info| {
-            let panic_location = panic_info.location().unwrap();
-            panic_file.lock().unwrap().clone_from(&Some(panic_location.file().to_string()));
-        }));
-    }
-    let result = panic::catch_unwind(func);
-    panic::set_hook(prev_hook);
-    if result.is_err() {
-        panic_file.lock().unwrap().clone()
-    } else {
-        None
-    }
-}
+use crate::support::{isolated, test_panic};
 
 fn current_thread() -> runtime::Runtime {
     runtime::Builder::new().build().unwrap()

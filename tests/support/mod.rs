@@ -183,3 +183,26 @@ pub fn wait_child(mut child: std::process::Child, limit: Duration) {
     assert!(status.success(), "child failed ({status}):\n{out}\n{err}");
     assert!(out.contains("1 passed"), "the child ran no test:\n{out}\n{err}");
 }
+
+/// tokio's `support::panic::test_panic`: runs `func` and returns the file
+/// of the panic it raises (`None` if it does not panic). It sets the
+/// process's panic hook for the call, so run it in an [`isolated`] child.
+pub fn test_panic<Func: FnOnce() + std::panic::UnwindSafe>(func: Func) -> Option<String> {
+    use std::sync::{Arc, Mutex};
+    let panic_file: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+    let prev_hook = std::panic::take_hook();
+    {
+        let panic_file = panic_file.clone();
+        std::panic::set_hook(Box::new(move |panic_info| {
+            let panic_location = panic_info.location().unwrap();
+            panic_file.lock().unwrap().clone_from(&Some(panic_location.file().to_string()));
+        }));
+    }
+    let result = std::panic::catch_unwind(func);
+    std::panic::set_hook(prev_hook);
+    if result.is_err() {
+        panic_file.lock().unwrap().clone()
+    } else {
+        None
+    }
+}
