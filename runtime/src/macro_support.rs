@@ -51,6 +51,34 @@ pub fn poll_budget_available(cx: &mut Context<'_>) -> Poll<()> {
     Poll::Ready(())
 }
 
+/// Pins values on the stack, as tokio's `pin!`: each named variable is
+/// shadowed by a `Pin<&mut T>` of itself, or each `let` binds a pinned
+/// value. Safe: it is `std::pin::pin!` under tokio's name and forms.
+///
+/// ```
+/// use std::future::Future;
+/// runtime::block_on(async {
+///     let one = async { 1 };
+///     let two = async { 2 };
+///     runtime::pin!(one, two);
+///     assert_eq!(one.as_mut().await + two.as_mut().await, 3);
+///
+///     runtime::pin! {
+///         let three = async { 3 };
+///     }
+///     assert_eq!(three.await, 3);
+/// });
+/// ```
+#[macro_export]
+macro_rules! pin {
+    ($($x:ident),* $(,)?) => {
+        $( #[allow(unused_mut)] let mut $x = ::core::pin::pin!($x); )*
+    };
+    ($(let $x:ident = $init:expr;)*) => {
+        $( #[allow(unused_mut)] let mut $x = ::core::pin::pin!($init); )*
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::select_start;

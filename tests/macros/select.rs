@@ -628,3 +628,25 @@ fn select_and_join_dropped_mid_wait_drop_their_futures() {
     drop(try_join);
     assert_eq!(dropped.get(), 5);
 }
+
+/// `runtime::pin!`, tokio's forms: shadowing named futures, and `let`s.
+#[test]
+fn pin_macro_forms() {
+    run(|| async {
+        let ok = async { 1 };
+        let two = async { 2 };
+        runtime::pin!(ok, two);
+        let got = runtime::select! {
+            biased;
+            a = &mut ok => a,
+            b = &mut two => b,
+        };
+        assert_eq!(got, 1);
+        assert_eq!(two.await, 2);
+        runtime::pin! {
+            let three = async { 3 };
+            let four = async { 4 };
+        }
+        assert_eq!(three.await + four.await, 7);
+    });
+}
