@@ -1,5 +1,6 @@
 //! What the function-like macros' expansions need from the runtime: the
-//! random first branch of `select!`, and its check of the task's budget.
+//! random first branch of `select!` and its check of the task's budget;
+//! and `pin!`, tokio's stack-pinning macro.
 //!
 //! A xorshift generator per thread (so per runtime, each runtime owning its
 //! thread), seeded once from std's `RandomState`, which the OS seeds: no
