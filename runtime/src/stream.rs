@@ -164,21 +164,33 @@ where
     /// until `room` is used up; removes the streams that ended. Returns
     /// how many items it took.
     fn poll_one_round(&mut self, cx: &mut Context<'_>, buffer: &mut Vec<(K, V::Item)>, room: usize) -> usize {
+        let mut added = 0;
+        if room > 0 {
+            self.poll_round(cx, |item| {
+                buffer.push(item);
+                added += 1;
+                added == room
+            });
+        }
+        added
+    }
+
+    /// The one polling loop: each stream at most once, from a random one;
+    /// every item goes to `take`, which says whether to stop. Streams that
+    /// ended on the way are removed after the loop.
+    fn poll_round(&mut self, cx: &mut Context<'_>, mut take: impl FnMut((K, V::Item)) -> bool) {
         let n = self.entries.len();
-        if n == 0 || room == 0 {
-            return 0;
+        if n == 0 {
+            return;
         }
         let start = select_start(n as u32) as usize;
         let mut ended = Vec::new();
-        let mut added = 0;
         for k in 0..n {
             let i = (start + k) % n;
             let (key, stream) = &mut self.entries[i];
             match Pin::new(stream).poll_next(cx) {
                 Poll::Ready(Some(item)) => {
-                    buffer.push((key.clone(), item));
-                    added += 1;
-                    if added == room {
+                    if take((key.clone(), item)) {
                         break;
                     }
                 }
@@ -186,15 +198,9 @@ where
                 Poll::Pending => {}
             }
         }
-        self.remove_ended(ended);
-        added
-    }
-
-    /// Removes the entries at `indices` (distinct), highest first so that
-    /// each `swap_remove` leaves the lower ones where they are.
-    fn remove_ended(&mut self, mut indices: Vec<usize>) {
-        indices.sort_unstable_by(|a, b| b.cmp(a));
-        for i in indices {
+        // Highest first, so each `swap_remove` leaves the lower ones in place.
+        ended.sort_unstable_by(|a, b| b.cmp(a));
+        for i in ended {
             self.entries.swap_remove(i);
         }
     }
@@ -217,26 +223,11 @@ where
     /// ended on the way are removed; `None` once the map is empty.
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<(K, V::Item)>> {
         let this = self.get_mut();
-        let n = this.entries.len();
-        if n == 0 {
-            return Poll::Ready(None);
-        }
-        let start = select_start(n as u32) as usize;
-        let mut ended = Vec::new();
         let mut found = None;
-        for k in 0..n {
-            let i = (start + k) % n;
-            let (key, stream) = &mut this.entries[i];
-            match Pin::new(stream).poll_next(cx) {
-                Poll::Ready(Some(item)) => {
-                    found = Some((key.clone(), item));
-                    break;
-                }
-                Poll::Ready(None) => ended.push(i),
-                Poll::Pending => {}
-            }
-        }
-        this.remove_ended(ended);
+        this.poll_round(cx, |item| {
+            found = Some(item);
+            true
+        });
         match found {
             Some(item) => Poll::Ready(Some(item)),
             None if this.entries.is_empty() => Poll::Ready(None),
