@@ -32,6 +32,11 @@ pub(crate) struct Clock {
     base: Cell<std::time::Instant>,
     /// The system instant it started running again at; `None` while paused.
     unfrozen: Cell<Option<std::time::Instant>>,
+    /// Whether it was ever paused. Until then it reads the system clock
+    /// as is, with no offset arithmetic.
+    shifted: Cell<bool>,
+    /// Its latest reading by [`Clock::now`] (see [`Clock::last_known`]).
+    last: Cell<Instant>,
     /// How many `spawn_blocking` jobs are outstanding: while any is, a
     /// paused clock does not auto-advance (its result may be what the
     /// waiting task needs), as in tokio.
@@ -51,20 +56,48 @@ impl Drop for AutoAdvanceInhibit {
 impl Clock {
     pub(crate) fn new(start_paused: bool) -> Clock {
         let now = std::time::Instant::now();
-        let clock = Clock { base: Cell::new(now), unfrozen: Cell::new(Some(now)), inhibitors: Rc::default() };
+        let clock = Clock {
+            base: Cell::new(now),
+            unfrozen: Cell::new(Some(now)),
+            shifted: Cell::new(false),
+            last: Cell::new(Instant::from_std(now)),
+            inhibitors: Rc::default(),
+        };
         if start_paused {
             let _ = clock.pause();
         }
         clock
     }
 
-    /// The clock's reading.
+    /// The clock's reading (remembered for [`Clock::last_known`]).
+    #[inline]
     pub(crate) fn now(&self) -> Instant {
+        let now = if self.shifted.get() { self.shifted_now() } else { Instant::from_std(std::time::Instant::now()) };
+        self.last.set(now);
+        now
+    }
+
+    /// The reading of a clock that was paused at some time.
+    fn shifted_now(&self) -> Instant {
         let base = self.base.get();
         Instant::from_std(match self.unfrozen.get() {
             Some(unfrozen) => base + unfrozen.elapsed(),
             None => base,
         })
+    }
+
+    /// A reading no later than the clock's time now, taken without reading
+    /// the system clock: while paused, the time it stands at; running, its
+    /// latest reading (the executor reads it on every turn with a timer
+    /// armed). A deadline at or before this has passed; one after it may
+    /// have passed too, and is found so by the next reading. The clock
+    /// never goes back, so this is never ahead of [`Clock::now`].
+    #[inline]
+    pub(crate) fn last_known(&self) -> Instant {
+        match self.unfrozen.get() {
+            None => Instant::from_std(self.base.get()),
+            Some(_) => self.last.get(),
+        }
     }
 
     pub(crate) fn is_paused(&self) -> bool {
@@ -89,6 +122,7 @@ impl Clock {
             return Err("time is already paused: `time::pause()` was called twice without `time::resume()`");
         };
         ANY_PAUSED.store(true, Ordering::Release);
+        self.shifted.set(true);
         self.base.set(self.base.get() + unfrozen.elapsed());
         self.unfrozen.set(None);
         Ok(())

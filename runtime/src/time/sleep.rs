@@ -20,7 +20,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use super::orphans;
 use super::timers::{TimerKey, TimerPoll};
@@ -105,11 +105,11 @@ impl Sleep {
         let Some((id, key)) = self.entry.take() else {
             return;
         };
-        match current() {
-            Some(core) if core.id == id => {
-                let waker = core.timers.borrow_mut().remove(key);
-                drop(waker);
-            }
+        // One lookup, no `Rc` clone: the removed waker leaves the closure
+        // and drops after every borrow has ended.
+        let removed = context::try_with(|core| (core.id == id).then(|| core.timers.borrow_mut().remove(key)));
+        match removed {
+            Some(Some(waker)) => drop(waker),
             _ => orphans::send(id, key),
         }
     }
@@ -120,16 +120,73 @@ impl Sleep {
     /// next turn), elapsed or not. So a loop over elapsed timers yields.
     /// `unconstrained_if_spent`: with no budget left, poll anyway and charge
     /// nothing (`Timeout`, when its own future spent the last unit).
-    /// `core`: the current runtime (`Timeout` looks it up once for both).
-    pub(crate) fn poll_budgeted(
-        self: Pin<&mut Self>,
-        core: Option<&Core>,
-        cx: &mut Context<'_>,
-        unconstrained_if_spent: bool,
-    ) -> Poll<()> {
+    ///
+    /// The common polls (the first, which arms the timer, and those that
+    /// find it armed with the polling task's waker, or fired) take one
+    /// thread-local lookup and no `Rc` clone; the first poll clones the
+    /// waker before it, so no waker code runs inside the borrow. Anything
+    /// else (a spent budget, another task's waker, a sleep from another
+    /// runtime) goes the general way, [`Sleep::poll_slow`].
+    pub(crate) fn poll_budgeted(self: Pin<&mut Self>, cx: &mut Context<'_>, unconstrained_if_spent: bool) -> Poll<()> {
         let this = self.get_mut();
+        let mut fresh = if this.entry.is_none() && !this.elapsed { Some(cx.waker().clone()) } else { None };
+        let fast = context::try_with(|core| this.poll_fast(core, cx.waker(), &mut fresh, unconstrained_if_spent));
+        // Unused when the deadline had passed; dropped outside the borrow.
+        drop(fresh);
+        match fast {
+            Some(Some(poll)) => poll,
+            _ => this.poll_slow(current().as_deref(), cx, unconstrained_if_spent),
+        }
+    }
+
+    /// The common cases of a poll in `core`, the current runtime; `None`
+    /// (having changed nothing) for the others. `fresh`: a clone of
+    /// `waker` when the timer is not armed yet; taken if it is armed now.
+    #[inline]
+    fn poll_fast(
+        &mut self,
+        core: &Core,
+        waker: &Waker,
+        fresh: &mut Option<Waker>,
+        unconstrained_if_spent: bool,
+    ) -> Option<Poll<()>> {
+        let charge = core.budget.has_remaining();
+        if !charge && !unconstrained_if_spent {
+            return None;
+        }
+        if !self.elapsed {
+            match self.entry {
+                Some((id, key)) if id == core.id => match core.timers.borrow().poll(key, waker) {
+                    TimerPoll::Fired => self.entry = None,
+                    TimerPoll::Pending => return Some(Poll::Pending),
+                    TimerPoll::NeedsWaker => return None,
+                },
+                Some(_) => return None,
+                // Passed by the clock's last reading: no fresh one needed.
+                // Otherwise armed, and found due by a later reading (never
+                // early); so `sleep(ZERO)` pends once, as tokio's does.
+                None if self.deadline <= core.clock.last_known() => {}
+                None => {
+                    let waker = fresh.take()?;
+                    let key = core.timers.borrow_mut().insert(self.deadline, waker);
+                    self.entry = Some((core.id, key));
+                    return Some(Poll::Pending);
+                }
+            }
+            self.elapsed = true;
+        }
+        if charge {
+            let _ = core.budget.try_charge();
+        }
+        Some(Poll::Ready(()))
+    }
+
+    /// A poll in any case, holding the current runtime (`core`) outside
+    /// the thread-local's borrow.
+    #[cold]
+    fn poll_slow(&mut self, core: Option<&Core>, cx: &mut Context<'_>, unconstrained_if_spent: bool) -> Poll<()> {
         let Some(core) = core else {
-            if this.elapsed {
+            if self.elapsed {
                 return Poll::Ready(());
             }
             panic!(
@@ -143,10 +200,10 @@ impl Sleep {
             core.defer(cx.waker());
             return Poll::Pending;
         }
-        if !this.elapsed {
-            std::task::ready!(this.poll_in(core, cx));
-            this.entry = None;
-            this.elapsed = true;
+        if !self.elapsed {
+            std::task::ready!(self.poll_in(core, cx));
+            self.entry = None;
+            self.elapsed = true;
         }
         if charge {
             let _ = core.budget.try_charge();
@@ -174,7 +231,7 @@ impl Sleep {
             Some(_) => self.deregister(),
             None => {}
         }
-        if core.clock.now() >= self.deadline {
+        if self.deadline <= core.clock.last_known() {
             return Poll::Ready(());
         }
         let waker = cx.waker().clone();
@@ -220,7 +277,7 @@ impl Future for Sleep {
     /// # Panics
     /// Outside a runtime.
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        self.poll_budgeted(current().as_deref(), cx, false)
+        self.poll_budgeted(cx, false)
     }
 }
 

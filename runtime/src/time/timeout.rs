@@ -7,7 +7,8 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use super::sleep::{self, Sleep};
+use super::sleep::Sleep;
+use crate::context;
 
 pin_project! {
     /// Gives the inner future's output, or [`Elapsed`] if the deadline comes
@@ -60,16 +61,12 @@ impl<F: Future> Future for Timeout<F> {
         // when the future spent the last unit in this very poll; then the
         // deadline is checked anyway, or a future that always spends the
         // budget would never time out.
-        let core = sleep::current();
-        let had_budget = match &core {
-            Some(core) => core.budget.has_remaining(),
-            None => true,
-        };
+        let had_budget = context::try_with(|core| core.budget.has_remaining()).unwrap_or(true);
         if let Poll::Ready(out) = this.future.poll(cx) {
             *this.done = true;
             return Poll::Ready(Ok(out));
         }
-        let elapsed = Pin::new(this.sleep).poll_budgeted(core.as_deref(), cx, had_budget).map(|()| Err(Elapsed(())));
+        let elapsed = Pin::new(this.sleep).poll_budgeted(cx, had_budget).map(|()| Err(Elapsed(())));
         *this.done = elapsed.is_ready();
         elapsed
     }
