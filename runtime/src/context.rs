@@ -98,6 +98,7 @@ pub(crate) fn is_entered() -> bool {
 }
 
 /// Runs `f` with the current runtime, if there is one.
+#[inline]
 pub(crate) fn try_with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> Option<R> {
     CURRENT.try_with(|c| c.borrow().as_ref().map(f)).ok().flatten()
 }
