@@ -239,8 +239,27 @@ impl Poller {
         dispatch!(self, p => p.deregister(fd))
     }
 
-    pub(crate) fn wait(&mut self, events: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<()> {
-        dispatch!(self, p => p.wait(events, timeout))
+    /// Waits once and hands each event to `on_event`: epoll's straight
+    /// from the kernel's buffer; kqueue's through `scratch`, where its
+    /// driver assembles them (it merges change errors and socket errors).
+    #[inline]
+    pub(crate) fn wait(
+        &mut self,
+        timeout: Option<Duration>,
+        scratch: &mut Vec<Event>,
+        #[allow(unused_mut)] mut on_event: impl FnMut(Event),
+    ) -> io::Result<()> {
+        let _ = &scratch;
+        match self {
+            #[cfg(target_os = "linux")]
+            Poller::Epoll(p) => p.wait(timeout, on_event),
+            #[cfg(kqueue_driver)]
+            Poller::Kqueue(p) => {
+                let result = p.wait(scratch, timeout);
+                scratch.iter().copied().for_each(&mut on_event);
+                result
+            }
+        }
     }
 
     pub(crate) fn remote_waker(&mut self) -> io::Result<RemoteWaker> {

@@ -31,6 +31,7 @@ pub(crate) use token::Token;
 pub(crate) struct Reactor {
     poller: Poller,
     slots: Slab<Slot>,
+    /// The kqueue driver's events of one wait (epoll's are read in place).
     events: Vec<Event>,
     capacity: usize,
     next_generation: u32,
@@ -50,7 +51,10 @@ impl Reactor {
         let reactor = Reactor {
             poller,
             slots: Slab::new(),
-            events: Vec::with_capacity(capacity),
+            events: match driver {
+                Driver::Epoll => Vec::new(),
+                Driver::Kqueue => Vec::with_capacity(capacity),
+            },
             capacity,
             next_generation: 0,
             ticks: 0,
@@ -257,14 +261,13 @@ impl Reactor {
     }
 
     /// Waits once for events (at most `timeout`), applies them and collects
-    /// the wakers they release into `wakers`.
+    /// the wakers they release.
     pub(crate) fn turn(&mut self, timeout: Option<Duration>, wakers: &mut Vec<Waker>) -> io::Result<()> {
         self.ticks += 1;
-        let mut events = std::mem::take(&mut self.events);
-        let result = self.poller.wait(&mut events, timeout);
-        for event in &events {
+        let Reactor { poller, slots, events, events_delivered, .. } = self;
+        let result = poller.wait(timeout, events, |event| {
             let token = Token::from_raw(event.token);
-            if let Some(slot) = self.slots.get_mut(token.index()).filter(|s| s.generation == token.generation()) {
+            if let Some(slot) = slots.get_mut(token.index()).filter(|s| s.generation == token.generation()) {
                 if event.error != 0 {
                     slot.on_error(io::Error::from_raw_os_error(event.error), false, wakers);
                 }
@@ -272,11 +275,10 @@ impl Reactor {
                     slot.on_error(io::Error::from_raw_os_error(event.socket_error), true, wakers);
                 }
                 slot.on_event(event.readiness, wakers);
-                self.events_delivered += 1;
+                *events_delivered += 1;
             }
-        }
-        self.events = events;
-        debug_assert!(self.events.capacity() >= self.capacity);
+        });
+        debug_assert!(self.events.capacity() >= self.capacity || self.poller.driver() == Driver::Epoll);
         result
     }
 

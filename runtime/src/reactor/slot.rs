@@ -246,7 +246,7 @@ impl Slot {
     }
 
     /// Adds the readiness of an event and collects the wakers it releases.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn on_event(&mut self, readiness: Readiness, wakers: &mut Vec<Waker>) {
         self.mark(readiness);
         if readiness.intersects(Direction::Read.mask()) {
