@@ -60,8 +60,16 @@ impl State {
         }
     }
 
+    /// One `fetch_or`: a wake that brings no reference of its own adds
+    /// none, so it need not look before it writes. On a complete task it
+    /// sets `SCHEDULED` too, which nothing reads there (every transition
+    /// checks `COMPLETE` first, and a complete task is never polled).
+    /// Being a read-modify-write, it is ordered against
+    /// `transition_to_running` as `schedule`'s exchange is.
+    #[inline]
     pub(crate) fn transition_to_scheduled_by_val(&self) -> ByVal {
-        if self.schedule(0) {
+        let prev = self.0.fetch_or(SCHEDULED, AcqRel);
+        if prev & (SCHEDULED | COMPLETE) == 0 {
             ByVal::Submit
         } else {
             ByVal::DropRef
