@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Before and after, in instructions: user-space instructions per request of
-# this runtime's echo and HTTP servers (callgrind, C=64), and per operation of
+# this runtime's echo (plain and with timeouts), HTTP and hyper servers (callgrind,
+# C=64), and per operation of
 # the timer microbenchmarks, at two commits of this repository built the same
 # way. Callgrind counts are exact and repeatable, so one run of each is enough
 # and the difference is the change's cost.
@@ -30,9 +31,9 @@ trap 'git -C "$TOP" worktree remove --force "$BASE_TREE" 2>/dev/null || true; ki
 rm -rf "$BASE_TREE/bench"
 mkdir -p "$BASE_TREE/bench"
 cp -r "$BENCH/Cargo.toml" "$BENCH/Cargo.lock" "$BENCH/src" "$BASE_TREE/bench/"
-BINS=(--bin echo_runtime --bin http_runtime --bin hyper_runtime --bin micro)
+BINS=(--bin echo_runtime --bin echo_timeout_runtime --bin http_runtime --bin hyper_runtime --bin micro)
 (cd "$BASE_TREE/bench" && cargo build --release -q "${BINS[@]}" --target-dir "$BENCH/target/cg-ab-base-target")
-(cd "$BENCH" && cargo build --release -q "${BINS[@]}" --bin echo_tokio --bin http_tokio --bin hyper_tokio --bin load --bin report)
+(cd "$BENCH" && cargo build --release -q "${BINS[@]}" --bin echo_tokio --bin echo_timeout_tokio --bin http_tokio --bin hyper_tokio --bin load --bin report)
 declare -A DIR=([base]=$BENCH/target/cg-ab-base-target/release [head]=$BENCH/target/release [tokio]=$BENCH/target/release)
 LOAD=$BENCH/target/release/load
 REPORT=$BENCH/target/release/report
@@ -41,6 +42,7 @@ server_ir() { # SIDE PROTO: instructions per request (SIDE tokio: the tokio twin
   local side=$1 proto=$2 spid saddr i r n rt=runtime mode=$2
   [[ $side == tokio ]] && rt=tokio
   [[ $proto == hyper ]] && mode=http
+  [[ $proto == echo_timeout ]] && mode=echo
   rm -f "$OUT"/cg.out*
   : > "$OUT/server.out" # so the previous server's address is not read as this one's
   taskset -c 0 valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.out" \
@@ -74,11 +76,11 @@ micro_ir() { # SIDE BENCH N: (Ir(2n) - Ir(n)) / n
 echo "| figure (user-space instructions) | base $(git -C "$TOP" rev-parse --short "$BASE") | head $(git -C "$TOP" rev-parse --short HEAD)$([[ -n $(git -C "$TOP" status --porcelain) ]] && echo '+changes') | head/base | tokio | head/tokio |"
 echo "|---|---:|---:|---:|---:|---:|"
 row() { awk -v l="$1" -v a="$2" -v b="$3" -v t="${4:-}" 'BEGIN{printf "| %s | %s | %s | %.3f | %s | %s |\n", l, a, b, b/a, t, (t == "" ? "" : sprintf("%.3f", b/t))}'; }
-for proto in echo http hyper; do
+for proto in echo echo_timeout http hyper; do
   a=$(server_ir base "$proto"); b=$(server_ir head "$proto"); t=$(server_ir tokio "$proto")
   row "$proto, C=64, per request" "$a" "$b" "$t"
 done
-for spec in sleep:20000 timeout:100000 spawn:100000; do
+for spec in sleep:20000 timeout:100000 spawn:100000 yield:100000; do
   a=$(micro_ir base "${spec%%:*}" "${spec##*:}"); b=$(micro_ir head "${spec%%:*}" "${spec##*:}")
   row "micro ${spec%%:*}, per op" "$a" "$b"
 done
