@@ -29,6 +29,17 @@
 //! borrow ends. A waker's clone, wake and drop may run any code, even code
 //! that uses this store again (a waker that owns another `Sleep`).
 //!
+//! # The lane: timers armed in deadline order skip the heap
+//!
+//! A server arms the same timeout again and again, so most deadlines come
+//! in order: each at or after the one armed before. Such a timer goes to
+//! the *lane*, a list linked through the slab (`prev`, `next`) and sorted
+//! by `(deadline, seq)` because it is only ever appended to: arming,
+//! cancelling (unlinking) and firing (from the front) are O(1), with no
+//! sift. A timer whose deadline comes before the lane's last one goes to
+//! the heap as before. `fire` and `next_deadline` take the earlier of the
+//! heap's top and the lane's front.
+//!
 //! Called by `Sleep` (insert, poll, set_waker, reset, remove) and by the
 //! executor (`next_deadline` for the wait timeout, `fire` after each turn).
 
@@ -81,9 +92,25 @@ pub(crate) struct TimerKey {
 #[derive(Debug)]
 pub(crate) struct Entry {
     seq: u64,
-    /// Where this timer's node is in the heap.
+    /// Where this timer's node is in the heap, or [`IN_LANE`].
     pos: usize,
+    deadline: Instant,
+    /// The lane's neighbours (slab slots, or [`NIL`]); unused in the heap.
+    prev: usize,
+    next: usize,
     waker: Waker,
+}
+
+/// `Entry::pos` of a timer in the lane.
+const IN_LANE: usize = usize::MAX;
+/// No lane neighbour.
+const NIL: usize = usize::MAX;
+
+/// The lane's ends (slab slots, or [`NIL`] when it is empty).
+#[derive(Debug, Clone, Copy)]
+struct Lane {
+    head: usize,
+    tail: usize,
 }
 
 /// One heap node; ordered by `(deadline, seq)`.
@@ -118,15 +145,18 @@ pub(crate) enum TimerPoll {
 /// All timers of a runtime.
 ///
 /// # Invariants
-/// - `heap.len() == entries.len()`; for every `p`,
-///   `entries[heap[p].index].pos == p` and `heap[p].seq` is that entry's
-///   `seq`; no node comes before its parent.
+/// - every entry is in the heap or in the lane, once;
+/// - for every `p`, `entries[heap[p].index].pos == p`, and `heap[p]`'s
+///   `seq` and `deadline` are that entry's; no node comes before its parent;
+/// - the lane, from `head` along `next` to `tail` (and back along `prev`),
+///   holds the entries whose `pos` is `IN_LANE`, in `(deadline, seq)` order.
 /// - `moved` holds `seq → slot` for live timers that compaction moved (and
 ///   for no timer that is gone).
 #[derive(Debug)]
 pub(crate) struct Timers {
     entries: Slab<Entry>,
     heap: Vec<Node>,
+    lane: Lane,
     moved: Moved,
     next_seq: u64,
     /// Keys sent by sleeps that left this runtime (see `orphans.rs`).
@@ -142,6 +172,7 @@ impl Timers {
         Timers {
             entries: Slab::new(),
             heap: Vec::new(),
+            lane: Lane { head: NIL, tail: NIL },
             moved: Moved::default(),
             next_seq: 0,
             orphans: Orphans::register(id),
@@ -160,17 +191,53 @@ impl Timers {
         self.orphans.id()
     }
 
+    #[inline]
     pub(crate) fn insert(&mut self, deadline: Instant, waker: Waker) -> TimerKey {
         self.next_seq += 1;
         let seq = self.next_seq;
+        let index = self.entries.insert(Entry { seq, pos: IN_LANE, deadline, prev: NIL, next: NIL, waker });
+        self.attach(index, deadline, seq);
+        TimerKey { index, seq }
+    }
+
+    /// Puts the entry in slot `index` (in neither structure) in the lane if
+    /// it comes after the lane's last by `(deadline, seq)` (always, for a
+    /// new timer due no earlier), else in the heap.
+    #[inline(always)]
+    fn attach(&mut self, index: usize, deadline: Instant, seq: u64) {
+        let tail = self.lane.tail;
+        if tail == NIL || (deadline, seq) > (self.entries[tail].deadline, self.entries[tail].seq) {
+            let entry = &mut self.entries[index];
+            (entry.pos, entry.deadline, entry.prev, entry.next) = (IN_LANE, deadline, tail, NIL);
+            match tail {
+                NIL => self.lane.head = index,
+                _ => self.entries[tail].next = index,
+            }
+            self.lane.tail = index;
+            return;
+        }
         let pos = self.heap.len();
-        let index = self.entries.insert(Entry { seq, pos, waker });
+        let entry = &mut self.entries[index];
+        (entry.pos, entry.deadline) = (pos, deadline);
         let node = Node { deadline, seq, index };
         self.heap.push(node);
         if pos > 0 && node.before(&self.heap[(pos - 1) / 2]) {
             self.sift_up(pos);
         }
-        TimerKey { index, seq }
+    }
+
+    /// Takes the lane entry in slot `index` out of the lane.
+    #[inline]
+    fn unlink(&mut self, index: usize) {
+        let (prev, next) = (self.entries[index].prev, self.entries[index].next);
+        match prev {
+            NIL => self.lane.head = next,
+            _ => self.entries[prev].next = next,
+        }
+        match next {
+            NIL => self.lane.tail = prev,
+            _ => self.entries[next].prev = prev,
+        }
     }
 
     /// Whether the timer has fired, and whether it holds `waker`.
@@ -198,6 +265,12 @@ impl Timers {
             return false;
         };
         let pos = self.entries[index].pos;
+        if pos == IN_LANE {
+            self.unlink(index);
+            self.attach(index, deadline, key.seq);
+            return true;
+        }
+        self.entries[index].deadline = deadline;
         let old = std::mem::replace(&mut self.heap[pos].deadline, deadline);
         if deadline < old {
             self.sift_up(pos);
@@ -209,6 +282,7 @@ impl Timers {
 
     /// Removes a timer; returns its waker, for the caller to drop after the
     /// borrow ends.
+    #[inline]
     pub(crate) fn remove(&mut self, key: TimerKey) -> Option<Waker> {
         let index = self.find(key)?;
         Some(self.remove_at(index))
@@ -216,7 +290,20 @@ impl Timers {
 
     /// The earliest deadline of a timer in the store.
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        self.heap.first().map(|node| node.deadline)
+        self.first().map(|(deadline, _)| deadline)
+    }
+
+    /// The deadline and slot of the timer due first: the earlier by
+    /// `(deadline, seq)` of the heap's top and the lane's front.
+    #[inline]
+    fn first(&self) -> Option<(Instant, usize)> {
+        let lane = self.entries.get(self.lane.head).map(|e| (e.deadline, e.seq, self.lane.head));
+        let heap = self.heap.first().map(|n| (n.deadline, n.seq, n.index));
+        let (deadline, _, index) = match (lane, heap) {
+            (Some(l), Some(h)) => l.min(h),
+            (l, h) => l.or(h)?,
+        };
+        Some((deadline, index))
     }
 
     /// Fires every timer whose deadline is at or before `now()` (read only
@@ -230,11 +317,11 @@ impl Timers {
             Some(keys) => keys.into_iter().filter_map(|key| self.remove(key)).collect(),
             None => Vec::new(),
         };
-        if self.heap.is_empty() {
+        if self.entries.is_empty() {
             return orphaned;
         }
         let now = now();
-        while let Some(&Node { deadline, index, .. }) = self.heap.first() {
+        while let Some((deadline, index)) = self.first() {
             if deadline > now {
                 break;
             }
@@ -247,6 +334,7 @@ impl Timers {
     /// drops them, and so their wakers, after the borrow ends.
     pub(crate) fn clear(&mut self) -> Slab<Entry> {
         self.heap = Vec::new();
+        self.lane = Lane { head: NIL, tail: NIL };
         self.moved = Moved::default();
         std::mem::take(&mut self.entries)
     }
@@ -262,9 +350,25 @@ impl Timers {
     }
 
     /// Removes the timer in slot `index` from the slab and the heap.
+    #[inline]
     fn remove_at(&mut self, index: usize) -> Waker {
+        if self.entries[index].pos == IN_LANE {
+            self.unlink(index);
+        } else {
+            self.heap_remove(self.entries[index].pos);
+        }
         let entry = self.entries.remove(index);
-        let pos = entry.pos;
+        if !self.moved.is_empty() {
+            self.moved.remove(&entry.seq);
+        }
+        if self.entries.capacity() > SHRINK_ABOVE && self.entries.len() * 4 <= self.entries.capacity() {
+            self.shrink();
+        }
+        entry.waker
+    }
+
+    /// Takes the node at heap position `pos` out of the heap.
+    fn heap_remove(&mut self, pos: usize) {
         self.heap.swap_remove(pos);
         if let Some(&last) = self.heap.get(pos) {
             // The last node filled the hole: put it in its place.
@@ -276,25 +380,30 @@ impl Timers {
                 self.sift_down(pos);
             }
         }
-        if !self.moved.is_empty() {
-            self.moved.remove(&entry.seq);
-        }
-        if self.entries.capacity() > SHRINK_ABOVE && self.entries.len() * 4 <= self.entries.capacity() {
-            self.shrink();
-        }
-        entry.waker
     }
 
     /// Moves the timers in high slots to free low ones (recording each move
     /// in `moved`) and gives the unused capacity back.
+    /// Lane links are fixed after the moves, from a record of them.
     #[cold]
     fn shrink(&mut self) {
         let Timers { entries, heap, moved, .. } = self;
-        entries.compact(|entry, _from, to| {
-            heap[entry.pos].index = to;
+        let mut lane_moves = HashMap::new();
+        entries.compact(|entry, from, to| {
+            match entry.pos {
+                IN_LANE => drop(lane_moves.insert(from, to)),
+                pos => heap[pos].index = to,
+            }
             moved.insert(entry.seq, to);
             true
         });
+        if !lane_moves.is_empty() {
+            let to = |slot: usize| lane_moves.get(&slot).copied().unwrap_or(slot);
+            for (_, entry) in entries.iter_mut().filter(|(_, e)| e.pos == IN_LANE) {
+                (entry.prev, entry.next) = (to(entry.prev), to(entry.next));
+            }
+            self.lane = Lane { head: to(self.lane.head), tail: to(self.lane.tail) };
+        }
         heap.shrink_to_fit();
         moved.shrink_to_fit();
     }
