@@ -1,12 +1,14 @@
-//! The deadline store: an indexed min-heap of deadlines over a slab of timers.
+//! The deadline store: an indexed min-heap of deadlines over a slab of
+//! timers, and beside it a lane for timers armed in deadline order (below).
 //!
-//! A timer is a slab entry (`seq`, heap position, waker); the heap is a
+//! A timer is a slab entry (`seq`, deadline, heap position, waker); the heap is a
 //! `Vec` of `(deadline, seq, slab index)` nodes ordered by deadline, then
 //! `seq` (so timers due at the same instant fire in the order they were
 //! armed). Each entry records where its node sits, and every sift
 //! step updates it; so reset and remove go straight to the node and sift it
 //! in O(log n) of the timers that are live. The heap holds no stale node:
-//! its top is the next deadline, and nothing is ever rebuilt. A timer that
+//! its top (or the lane's front) is the next deadline, and nothing is ever
+//! rebuilt. A timer that
 //! fires leaves the store at once; its key then names nothing, which
 //! [`Timers::poll`] reports as fired (`seq` is unique over the store's
 //! life, so a key never names a later timer in the same slot).
