@@ -26,6 +26,7 @@ mod hyper;
 mod hyper_pool;
 mod incoming;
 mod pair_ready;
+mod read_drain;
 mod readiness;
 mod reset_errors;
 mod reuseport;
