@@ -22,11 +22,11 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use super::instant::Instant;
 use super::orphans;
 use super::timers::{TimerKey, TimerPoll};
-use super::Instant;
 use crate::context;
-use crate::executor::Core;
+use crate::context::Scope;
 
 /// Completes at its deadline. Made by [`sleep`](super::sleep) and
 /// [`sleep_until`](super::sleep_until).
@@ -87,7 +87,7 @@ impl Sleep {
             return;
         };
         match current() {
-            Some(core) if core.id == id => this.entry = reset_in(&core, key, deadline).map(|key| (id, key)),
+            Some(scope) if scope.id == id => this.entry = reset_in(&scope, key, deadline).map(|key| (id, key)),
             _ => orphans::send(id, key),
         }
     }
@@ -107,7 +107,7 @@ impl Sleep {
         };
         // One lookup, no `Rc` clone: the removed waker leaves the closure
         // and drops after every borrow has ended.
-        let removed = context::try_with(|core| (core.id == id).then(|| core.timers.borrow_mut().remove(key)));
+        let removed = context::try_with(|scope| (scope.id == id).then(|| scope.timers.borrow_mut().remove(key)));
         match removed {
             Some(Some(waker)) => drop(waker),
             _ => orphans::send(id, key),
@@ -130,7 +130,7 @@ impl Sleep {
     pub(crate) fn poll_budgeted(self: Pin<&mut Self>, cx: &mut Context<'_>, unconstrained_if_spent: bool) -> Poll<()> {
         let this = self.get_mut();
         let mut fresh = if this.entry.is_none() && !this.elapsed { Some(cx.waker().clone()) } else { None };
-        let fast = context::try_with(|core| this.poll_fast(core, cx.waker(), &mut fresh, unconstrained_if_spent));
+        let fast = context::try_with(|scope| this.poll_fast(scope, cx.waker(), &mut fresh, unconstrained_if_spent));
         // Unused when the deadline had passed; dropped outside the borrow.
         drop(fresh);
         match fast {
@@ -139,24 +139,24 @@ impl Sleep {
         }
     }
 
-    /// The common cases of a poll in `core`, the current runtime; `None`
+    /// The common cases of a poll in `scope`, the current runtime; `None`
     /// (having changed nothing) for the others. `fresh`: a clone of
     /// `waker` when the timer is not armed yet; taken if it is armed now.
     #[inline]
     fn poll_fast(
         &mut self,
-        core: &Core,
+        scope: &Scope,
         waker: &Waker,
         fresh: &mut Option<Waker>,
         unconstrained_if_spent: bool,
     ) -> Option<Poll<()>> {
-        let charge = core.budget.has_remaining();
+        let charge = scope.budget.has_remaining();
         if !charge && !unconstrained_if_spent {
             return None;
         }
         if !self.elapsed {
             match self.entry {
-                Some((id, key)) if id == core.id => match core.timers.borrow().poll(key, waker) {
+                Some((id, key)) if id == scope.id => match scope.timers.borrow().poll(key, waker) {
                     TimerPoll::Fired => self.entry = None,
                     TimerPoll::Pending => return Some(Poll::Pending),
                     TimerPoll::NeedsWaker => return None,
@@ -165,27 +165,27 @@ impl Sleep {
                 // Passed by the clock's last reading: no fresh one needed.
                 // Otherwise armed, and found due by a later reading (never
                 // early); so `sleep(ZERO)` pends once, as tokio's does.
-                None if self.deadline <= core.clock.last_known() => {}
+                None if self.deadline <= scope.clock.last_known() => {}
                 None => {
                     let waker = fresh.take()?;
-                    let key = core.timers.borrow_mut().insert(self.deadline, waker);
-                    self.entry = Some((core.id, key));
+                    let key = scope.timers.borrow_mut().insert(self.deadline, waker);
+                    self.entry = Some((scope.id, key));
                     return Some(Poll::Pending);
                 }
             }
             self.elapsed = true;
         }
         if charge {
-            let _ = core.budget.try_charge();
+            let _ = scope.budget.try_charge();
         }
         Some(Poll::Ready(()))
     }
 
-    /// A poll in any case, holding the current runtime (`core`) outside
+    /// A poll in any case, holding the current runtime (`scope`) outside
     /// the thread-local's borrow.
     #[cold]
-    fn poll_slow(&mut self, core: Option<&Core>, cx: &mut Context<'_>, unconstrained_if_spent: bool) -> Poll<()> {
-        let Some(core) = core else {
+    fn poll_slow(&mut self, scope: Option<&Scope>, cx: &mut Context<'_>, unconstrained_if_spent: bool) -> Poll<()> {
+        let Some(scope) = scope else {
             if self.elapsed {
                 return Poll::Ready(());
             }
@@ -195,33 +195,33 @@ impl Sleep {
                 context::NO_RUNTIME
             )
         };
-        let charge = core.budget.has_remaining();
+        let charge = scope.budget.has_remaining();
         if !charge && !unconstrained_if_spent {
-            core.defer(cx.waker());
+            scope.defer(cx.waker());
             return Poll::Pending;
         }
         if !self.elapsed {
-            std::task::ready!(self.poll_in(core, cx));
+            std::task::ready!(self.poll_in(scope, cx));
             self.entry = None;
             self.elapsed = true;
         }
         if charge {
-            let _ = core.budget.try_charge();
+            let _ = scope.budget.try_charge();
         }
         Poll::Ready(())
     }
 
-    /// One poll in `core`, the current runtime.
-    fn poll_in(&mut self, core: &Core, cx: &mut Context<'_>) -> Poll<()> {
+    /// One poll in `scope`, the current runtime.
+    fn poll_in(&mut self, scope: &Scope, cx: &mut Context<'_>) -> Poll<()> {
         match self.entry {
-            Some((id, key)) if id == core.id => {
-                let found = core.timers.borrow().poll(key, cx.waker());
+            Some((id, key)) if id == scope.id => {
+                let found = scope.timers.borrow().poll(key, cx.waker());
                 match found {
                     TimerPoll::Fired => return Poll::Ready(()),
                     TimerPoll::Pending => return Poll::Pending,
                     TimerPoll::NeedsWaker => {
                         let waker = cx.waker().clone();
-                        let old = core.timers.borrow_mut().set_waker(key, waker);
+                        let old = scope.timers.borrow_mut().set_waker(key, waker);
                         drop(old);
                         return Poll::Pending;
                     }
@@ -231,19 +231,19 @@ impl Sleep {
             Some(_) => self.deregister(),
             None => {}
         }
-        if self.deadline <= core.clock.last_known() {
+        if self.deadline <= scope.clock.last_known() {
             return Poll::Ready(());
         }
         let waker = cx.waker().clone();
-        let key = core.timers.borrow_mut().insert(self.deadline, waker);
-        self.entry = Some((core.id, key));
+        let key = scope.timers.borrow_mut().insert(self.deadline, waker);
+        self.entry = Some((scope.id, key));
         Poll::Pending
     }
 }
 
 /// The current runtime, held outside the thread-local's borrow: wakers
 /// cloned and dropped here may run any code, entering a runtime included.
-pub(crate) fn current() -> Option<Rc<Core>> {
+pub(crate) fn current() -> Option<Rc<Scope>> {
     context::try_with(Rc::clone)
 }
 
@@ -252,15 +252,15 @@ pub(crate) fn current() -> Option<Rc<Core>> {
 /// has passed, and then the timer is removed and its waker woken (after the
 /// store's borrow ends), as tokio fires a timer reset into the past; the
 /// next poll completes.
-fn reset_in(core: &Core, key: TimerKey, deadline: Instant) -> Option<TimerKey> {
-    if core.clock.now() >= deadline {
-        let waker = core.timers.borrow_mut().remove(key);
+fn reset_in(scope: &Scope, key: TimerKey, deadline: Instant) -> Option<TimerKey> {
+    if scope.clock.now() >= deadline {
+        let waker = scope.timers.borrow_mut().remove(key);
         if let Some(waker) = waker {
             waker.wake();
         }
         return None;
     }
-    let armed = core.timers.borrow_mut().reset(key, deadline);
+    let armed = scope.timers.borrow_mut().reset(key, deadline);
     armed.then_some(key)
 }
 

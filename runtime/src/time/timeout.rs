@@ -61,7 +61,7 @@ impl<F: Future> Future for Timeout<F> {
         // when the future spent the last unit in this very poll; then the
         // deadline is checked anyway, or a future that always spends the
         // budget would never time out.
-        let had_budget = context::try_with(|core| core.budget.has_remaining()).unwrap_or(true);
+        let had_budget = context::try_with(|scope| scope.budget.has_remaining()).unwrap_or(true);
         if let Poll::Ready(out) = this.future.poll(cx) {
             *this.done = true;
             return Poll::Ready(Ok(out));
