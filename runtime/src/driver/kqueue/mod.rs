@@ -148,7 +148,7 @@ impl Kqueue {
                     }
                     submit = 0;
                 }
-                Err(e) => return Err(super::syscall::context(e, "kevent")),
+                Err(e) => return Err(super::syscall::annotate(e, "kevent")),
             }
         }
         if failed {

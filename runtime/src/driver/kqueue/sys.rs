@@ -108,7 +108,7 @@ mod native {
     use super::super::libkqueue as c;
     #[cfg(target_os = "linux")]
     use super::super::libkqueue::AfterClose;
-    use crate::driver::syscall::{context, cvt};
+    use crate::driver::syscall::{annotate, cvt};
     #[cfg(not(target_os = "linux"))]
     use libc as c;
 
@@ -140,7 +140,7 @@ mod native {
     impl Kq {
         pub(crate) fn new() -> io::Result<Kq> {
             // SAFETY: kqueue takes no arguments; the result is checked by cvt.
-            let fd = cvt(unsafe { c::kqueue() }).map_err(|e| context(e, "kqueue"))?;
+            let fd = cvt(unsafe { c::kqueue() }).map_err(|e| annotate(e, "kqueue"))?;
             // SAFETY: `fd` was just returned by kqueue() and nothing else owns it
             // (libkqueue frees its state when this fd is closed).
             let fd = unsafe { OwnedFd::from_raw_fd(fd) };
