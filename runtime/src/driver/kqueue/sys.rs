@@ -7,7 +7,7 @@
 //! - the BSDs and macOS: `kqueue()`/`kevent()` from libc;
 //! - Linux with the test-only feature `libkqueue`: the same calls, the same
 //!   code ([`native`]), linked against libkqueue (`libkqueue.rs`);
-//! - Linux with the test-only feature `kqueue-emulation`: `emulation.rs`,
+//! - Linux with the test-only feature `kqueue-emulation`: `emulation/`,
 //!   a kqueue built on epoll by this project.
 
 #[cfg(kqueue_ffi)]

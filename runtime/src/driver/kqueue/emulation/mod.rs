@@ -4,7 +4,7 @@
 //! suite exercises the kqueue driver's changelist, batching and error paths
 //! on Linux. Where the driver depends on a kqueue's behaviour, it behaves as
 //! FreeBSD does (`sys/kern/kern_event.c`; the table in
-//! `docs/ARCHITECTURE.md`):
+//! `docs/KQUEUE.md`):
 //! - the changelist is applied in order, before waiting; `EV_ADD` adds or
 //!   modifies, `EV_DELETE` is `ENOENT` if absent and `EBADF` for a closed fd,
 //!   `EV_CLEAR` is edge-triggered (without it, level-triggered);
