@@ -8,8 +8,7 @@
 //! A readiness *query* (`poll_read_ready`, `readable`, `ready(interest)`,
 //! `try_io`) is answered only by what the driver has reported (or the
 //! source's maker marked with `mark_ready`), never by that guess: a fresh
-//! fd with nothing to read is not readable. See docs/ARCHITECTURE.md,
-//! "Readiness".
+//! fd with nothing to read is not readable. See `docs/READINESS.md`.
 //!
 //! An `AsyncFd` belongs to the runtime it was created in and holds a
 //! reference to it, so it is `!Send`; dropping it deregisters the fd.
