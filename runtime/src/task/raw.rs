@@ -22,10 +22,10 @@ use std::ptr::{self, NonNull};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use super::join::JoinError;
+use super::error::JoinError;
 use super::state::State;
 use super::waker;
-use crate::executor::Shared;
+use super::waker::Schedule;
 
 /// A `JoinHandle` exists and has not been dropped.
 const JOIN_INTEREST: u8 = 1;
@@ -45,7 +45,7 @@ pub(crate) struct Header {
     pub(crate) state: State,
     vtable: &'static Vtable,
     /// The runtime the task belongs to: where wakes send it.
-    pub(crate) shared: Arc<Shared>,
+    pub(crate) scheduler: Arc<dyn Schedule>,
     /// # Invariant
     /// This and the fields below are touched only on the runtime's thread.
     flags: Cell<u8>,
@@ -104,7 +104,7 @@ pub(crate) enum RunOutcome {
 
 /// Allocates a task. Returns its owned-list reference, its run-queue
 /// reference and its join reference (the three the state starts with).
-pub(crate) fn allocate<F>(future: F, shared: Arc<Shared>) -> (TaskRef, TaskRef, JoinRef<F::Output>)
+pub(crate) fn allocate<F>(future: F, scheduler: Arc<dyn Schedule>) -> (TaskRef, TaskRef, JoinRef<F::Output>)
 where
     F: Future + 'static,
 {
@@ -112,7 +112,7 @@ where
     let header = Header {
         state: State::new(),
         vtable,
-        shared,
+        scheduler,
         flags: Cell::new(JOIN_INTEREST),
         owned_key: Cell::new(usize::MAX),
         join_waker: Cell::new(None),
@@ -418,8 +418,8 @@ impl<T> JoinRef<T> {
         self.header().state.is_complete()
     }
 
-    pub(crate) fn shared(&self) -> &Shared {
-        &self.header().shared
+    pub(crate) fn scheduler(&self) -> &dyn Schedule {
+        &*self.header().scheduler
     }
 
     /// The output once the task is complete; until then the waker is kept.
