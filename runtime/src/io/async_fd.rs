@@ -190,7 +190,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     }
 
     /// A readiness check: never spends the cooperative budget (see
-    /// `executor/budget.rs`). `op`: for an operation, which may act on a
+    /// `context/budget.rs`). `op`: for an operation, which may act on a
     /// fresh registration's guess; a query sees known readiness only.
     /// `wait`: the waiting future's identity (see `waiting.rs`), `None`
     /// for a `poll_*` form.
