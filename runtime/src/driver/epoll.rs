@@ -135,7 +135,7 @@ impl Epoll {
 thread_local! {
     /// This thread's lowered timer slack: how many drivers hold a lease on
     /// it, and the slack it had before the first of them lowered it. Here
-    /// and not in `context.rs` because it is kernel state of the thread, not
+    /// and not in `context/` because it is kernel state of the thread, not
     /// the current runtime: two runtimes on one thread share one slack.
     static SLACK: Cell<(usize, u64)> = const { Cell::new((0, 0)) };
 }
