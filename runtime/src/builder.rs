@@ -46,9 +46,14 @@ impl Builder {
         self
     }
 
-    /// The most helper threads `spawn_blocking` uses at once (at least 1).
+    /// The most helper threads `spawn_blocking` uses at once (64 by default).
+    ///
+    /// # Panics
+    /// If `n` is 0, as tokio's does.
+    #[track_caller]
     pub fn max_blocking_threads(mut self, n: usize) -> Builder {
-        self.config.max_blocking_threads = n.max(1);
+        assert!(n > 0, "Max blocking threads cannot be set to 0");
+        self.config.max_blocking_threads = n;
         self
     }
 
