@@ -15,8 +15,8 @@
 //! - every **waker**.
 //!
 //! Who touches what:
-//! - A wake sets `SCHEDULED` (if neither it nor `COMPLETE` is set) and queues
-//!   the task: on the runtime's thread onto the local run queue, from
+//! - A wake sets `SCHEDULED` and, if neither it nor `COMPLETE` was set,
+//!   queues the task: on the runtime's thread onto the local run queue, from
 //!   elsewhere onto the injection queue (`shared.rs`); the executor decides
 //!   which, as the task core's `Schedule` (`executor/schedule.rs`).
 //! - The executor clears `SCHEDULED` just before it polls, so a wake during
