@@ -47,8 +47,8 @@
 //! that wants a smaller build writes `default-features = false` and names
 //! what it uses, as a tokio app names `rt`, `net` and `time`. Without any
 //! feature the core remains: [`Runtime`], [`block_on`], [`spawn`],
-//! [`spawn_blocking`], [`task`], [`time`], [`io`] (with `AsyncFd` and
-//! stdio), [`stream`], [`Handle`] and [`metrics()`].
+//! [`spawn_blocking`], [`task`], [`time`], [`io`] (`AsyncFd`, `Interest`,
+//! `Ready`, `copy_bidirectional`), [`stream`], [`Handle`] and [`metrics()`].
 //!
 //! | feature | what it adds | needs |
 //! |---|---|---|
@@ -57,6 +57,7 @@
 //! | `signal` | [`signal`]: `ctrl_c`, `unix::signal` | |
 //! | `pool` | [`Pool`]: one runtime per thread, stopped together (on SIGINT/SIGTERM too) | `signal` |
 //! | `fs` | [`fs`]: tokio's file functions, `File`, `OpenOptions`, `read_dir` (on the blocking pool) | `sync` |
+//! | `io-std` | [`io::stdin`], [`io::stdout`], [`io::stderr`] (on the blocking pool) | |
 //!
 //! Test-only, off by default: `kqueue-emulation` and `libkqueue` (see
 //! `Cargo.toml`). [`pin!`] needs no feature.

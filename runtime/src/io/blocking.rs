@@ -75,7 +75,6 @@ impl Buf {
 
     /// Forgets unread bytes and returns the seek that puts the cursor of
     /// the underlying file back where the reader is (`-unread`).
-    #[cfg_attr(not(feature = "fs"), allow(dead_code))]
     pub(crate) fn discard_read(&mut self) -> i64 {
         let unread = (self.end - self.pos) as i64;
         self.clear();
