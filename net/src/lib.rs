@@ -123,8 +123,9 @@
 //! compiles no UDP or Unix code. `hyper` is off by default because hyper is
 //! a large dependency most users of `net` do not need; without the feature
 //! `net` does not depend on it. Using a type whose feature is off is a
-//! compile error that names the type (``no `UdpSocket` in the root``); its
-//! documentation names the feature.
+//! compile error that names the feature (``cannot find `UdpSocket` in
+//! `net` ... the item is gated behind the `udp` feature``), and its
+//! documentation names it too.
 //!
 //! `net` asks for the `runtime` crate's core only (no default features): it
 //! needs the reactor, timers and `spawn_blocking`, none of `runtime`'s

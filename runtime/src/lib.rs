@@ -85,8 +85,8 @@
 //! `Cargo.toml`). [`pin!`] needs no feature.
 //!
 //! Using an item whose feature is off is a compile error that names the
-//! item (`could not find `sync` in `runtime``); its documentation names the
-//! feature.
+//! feature (``could not find `sync` in `runtime` ... the item is gated
+//! behind the `sync` feature``), and its documentation names it too.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
