@@ -52,7 +52,7 @@ impl Runtime {
     /// if `future` panics.
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        Executor { scope: &self.scope }.block_on(future)
+        Executor::block_on(&self.scope, future)
     }
 
     /// Spawns a task; it starts when the runtime next runs (in `block_on`).

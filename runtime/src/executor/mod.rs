@@ -31,7 +31,7 @@ pub(crate) const EVENT_INTERVAL: u32 = 61;
 /// The loop over one runtime's [`Scope`].
 #[derive(Clone, Copy)]
 pub(crate) struct Executor<'a> {
-    pub(crate) scope: &'a Rc<Scope>,
+    scope: &'a Scope,
 }
 
 impl Executor<'_> {
@@ -42,13 +42,19 @@ impl Executor<'_> {
     /// Inside a runtime, at the caller's location (`Runtime::block_on`
     /// passes its own caller's on).
     #[track_caller]
-    pub(crate) fn block_on<F: Future>(self, future: F) -> F::Output {
+    pub(crate) fn block_on<F: Future>(scope: &Rc<Scope>, future: F) -> F::Output {
         assert!(
             !context::is_entered(),
             "cannot start a runtime from within a runtime: `block_on` was called \
              while this thread is already running one; `.await` the future instead"
         );
-        let _guard = context::enter(self.scope.clone());
+        let _guard = context::enter(scope.clone());
+        let this = Executor { scope };
+        this.run_until(future)
+    }
+
+    /// The loop of [`block_on`](Self::block_on), inside the runtime.
+    fn run_until<F: Future>(self, future: F) -> F::Output {
         let waker = Waker::from(self.scope.shared.clone());
         let mut cx = Context::from_waker(&waker);
         let mut future = pin!(future);
