@@ -123,13 +123,13 @@ mod tests {
     #[test]
     fn values_arrive_in_order_then_none_when_every_sender_is_gone() {
         let (tx, rx) = channel();
+        tx.send(-1).unwrap();
         let tx2 = tx.clone();
         let t = thread::spawn(move || {
             for i in 0..100 {
                 tx2.send(i).unwrap();
             }
         });
-        tx.send(-1).unwrap();
         drop(tx);
         let mut got = Vec::new();
         while let Some(v) = rx.recv() {
