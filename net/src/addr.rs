@@ -197,27 +197,11 @@ impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {
     }
 }
 
-/// Unix socket names: a filesystem path or, on Linux and Android, an
-/// abstract name, written as a path whose first byte is NUL
-/// (`"\0name"`), as tokio and std's `SocketAddrExt` spell it. An abstract
-/// socket has no file: it goes away with its last fd. Elsewhere a NUL
-/// anywhere in the path is refused with `InvalidInput`.
-///
-/// The OS is chosen once, here: the two forms of [`abstract_name`] and the
-/// std conversion in [`unix_addr`].
-#[cfg(any(target_os = "linux", target_os = "android"))]
-pub(crate) fn abstract_name(path: &std::path::Path) -> Option<&[u8]> {
-    use std::os::unix::ffi::OsStrExt;
-    path.as_os_str().as_bytes().strip_prefix(b"\0")
-}
-
-/// Abstract names exist only on Linux and Android.
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-pub(crate) fn abstract_name(_path: &std::path::Path) -> Option<&[u8]> {
-    None
-}
-
-/// The std form of a Unix socket name (for `connect_addr`, `send_to_addr`).
+/// The std form of a Unix socket name (for `connect_addr`, `send_to_addr`):
+/// a filesystem path or, on Linux and Android, an abstract name, written as
+/// a path whose first byte is NUL (`"\0name"`), as tokio and std's
+/// `SocketAddrExt` spell it. Elsewhere a NUL anywhere in the path is refused
+/// with `InvalidInput`. The OS is chosen in `sys`.
 ///
 /// # Errors
 /// `InvalidInput` if the path holds a NUL byte (other than the leading one
@@ -225,23 +209,8 @@ pub(crate) fn abstract_name(_path: &std::path::Path) -> Option<&[u8]> {
 pub(crate) fn unix_addr(path: &std::path::Path) -> io::Result<std::os::unix::net::SocketAddr> {
     use std::os::unix::net::SocketAddr;
     let checked = crate::sys::SockAddr::from_path(path).map(drop);
-    match abstract_name(path) {
-        Some(name) => checked.and_then(|()| abstract_addr(name)),
+    match crate::sys::abstract_name(path) {
+        Some(name) => checked.and_then(|()| crate::sys::abstract_addr(name)),
         None => checked.and_then(|()| SocketAddr::from_pathname(path)),
     }
-}
-
-#[cfg(target_os = "linux")]
-fn abstract_addr(name: &[u8]) -> io::Result<std::os::unix::net::SocketAddr> {
-    <std::os::unix::net::SocketAddr as std::os::linux::net::SocketAddrExt>::from_abstract_name(name)
-}
-
-#[cfg(target_os = "android")]
-fn abstract_addr(name: &[u8]) -> io::Result<std::os::unix::net::SocketAddr> {
-    <std::os::unix::net::SocketAddr as std::os::android::net::SocketAddrExt>::from_abstract_name(name)
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn abstract_addr(_name: &[u8]) -> io::Result<std::os::unix::net::SocketAddr> {
-    unreachable!("`abstract_name` is always `None` here")
 }

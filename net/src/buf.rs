@@ -8,11 +8,7 @@
 //! `unsafe`.
 
 use std::io;
-use std::net::SocketAddr;
-use std::os::unix::net::SocketAddr as UnixAddr;
 use std::task::Poll;
-
-use crate::{TcpStream, UdpSocket, UnixDatagram, UnixStream};
 
 /// How much a `Vec` with no spare capacity grows before a read (tokio's figure).
 const MIN_SPARE: usize = 64;
@@ -74,7 +70,10 @@ macro_rules! try_read_buf {
     )*};
 }
 
-try_read_buf!(TcpStream, UnixStream);
+#[cfg(feature = "tcp")]
+try_read_buf!(crate::TcpStream);
+#[cfg(feature = "unix")]
+try_read_buf!(crate::UnixStream);
 
 macro_rules! recv_buf {
     ($($ty:ty => $addr:ty),*) => {$(
@@ -118,4 +117,7 @@ macro_rules! recv_buf {
     )*};
 }
 
-recv_buf!(UdpSocket => SocketAddr, UnixDatagram => UnixAddr);
+#[cfg(feature = "udp")]
+recv_buf!(crate::UdpSocket => std::net::SocketAddr);
+#[cfg(feature = "unix")]
+recv_buf!(crate::UnixDatagram => std::os::unix::net::SocketAddr);

@@ -25,10 +25,19 @@ macro_rules! try_from_std {
     )*};
 }
 
+#[cfg(feature = "tcp")]
 try_from_std! {
     std::net::TcpStream => crate::TcpStream,
     std::net::TcpListener => crate::TcpListener,
+}
+
+#[cfg(feature = "udp")]
+try_from_std! {
     std::net::UdpSocket => crate::UdpSocket,
+}
+
+#[cfg(feature = "unix")]
+try_from_std! {
     std::os::unix::net::UnixStream => crate::UnixStream,
     std::os::unix::net::UnixListener => crate::UnixListener,
     std::os::unix::net::UnixDatagram => crate::UnixDatagram,

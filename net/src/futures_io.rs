@@ -23,7 +23,10 @@ use std::task::{Context, Poll};
 use futures_io::{AsyncRead, AsyncWrite};
 
 use crate::stream_io;
-use crate::{tcp, unix};
+#[cfg(feature = "tcp")]
+use crate::tcp;
+#[cfg(feature = "unix")]
+use crate::unix;
 
 macro_rules! async_read {
     ($($ty:ty),*) => {$(
@@ -70,19 +73,20 @@ macro_rules! async_write {
     )*};
 }
 
-async_read!(
-    tcp::TcpStream,
-    tcp::ReadHalf<'_>,
-    tcp::OwnedReadHalf,
-    unix::UnixStream,
-    unix::ReadHalf<'_>,
-    unix::OwnedReadHalf
-);
+#[cfg(feature = "tcp")]
+async_read!(tcp::TcpStream, tcp::ReadHalf<'_>, tcp::OwnedReadHalf);
+#[cfg(feature = "unix")]
+async_read!(unix::UnixStream, unix::ReadHalf<'_>, unix::OwnedReadHalf);
 
+#[cfg(feature = "tcp")]
 async_write! {
     tcp::TcpStream => |s| s.shutdown(Shutdown::Write);
     tcp::WriteHalf<'_> => |s| s.shutdown();
     tcp::OwnedWriteHalf => |s| s.shutdown();
+}
+
+#[cfg(feature = "unix")]
+async_write! {
     unix::UnixStream => |s| s.shutdown(Shutdown::Write);
     unix::WriteHalf<'_> => |s| s.shutdown();
     unix::OwnedWriteHalf => |s| s.shutdown();

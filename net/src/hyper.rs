@@ -50,8 +50,8 @@ use std::time::{Duration, Instant};
 
 use ::hyper::rt::{self, ReadBufCursor};
 
+#[cfg(any(feature = "tcp", feature = "unix"))]
 use crate::stream_io;
-use crate::{TcpStream, UnixStream};
 
 macro_rules! hyper_io {
     ($($ty:ty),*) => {$(
@@ -90,7 +90,10 @@ macro_rules! hyper_io {
     )*};
 }
 
-hyper_io!(TcpStream, UnixStream);
+#[cfg(feature = "tcp")]
+hyper_io!(crate::TcpStream);
+#[cfg(feature = "unix")]
+hyper_io!(crate::UnixStream);
 
 /// hyper's executor: spawns each future hyper hands it (HTTP/2 streams,
 /// background connection tasks) on the current runtime with

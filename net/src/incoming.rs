@@ -12,8 +12,6 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
-use crate::{TcpListener, TcpStream, UnixListener, UnixStream};
-
 macro_rules! incoming {
     ($(#[$doc:meta])* $name:ident, $listener:ty, $stream:ty) => {
         $(#[$doc])*
@@ -45,14 +43,16 @@ macro_rules! incoming {
     };
 }
 
+#[cfg(feature = "tcp")]
 incoming!(
-    /// The connections a [`TcpListener`] accepts, as a `Stream`
-    /// ([`TcpListener::incoming`]).
-    TcpIncoming, TcpListener, TcpStream
+    /// The connections a [`TcpListener`](crate::TcpListener) accepts, as a
+    /// `Stream` ([`TcpListener::incoming`](crate::TcpListener::incoming)).
+    TcpIncoming, crate::TcpListener, crate::TcpStream
 );
 
+#[cfg(feature = "unix")]
 incoming!(
-    /// The connections a [`UnixListener`] accepts, as a `Stream`
-    /// ([`UnixListener::incoming`]).
-    UnixIncoming, UnixListener, UnixStream
+    /// The connections a [`UnixListener`](crate::UnixListener) accepts, as a
+    /// `Stream` ([`UnixListener::incoming`](crate::UnixListener::incoming)).
+    UnixIncoming, crate::UnixListener, crate::UnixStream
 );

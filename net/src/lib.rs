@@ -110,39 +110,82 @@
 //!
 //! # Features and dependencies
 //!
-//! - `futures-io` (default): `futures_io::AsyncRead` / `AsyncWrite` for the
-//!   stream types and their halves, so runtime-agnostic crates work on them.
-//! - `hyper` (off by default): hyper 1.x's `hyper::rt::Read` / `Write` for
-//!   [`TcpStream`] and [`UnixStream`], and `net::hyper::{Executor, Timer}`.
-//!   Off by default because hyper is a large dependency most users of `net`
-//!   do not need; without the feature `net` does not depend on it.
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `tcp` | yes | `TcpListener`, `TcpStream`, `TcpSocket`, the `tcp` halves, `TcpIncoming` |
+//! | `udp` | yes | `UdpSocket` |
+//! | `unix` | yes | `UnixListener`, `UnixStream`, `UnixDatagram`, `UnixSocket`, the `unix` module, `UnixIncoming` |
+//! | `futures-io` | yes | `futures_io::AsyncRead` / `AsyncWrite` for the stream types and their halves, so runtime-agnostic crates work on them |
+//! | `hyper` | no | hyper 1.x's `hyper::rt::Read` / `Write` for `TcpStream` and `UnixStream`, and `net::hyper::{Executor, Timer}` |
+//!
+//! An app that uses only TCP writes
+//! `net = { ..., default-features = false, features = ["tcp"] }` and
+//! compiles no UDP or Unix code. `hyper` is off by default because hyper is
+//! a large dependency most users of `net` do not need; without the feature
+//! `net` does not depend on it. Using a type whose feature is off is a
+//! compile error that names the feature (``cannot find `UdpSocket` in
+//! `net` ... the item is gated behind the `udp` feature``), and its
+//! documentation names it too.
+//!
+//! `net` asks for the `runtime` crate's core only (no default features): it
+//! needs the reactor, timers and `spawn_blocking`, none of `runtime`'s
+//! optional parts.
 //!
 //! Dependencies: `runtime` (the reactor), `libc` (the socket calls std does
 //! not offer: `accept4`, nonblocking `connect`, `send` flags),
 //! `futures-core` (the `Stream` of `incoming()`), and `futures-io` and
 //! `hyper` (optional, above). All of `net`'s `unsafe` is in `sys/`.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// The helpers every socket type shares (address resolution, the system
+// calls, the stream read and write path) are partly unused when some
+// socket types are left out.
+#![cfg_attr(
+    not(all(feature = "tcp", feature = "udp", feature = "unix")),
+    allow(dead_code, unused_imports, unused_macros)
+)]
+
 mod addr;
+#[cfg(any(feature = "tcp", feature = "udp", feature = "unix"))]
 mod buf;
 mod convert;
-#[cfg(feature = "futures-io")]
+#[cfg(all(feature = "futures-io", any(feature = "tcp", feature = "unix")))]
 mod futures_io;
+#[cfg(any(feature = "tcp", feature = "unix"))]
 mod halves;
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper;
 mod incoming;
 mod readiness;
+#[cfg(any(feature = "tcp", feature = "unix"))]
 mod stream_io;
 #[allow(unsafe_code)]
 mod sys;
+#[cfg(feature = "tcp")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tcp")))]
 pub mod tcp;
+#[cfg(feature = "udp")]
 mod udp;
+#[cfg(feature = "unix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "unix")))]
 pub mod unix;
 mod unwind;
 
 pub use addr::ToSocketAddrs;
-pub use incoming::{TcpIncoming, UnixIncoming};
+#[cfg(feature = "tcp")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tcp")))]
+pub use incoming::TcpIncoming;
+#[cfg(feature = "unix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "unix")))]
+pub use incoming::UnixIncoming;
 pub use runtime::io::{Interest, Ready};
+#[cfg(feature = "tcp")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tcp")))]
 pub use tcp::{TcpListener, TcpSocket, TcpStream};
+#[cfg(feature = "udp")]
+#[cfg_attr(docsrs, doc(cfg(feature = "udp")))]
 pub use udp::UdpSocket;
+#[cfg(feature = "unix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "unix")))]
 pub use unix::{UnixDatagram, UnixListener, UnixSocket, UnixStream};

@@ -51,6 +51,7 @@ where
     fn is_connected(&self) -> io::Result<bool>;
 }
 
+#[cfg(feature = "tcp")]
 impl StreamSocket for std::net::TcpStream {
     fn take_error(&self) -> io::Result<Option<io::Error>> {
         std::net::TcpStream::take_error(self)
@@ -61,6 +62,7 @@ impl StreamSocket for std::net::TcpStream {
     }
 }
 
+#[cfg(feature = "unix")]
 impl StreamSocket for std::os::unix::net::UnixStream {
     fn take_error(&self) -> io::Result<Option<io::Error>> {
         std::os::unix::net::UnixStream::take_error(self)

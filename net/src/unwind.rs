@@ -27,17 +27,16 @@
 
 use std::panic::{RefUnwindSafe, UnwindSafe};
 
-use crate::{TcpListener, TcpStream, UdpSocket, UnixDatagram, UnixListener, UnixStream};
+macro_rules! unwind_safe {
+    ($($ty:ty),*) => {$(
+        impl UnwindSafe for $ty {}
+        impl RefUnwindSafe for $ty {}
+    )*};
+}
 
-impl UnwindSafe for TcpListener {}
-impl RefUnwindSafe for TcpListener {}
-impl UnwindSafe for TcpStream {}
-impl RefUnwindSafe for TcpStream {}
-impl UnwindSafe for UdpSocket {}
-impl RefUnwindSafe for UdpSocket {}
-impl UnwindSafe for UnixDatagram {}
-impl RefUnwindSafe for UnixDatagram {}
-impl UnwindSafe for UnixListener {}
-impl RefUnwindSafe for UnixListener {}
-impl UnwindSafe for UnixStream {}
-impl RefUnwindSafe for UnixStream {}
+#[cfg(feature = "tcp")]
+unwind_safe!(crate::TcpListener, crate::TcpStream);
+#[cfg(feature = "udp")]
+unwind_safe!(crate::UdpSocket);
+#[cfg(feature = "unix")]
+unwind_safe!(crate::UnixDatagram, crate::UnixListener, crate::UnixStream);

@@ -61,7 +61,34 @@
 //! `LocalSpawn`, so crates written against them spawn on this runtime) and
 //! `futures-io` (the `AsyncRead`/`AsyncWrite` traits [`io::copy_bidirectional`]
 //! works over, which `net`'s streams implement) and `runtime-macros` (no
-//! dependencies of its own).
+//! dependencies of its own; only with the `macros` feature).
+//!
+//! # Features
+//!
+//! Every feature is on by default, so `runtime = "..."` just works. An app
+//! that wants a smaller build writes `default-features = false` and names
+//! what it uses, as a tokio app names `rt`, `net` and `time`. Without any
+//! feature the core remains: [`Runtime`], [`block_on`], [`spawn`],
+//! [`spawn_blocking`], [`task`], [`time`], [`io`] (`AsyncFd`, `Interest`,
+//! `Ready`, `copy_bidirectional`), [`stream`], [`Handle`] and [`metrics()`].
+//!
+//! | feature | what it adds | needs |
+//! |---|---|---|
+//! | `macros` | `#[runtime::main]`, `#[runtime::test]`, [`select!`], [`join!`], [`try_join!`] (the `runtime-macros` crate) | |
+//! | `sync` | [`sync`]: `mpsc`, `oneshot`, `watch`, `broadcast`, `Notify`, `Mutex`, `RwLock`, `Semaphore`, `Barrier`, `OnceCell`, `SetOnce` | |
+//! | `signal` | [`signal`]: `ctrl_c`, `unix::signal` | |
+//! | `pool` | [`Pool`]: one runtime per thread, stopped together (on SIGINT/SIGTERM too) | `signal` |
+//! | `fs` | [`fs`]: tokio's file functions, `File`, `OpenOptions`, `read_dir` (on the blocking pool) | `sync` |
+//! | `io-std` | [`io::stdin`], [`io::stdout`], [`io::stderr`] (on the blocking pool) | |
+//!
+//! Test-only, off by default: `kqueue-emulation` and `libkqueue` (see
+//! `Cargo.toml`). [`pin!`] needs no feature.
+//!
+//! Using an item whose feature is off is a compile error that names the
+//! feature (``could not find `sync` in `runtime` ... the item is gated
+//! behind the `sync` feature``), and its documentation names it too.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod blocking;
 mod builder;
@@ -69,19 +96,27 @@ mod config;
 mod context;
 mod driver;
 mod executor;
+#[cfg(feature = "fs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fs")))]
 pub mod fs;
 mod handle;
 pub mod io;
 mod loom;
 mod macro_support;
 mod metrics;
+#[cfg(feature = "pool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pool")))]
 pub mod pool;
 mod reactor;
 mod runtime;
 mod shared;
+#[cfg(feature = "signal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "signal")))]
 #[allow(unsafe_code)]
 pub mod signal;
 pub mod stream;
+#[cfg(feature = "sync")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
 pub mod sync;
 pub mod task;
 pub mod time;
@@ -92,13 +127,18 @@ pub use config::UnhandledPanic;
 pub use driver::Driver;
 pub use handle::{spawner, Handle, Spawner, TryCurrentError};
 pub use metrics::{metrics, Metrics};
+#[cfg(feature = "pool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pool")))]
 pub use pool::{Pool, PoolBuilder, PoolError};
 pub use runtime::{block_on, Runtime};
+#[cfg(feature = "macros")]
+#[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
 pub use runtime_macros::{join, main, select, test, try_join};
 pub use task::{spawn, JoinError, JoinHandle};
 
 /// What the expansions of `select!`, `join!` and `try_join!` call; not a
 /// public API.
+#[cfg(feature = "macros")]
 #[doc(hidden)]
 pub mod __private {
     pub use crate::macro_support::{poll_budget_available, select_start};

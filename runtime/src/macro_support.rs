@@ -37,6 +37,7 @@ pub fn select_start(n: u32) -> u32 {
 /// cooperative budget, as tokio's `select!` checks before it polls any
 /// branch: a loop of `select!`s whose branches charge the budget yields.
 /// Charges nothing.
+#[cfg_attr(not(feature = "macros"), allow(dead_code))]
 pub fn poll_budget_available(cx: &mut Context<'_>) -> Poll<()> {
     let spent = crate::context::try_with(|scope| {
         let available = scope.budget.try_charge();

@@ -4,6 +4,7 @@
 
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 
+#[cfg(feature = "tcp")]
 impl FromRawFd for crate::tcp::TcpSocket {
     /// Takes ownership of `fd`.
     ///
@@ -16,6 +17,7 @@ impl FromRawFd for crate::tcp::TcpSocket {
     }
 }
 
+#[cfg(feature = "unix")]
 impl FromRawFd for crate::unix::UnixSocket {
     /// Takes ownership of `fd`.
     ///

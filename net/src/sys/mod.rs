@@ -8,11 +8,15 @@
 //! turn it into a std type (`std::net::TcpStream`, ...), so std does the
 //! reading and writing.
 //!
-//! OS differences are chosen once, in the private `os` module below: Linux,
-//! Android and the BSDs pass `SOCK_NONBLOCK | SOCK_CLOEXEC` and use `accept4`
-//! and `MSG_NOSIGNAL`; macOS and iOS, which lack all three, set the flags
-//! with `fcntl` right after creation and suppress `SIGPIPE` with the
-//! `SO_NOSIGPIPE` socket option instead.
+//! OS differences are chosen once, here, as the private `os` module, a file
+//! per family: `linux.rs` (Linux, Android), `apple.rs` (macOS, iOS) and
+//! `bsd.rs` (the BSDs). Linux, Android and the BSDs pass
+//! `SOCK_NONBLOCK | SOCK_CLOEXEC` and use `accept4` and `MSG_NOSIGNAL`
+//! (`accept4.rs`); macOS and iOS, which lack all three, set the flags with
+//! `fcntl` right after creation and suppress `SIGPIPE` with the
+//! `SO_NOSIGPIPE` socket option instead. Abstract Unix socket names and
+//! `SO_PEERCRED` exist on Linux and Android only (elsewhere
+//! `not_linux.rs`). Nothing outside `sys/` names an OS.
 
 use std::io;
 use std::mem::{self, size_of};
@@ -27,7 +31,18 @@ mod hyper_read;
 mod sockopt;
 #[cfg(feature = "hyper")]
 pub(crate) use hyper_read::read_into;
+pub(crate) use os::{abstract_addr, abstract_name, abstract_name_of, peer_cred};
 pub(crate) use sockopt::*;
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[path = "linux.rs"]
+mod os;
+#[cfg(any(target_os = "macos", target_os = "ios"))]
+#[path = "apple.rs"]
+mod os;
+#[cfg(not(any(target_os = "linux", target_os = "android", target_os = "macos", target_os = "ios")))]
+#[path = "bsd.rs"]
+mod os;
 
 /// The listen backlog, as tokio uses it; the kernel caps it at its own
 /// maximum (`net.core.somaxconn` on Linux).
@@ -234,7 +249,7 @@ impl SockAddr {
     }
 
     /// The kernel form of a Unix socket path, or of an abstract name
-    /// (`"\0name"`, Linux and Android only: see [`crate::addr::abstract_name`]):
+    /// (`"\0name"`, Linux and Android only: see `abstract_name` in `linux.rs`):
     /// a NUL, then the name's bytes (any bytes), counted with no terminator.
     ///
     /// # Errors
@@ -242,7 +257,7 @@ impl SockAddr {
     pub(crate) fn from_path(path: &Path) -> io::Result<SockAddr> {
         let mut sun: libc::sockaddr_un = zeroed();
         sun.sun_family = libc::AF_UNIX as libc::sa_family_t;
-        let (lead, bytes) = match crate::addr::abstract_name(path) {
+        let (lead, bytes) = match os::abstract_name(path) {
             Some(name) => (1, name),
             None => (0, path.as_os_str().as_bytes()),
         };
@@ -331,76 +346,3 @@ impl ZeroValid for libc::sockaddr_storage {}
 impl ZeroValid for libc::sockaddr_in {}
 impl ZeroValid for libc::sockaddr_in6 {}
 impl ZeroValid for libc::sockaddr_un {}
-
-/// Linux, Android and the BSDs: the flags ride in `socket` and `accept4`.
-#[cfg(not(any(target_os = "macos", target_os = "ios")))]
-mod os {
-    use super::{cvt, SockAddr};
-    use std::io;
-    use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
-
-    /// Added to every socket type: created nonblocking and close-on-exec.
-    pub(super) const SOCK_FLAGS: libc::c_int = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
-    /// `send` flags: a write to a peer that has gone gives `EPIPE`, no signal.
-    pub(super) const SEND_FLAGS: libc::c_int = libc::MSG_NOSIGNAL;
-    /// `SO_LINGER` counts seconds here.
-    pub(super) const SO_LINGER: libc::c_int = libc::SO_LINGER;
-
-    /// Nothing to do: `SOCK_FLAGS` did it.
-    pub(super) fn configure(_fd: BorrowedFd<'_>) -> io::Result<()> {
-        Ok(())
-    }
-
-    /// Nothing to do: `SEND_FLAGS` suppresses the signal.
-    pub(super) fn no_sigpipe(_fd: BorrowedFd<'_>) -> io::Result<()> {
-        Ok(())
-    }
-
-    pub(super) fn accept(listener: BorrowedFd<'_>, addr: &mut SockAddr) -> io::Result<OwnedFd> {
-        let fd = listener.as_raw_fd();
-        let (ptr, len) = (addr.as_mut_ptr(), &mut addr.len);
-        // SAFETY: `ptr` and `len` describe the writable sockaddr_storage of
-        // `addr`; a non-negative return is a new fd that nothing else owns.
-        Ok(unsafe { OwnedFd::from_raw_fd(cvt(libc::accept4(fd, ptr, len, SOCK_FLAGS))?) })
-    }
-}
-
-/// macOS and iOS: no `SOCK_NONBLOCK`, `SOCK_CLOEXEC`, `accept4` or
-/// `MSG_NOSIGNAL`. The flags are set right after creation (a `fork` + `exec`
-/// on another thread in between could inherit the fd), and `SO_NOSIGPIPE`
-/// turns `SIGPIPE` into `EPIPE`.
-#[cfg(any(target_os = "macos", target_os = "ios"))]
-mod os {
-    use super::{cvt, setsockopt_int, SockAddr};
-    use std::io;
-    use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
-
-    pub(super) const SOCK_FLAGS: libc::c_int = 0;
-    pub(super) const SEND_FLAGS: libc::c_int = 0;
-    /// Plain `SO_LINGER` counts clock ticks on Darwin; this one seconds.
-    pub(super) const SO_LINGER: libc::c_int = libc::SO_LINGER_SEC;
-
-    /// Close-on-exec, nonblocking, no `SIGPIPE`.
-    pub(super) fn configure(fd: BorrowedFd<'_>) -> io::Result<()> {
-        let raw = fd.as_raw_fd();
-        // SAFETY: fcntl(2) on a valid fd with integer arguments only.
-        cvt(unsafe { libc::fcntl(raw, libc::F_SETFD, libc::FD_CLOEXEC) })?;
-        // SAFETY: as above.
-        let flags = cvt(unsafe { libc::fcntl(raw, libc::F_GETFL) })?;
-        // SAFETY: as above.
-        cvt(unsafe { libc::fcntl(raw, libc::F_SETFL, flags | libc::O_NONBLOCK) })?;
-        no_sigpipe(fd)
-    }
-
-    pub(super) fn no_sigpipe(fd: BorrowedFd<'_>) -> io::Result<()> {
-        setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_NOSIGPIPE, 1)
-    }
-
-    pub(super) fn accept(listener: BorrowedFd<'_>, addr: &mut SockAddr) -> io::Result<OwnedFd> {
-        let fd = listener.as_raw_fd();
-        let (ptr, len) = (addr.as_mut_ptr(), &mut addr.len);
-        // SAFETY: `ptr` and `len` describe the writable sockaddr_storage of
-        // `addr`; a non-negative return is a new fd that nothing else owns.
-        Ok(unsafe { OwnedFd::from_raw_fd(cvt(libc::accept(fd, ptr, len))?) })
-    }
-}

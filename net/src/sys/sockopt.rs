@@ -111,10 +111,7 @@ pub(crate) mod name {
     /// The option `bind_reuseport` sets: the one that spreads connections
     /// over the group (`SO_REUSEPORT_LB` on FreeBSD, where plain
     /// `SO_REUSEPORT` does not).
-    #[cfg(target_os = "freebsd")]
-    pub(crate) const REUSEPORT_SPREAD: libc::c_int = libc::SO_REUSEPORT_LB;
-    #[cfg(not(target_os = "freebsd"))]
-    pub(crate) const REUSEPORT_SPREAD: libc::c_int = libc::SO_REUSEPORT;
+    pub(crate) const REUSEPORT_SPREAD: libc::c_int = super::os::REUSEPORT_SPREAD;
     pub(crate) const SNDBUF: libc::c_int = libc::SO_SNDBUF;
     pub(crate) const RCVBUF: libc::c_int = libc::SO_RCVBUF;
     pub(crate) const KEEPALIVE: libc::c_int = libc::SO_KEEPALIVE;
@@ -134,27 +131,4 @@ pub(crate) fn send_vectored(fd: BorrowedFd<'_>, bufs: &[IoSlice<'_>]) -> io::Res
     // for the call; the control buffer is null with length 0.
     let n = cvt(unsafe { libc::sendmsg(fd.as_raw_fd(), &msg, os::SEND_FLAGS) })?;
     Ok(n.unsigned_abs())
-}
-
-/// The peer's credentials of a connected Unix socket: `(uid, gid, pid)`.
-/// `SO_PEERCRED` on Linux and Android (with the pid), `getpeereid`
-/// elsewhere (without).
-#[cfg(any(target_os = "linux", target_os = "android"))]
-pub(crate) fn peer_cred(fd: BorrowedFd<'_>) -> io::Result<(u32, u32, Option<i32>)> {
-    let mut cred = libc::ucred { pid: 0, uid: 0, gid: 0 };
-    let mut len = size_of::<libc::ucred>() as libc::socklen_t;
-    let ptr: *mut libc::ucred = &mut cred;
-    // SAFETY: `ptr` and `len` describe a writable `ucred` for the call; the
-    // kernel writes at most `len` bytes of plain integers.
-    cvt(unsafe { libc::getsockopt(fd.as_raw_fd(), libc::SOL_SOCKET, libc::SO_PEERCRED, ptr.cast(), &mut len) })?;
-    Ok((cred.uid, cred.gid, Some(cred.pid)))
-}
-
-/// See the Linux version.
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-pub(crate) fn peer_cred(fd: BorrowedFd<'_>) -> io::Result<(u32, u32, Option<i32>)> {
-    let (mut uid, mut gid) = (0, 0);
-    // SAFETY: both pointers are to live, writable integers for the call.
-    cvt(unsafe { libc::getpeereid(fd.as_raw_fd(), &mut uid, &mut gid) })?;
-    Ok((uid, gid, None))
 }

@@ -8,7 +8,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::SocketAddr;
 use std::path::Path;
 
-use crate::sys::SockAddr;
+use crate::sys::{abstract_name_of, SockAddr};
 
 /// The kernel form of `addr`.
 ///
@@ -18,26 +18,11 @@ pub(crate) fn to_sockaddr(addr: &SocketAddr) -> io::Result<SockAddr> {
     if let Some(path) = addr.as_pathname() {
         return SockAddr::from_path(path);
     }
-    if let Some(name) = abstract_name(addr) {
+    if let Some(name) = abstract_name_of(addr) {
         let mut bytes = Vec::with_capacity(name.len() + 1);
         bytes.push(0);
         bytes.extend_from_slice(name);
         return SockAddr::from_path(Path::new(OsStr::from_bytes(&bytes)));
     }
     Err(io::Error::new(io::ErrorKind::InvalidInput, "an unnamed Unix socket address cannot be bound or connected to"))
-}
-
-#[cfg(target_os = "linux")]
-fn abstract_name(addr: &SocketAddr) -> Option<&[u8]> {
-    std::os::linux::net::SocketAddrExt::as_abstract_name(addr)
-}
-
-#[cfg(target_os = "android")]
-fn abstract_name(addr: &SocketAddr) -> Option<&[u8]> {
-    std::os::android::net::SocketAddrExt::as_abstract_name(addr)
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn abstract_name(_addr: &SocketAddr) -> Option<&[u8]> {
-    None
 }

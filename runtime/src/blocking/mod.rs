@@ -145,6 +145,7 @@ where
 /// runtime is dropped before a thread takes it (tokio's
 /// `spawn_mandatory_blocking`): file and standard-stream writes, whose
 /// bytes the caller was told were taken.
+#[cfg_attr(not(any(feature = "fs", feature = "io-std")), allow(dead_code))]
 #[track_caller]
 pub(crate) fn spawn_mandatory_blocking<F, T>(f: F) -> JoinHandle<T>
 where

@@ -118,6 +118,7 @@ impl Pool {
     /// [`submit`](Self::submit) for a job that [`close`](Self::close) keeps:
     /// once queued, it runs even if the runtime shuts down first (tokio's
     /// `spawn_mandatory_blocking`, used for file and stdio writes).
+    #[cfg_attr(not(any(feature = "fs", feature = "io-std")), allow(dead_code))]
     pub(crate) fn submit_mandatory(&self, job: Job) {
         let rejected = self.try_submit(Queued { job, mandatory: true });
         drop(rejected);

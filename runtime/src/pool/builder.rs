@@ -1,11 +1,10 @@
 //! `PoolBuilder`: how many runtimes, pinned or not, with which settings.
 
 use std::io;
-use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use super::{affinity, worker, Pool};
+use super::{affinity, mailbox, worker, Pool};
 use crate::Builder;
 
 /// Builds a [`Pool`]; get one with [`Pool::builder`].
@@ -123,15 +122,15 @@ impl PoolBuilder {
 
 fn start_thread(index: usize, cpu: Option<usize>, builder: &Builder, timeout: Duration) -> io::Result<worker::Thread> {
     let name = worker::thread_name(index);
-    let (ready_tx, ready_rx) = mpsc::channel();
-    let (job_tx, job_rx) = mpsc::channel();
+    let (ready_tx, ready_rx) = mailbox::channel();
+    let (job_tx, job_rx) = mailbox::channel();
     let builder = builder.clone();
     let join = thread::Builder::new()
         .name(name.clone())
         .spawn(move || worker::main(cpu, builder, timeout, ready_tx, job_rx))
         .map_err(|e| io::Error::new(e.kind(), format!("starting pool thread {name}: {e}")))?;
     let started =
-        ready_rx.recv().unwrap_or_else(|_| Err(io::Error::other("the thread ended before building its runtime")));
+        ready_rx.recv().unwrap_or_else(|| Err(io::Error::other("the thread ended before building its runtime")));
     match started {
         Ok(handle) => Ok(worker::Thread { handle, jobs: job_tx, join }),
         Err(e) => {

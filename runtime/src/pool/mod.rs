@@ -27,6 +27,7 @@ mod affinity;
 mod affinity;
 mod builder;
 mod error;
+mod mailbox;
 mod stop;
 #[cfg(test)]
 mod tests;
@@ -39,7 +40,7 @@ pub use stop::{is_stopping, stopping, Stopping};
 use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use crate::Handle;
@@ -244,7 +245,7 @@ impl Pool {
             return Err(PoolError::AlreadyRun);
         }
         let main = Arc::new(main);
-        let (report, reports) = mpsc::channel();
+        let (report, reports) = mailbox::channel();
         for (index, thread) in threads.iter().enumerate() {
             let job = worker::job(index, main.clone(), self.shared.clone(), report.clone());
             // A thread that cannot take the job is gone: it reports nothing,
@@ -263,11 +264,11 @@ impl Pool {
     fn collect<T>(
         &self,
         n: usize,
-        reports: &mpsc::Receiver<(usize, Result<T, PoolError>)>,
+        reports: &mailbox::Receiver<(usize, Result<T, PoolError>)>,
     ) -> Result<Vec<T>, PoolError> {
         let mut results: Vec<Option<T>> = (0..n).map(|_| None).collect();
         let mut failure = None;
-        for (index, result) in reports.iter().take(n) {
+        for (index, result) in std::iter::from_fn(|| reports.recv()).take(n) {
             match result {
                 Ok(value) => results[index] = Some(value),
                 Err(error) => {

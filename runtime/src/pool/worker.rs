@@ -6,12 +6,12 @@ use std::future::Future;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::mpsc::{Receiver, Sender};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use super::mailbox::{Receiver, Sender};
 use super::stop::{self, Stopping};
 use super::{affinity, PoolError, Shared};
 use crate::driver::syscall::annotate;
@@ -66,7 +66,7 @@ pub(super) fn main(
         }
     };
     if ready.send(Ok(rt.handle().clone())).is_ok() {
-        if let Ok(job) = jobs.recv() {
+        if let Some(job) = jobs.recv() {
             job(&rt);
         }
     }

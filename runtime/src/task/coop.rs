@@ -40,6 +40,7 @@ pub async fn consume_budget() {
 }
 
 /// Runs `future`, charging the budget before each poll.
+#[cfg_attr(not(feature = "sync"), allow(dead_code))]
 pub(crate) async fn cooperative<F: Future>(future: F) -> F::Output {
     let mut future = std::pin::pin!(future);
     std::future::poll_fn(|cx| {
