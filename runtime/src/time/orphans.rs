@@ -1,4 +1,4 @@
-//! Timers let go of away from their runtime.
+//! Timers dropped, reset or polled away from their runtime.
 //!
 //! A `Sleep` registers in the store of the runtime that first polls it and
 //! keeps only that runtime's id and its key. If it is later dropped, reset
@@ -11,18 +11,19 @@
 //! gone is dropped with nothing to do.
 //!
 //! Only this misuse path takes the table's lock; a turn costs one relaxed
-//! load of the list's `pending` flag.
+//! load of the list's `pending` flag. The table is a plain list: a process
+//! runs a few runtimes (one per thread at most), and a hash map would cost
+//! every program its code for a path only misuse takes.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use super::timers::TimerKey;
 
-/// Runtime id → its list, for every live runtime.
-static TABLE: Mutex<Option<HashMap<u64, Weak<List>>>> = Mutex::new(None);
+/// Each live runtime's id and list.
+static TABLE: Mutex<Vec<(u64, Weak<List>)>> = Mutex::new(Vec::new());
 
-fn table() -> MutexGuard<'static, Option<HashMap<u64, Weak<List>>>> {
+fn table() -> MutexGuard<'static, Vec<(u64, Weak<List>)>> {
     TABLE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -43,7 +44,7 @@ pub(crate) struct Orphans {
 impl Orphans {
     pub(crate) fn register(id: u64) -> Orphans {
         let list = Arc::new(List::default());
-        table().get_or_insert_with(HashMap::new).insert(id, Arc::downgrade(&list));
+        table().push((id, Arc::downgrade(&list)));
         Orphans { id, list }
     }
 
@@ -63,8 +64,9 @@ impl Orphans {
 
 impl Drop for Orphans {
     fn drop(&mut self) {
-        if let Some(map) = table().as_mut() {
-            map.remove(&self.id);
+        let mut table = table();
+        if let Some(at) = table.iter().position(|(id, _)| *id == self.id) {
+            table.swap_remove(at);
         }
     }
 }
@@ -72,7 +74,7 @@ impl Drop for Orphans {
 /// Asks runtime `id` to remove timer `key` at its next turn (nothing to do
 /// if that runtime is gone).
 pub(crate) fn send(id: u64, key: TimerKey) {
-    let list = table().as_ref().and_then(|map| map.get(&id)).and_then(Weak::upgrade);
+    let list = table().iter().find(|(live, _)| *live == id).and_then(|(_, list)| list.upgrade());
     if let Some(list) = list {
         list.keys.lock().unwrap_or_else(PoisonError::into_inner).push(key);
         list.pending.store(true, Ordering::Release);
