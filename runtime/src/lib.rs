@@ -53,6 +53,9 @@ mod loom;
 mod macro_support;
 mod metrics;
 pub mod pool;
+#[cfg(feature = "process")]
+#[cfg_attr(docsrs, doc(cfg(feature = "process")))]
+pub mod process;
 mod reactor;
 mod runtime;
 #[allow(unsafe_code)]

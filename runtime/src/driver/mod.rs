@@ -31,6 +31,8 @@ mod epoll;
 #[cfg(kqueue_driver)]
 #[allow(unsafe_code)]
 mod kqueue;
+#[allow(unsafe_code)]
+pub(crate) mod process;
 pub(crate) mod syscall;
 
 #[cfg(not(any(
