@@ -37,12 +37,32 @@ pub(crate) const FORCE_ENV: &str = "RUNTIME_PROCESS_WAIT";
 /// How one child's exit is watched.
 #[derive(Debug)]
 enum How {
-    /// epoll: the child's pidfd.
+    /// epoll: the child's pidfd (Linux only).
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     Pidfd(OwnedFd),
     /// kqueue: the pid.
     Pid,
     /// SIGCHLD, then `waitpid`.
     Sigchld(Option<Signal>),
+}
+
+impl How {
+    #[cfg(target_os = "linux")]
+    fn for_driver(driver: Driver, pid: u32) -> How {
+        match driver {
+            Driver::Epoll => match crate::driver::process::pidfd_open(pid) {
+                Ok(fd) => How::Pidfd(fd),
+                // ENOSYS (before 5.3), EPERM (a seccomp filter), EMFILE…
+                Err(_) => How::Sigchld(None),
+            },
+            Driver::Kqueue => How::Pid,
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn for_driver(_: Driver, _: u32) -> How {
+        How::Pid
+    }
 }
 
 /// A live registration of the watch with one runtime's reactor.
@@ -72,16 +92,8 @@ impl ExitWatch {
     /// the current runtime's driver. Never fails: what cannot be watched by
     /// the driver is watched through SIGCHLD.
     pub(crate) fn new(pid: u32) -> ExitWatch {
-        let how = match context::with(|core| core.reactor.borrow().driver()) {
-            _ if forced_sigchld() => How::Sigchld(None),
-            #[cfg(target_os = "linux")]
-            Driver::Epoll => match crate::driver::process::pidfd_open(pid) {
-                Ok(fd) => How::Pidfd(fd),
-                // ENOSYS (before 5.3), EPERM (a seccomp filter), EMFILE…
-                Err(_) => How::Sigchld(None),
-            },
-            _ => How::Pid,
-        };
+        let driver = context::with(|core| core.reactor.borrow().driver());
+        let how = if forced_sigchld() { How::Sigchld(None) } else { How::for_driver(driver, pid) };
         let mut watch = ExitWatch { pid, how, reg: None };
         if let Err(()) = watch.register() {
             watch.how = How::Sigchld(None);
