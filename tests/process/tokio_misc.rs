@@ -79,7 +79,10 @@ fn tokio_issue_7144() {
         if !has_strace().await {
             return;
         }
-        let mut t = Command::new("strace").args("-o /dev/null -D sleep 5".split(' ')).spawn().unwrap();
+        // Ours: in a process group of its own, so that the detached tracer
+        // (`-D`: a grandchild in the same group) can be ended below.
+        let mut t = Command::new("strace").args("-o /dev/null -D sleep 5".split(' ')).process_group(0).spawn().unwrap();
+        let pgid = t.id().unwrap() as libc::pid_t;
         sleep(Duration::from_millis(100)).await;
         #[allow(unsafe_code)]
         // SAFETY: kill(2) with a pid and a signal number.
@@ -87,6 +90,14 @@ fn tokio_issue_7144() {
             libc::kill(t.id().unwrap() as _, libc::SIGINT)
         };
         t.wait().await.unwrap();
+        // Ours: a SIGINT that lands before strace's tracer has attached
+        // leaves that tracer in pause(2) for ever, holding the test's
+        // stdout; end whatever is left of the group.
+        #[allow(unsafe_code)]
+        // SAFETY: kill(2) with a negated process group id and a signal number.
+        unsafe {
+            libc::kill(-pgid, libc::SIGKILL)
+        };
     }
 
     run(|| async {

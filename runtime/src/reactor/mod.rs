@@ -10,6 +10,7 @@
 //! Called by `io::AsyncFd` (register, poll_ready, clear_readiness,
 //! deregister) and by the executor (turn).
 
+#[cfg_attr(not(feature = "process"), allow(dead_code))]
 mod process;
 mod slot;
 mod token;

@@ -40,6 +40,7 @@ mod emulation;
 #[cfg(all(kqueue_ffi, target_os = "linux"))]
 mod libkqueue;
 mod lossy;
+#[cfg_attr(not(feature = "process"), allow(dead_code))]
 mod proc;
 mod sys;
 mod waker;
