@@ -3,37 +3,9 @@
 use std::io;
 use std::time::Duration;
 
+use crate::config::{Config, UnhandledPanic};
 use crate::driver::Driver;
 use crate::runtime::Runtime;
-
-/// What a panic in a task does when nobody will look at it: the task was
-/// detached (its `JoinHandle` dropped), or its handle is dropped without
-/// having been awaited.
-///
-/// Never unhandled: a panic of a task a `JoinSet` owns (the set handles it,
-/// even when dropped unjoined), and a panic from the destructor of a task
-/// that was aborted or dropped at shutdown (it is only the task's
-/// `JoinError`, as in tokio).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum UnhandledPanic {
-    /// Nothing more: the panic hook has printed it, and the runtime goes on.
-    #[default]
-    Ignore,
-    /// `block_on` panics at its next turn. `#[runtime::test]` uses this, so a
-    /// test whose background task panics fails instead of hanging or passing.
-    ShutdownRuntime,
-}
-
-/// Settings of a runtime, read at `build`.
-#[derive(Debug, Clone)]
-pub(crate) struct Config {
-    pub(crate) driver: Driver,
-    pub(crate) event_capacity: usize,
-    pub(crate) unhandled_panic: UnhandledPanic,
-    pub(crate) max_blocking_threads: usize,
-    pub(crate) thread_keep_alive: Duration,
-    pub(crate) start_paused: bool,
-}
 
 /// Builds a [`Runtime`] with chosen settings.
 ///
@@ -45,8 +17,6 @@ pub(crate) struct Config {
 #[derive(Debug, Clone)]
 pub struct Builder {
     config: Config,
-    /// A `RUNTIME_DRIVER` value that names no driver; `build` reports it.
-    bad_env: Option<String>,
 }
 
 impl Builder {
@@ -54,30 +24,13 @@ impl Builder {
     /// names: `epoll` or `kqueue`), 1024 events per wait, panics in detached
     /// tasks ignored, at most 64 blocking threads kept 10 s when idle.
     pub fn new() -> Builder {
-        let mut builder = Builder {
-            config: Config {
-                driver: Driver::platform_default(),
-                event_capacity: 1024,
-                unhandled_panic: UnhandledPanic::Ignore,
-                max_blocking_threads: 64,
-                thread_keep_alive: Duration::from_secs(10),
-                start_paused: false,
-            },
-            bad_env: None,
-        };
-        match std::env::var("RUNTIME_DRIVER").as_deref() {
-            Err(_) | Ok("") => {}
-            Ok("epoll") => builder.config.driver = Driver::Epoll,
-            Ok("kqueue") => builder.config.driver = Driver::Kqueue,
-            Ok(other) => builder.bad_env = Some(other.to_owned()),
-        }
-        builder
+        Builder { config: Config::new() }
     }
 
     /// Which kernel interface to wait on; overrides `RUNTIME_DRIVER`.
     pub fn driver(mut self, driver: Driver) -> Builder {
         self.config.driver = driver;
-        self.bad_env = None;
+        self.config.bad_driver_env = None;
         self
     }
 
@@ -93,9 +46,14 @@ impl Builder {
         self
     }
 
-    /// The most helper threads `spawn_blocking` uses at once (at least 1).
+    /// The most helper threads `spawn_blocking` uses at once (64 by default).
+    ///
+    /// # Panics
+    /// If `n` is 0, as tokio's does.
+    #[track_caller]
     pub fn max_blocking_threads(mut self, n: usize) -> Builder {
-        self.config.max_blocking_threads = n.max(1);
+        assert!(n > 0, "Max blocking threads cannot be set to 0");
+        self.config.max_blocking_threads = n;
         self
     }
 
@@ -133,10 +91,6 @@ impl Builder {
     /// If `RUNTIME_DRIVER` names no driver, if the driver is not available
     /// on this platform, or if the kernel refuses the fds.
     pub fn build(&self) -> io::Result<Runtime> {
-        if let Some(bad) = &self.bad_env {
-            let msg = format!("RUNTIME_DRIVER={bad:?} names no driver: use `epoll` or `kqueue`");
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, msg));
-        }
         Runtime::from_config(&self.config)
     }
 }

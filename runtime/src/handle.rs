@@ -2,7 +2,7 @@
 //! `Spawner`, the `!Send` way to spawn on the current one through
 //! `futures_task::LocalSpawn`.
 //!
-//! A `Handle` holds the runtime's thread-safe half (`executor::Shared`): it
+//! A `Handle` holds the runtime's thread-safe half (`shared::Shared`): it
 //! spawns by queueing a job on the injection queue, which the executor runs
 //! on its own thread (or, on that thread inside the runtime, directly). It
 //! sits on top of the executor and imports downward only.
@@ -14,9 +14,10 @@ use std::sync::Arc;
 
 use futures_task::{FutureObj, LocalFutureObj, LocalSpawn, Spawn, SpawnError};
 
-use crate::context;
-use crate::executor::{Core, Shared};
-use crate::task::{remote, JoinHandle};
+use crate::context::{self, Scope};
+use crate::shared::Shared;
+use crate::task::join::JoinHandle;
+use crate::task::remote;
 
 /// A handle to a runtime, usable from any thread: `Send + Sync + Clone`.
 ///
@@ -111,10 +112,10 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        // A clone of the core, so no borrow of the thread-local is held if
+        // A clone of the scope, so no borrow of the thread-local is held if
         // the future is dropped at once (a runtime that is shutting down).
         match context::try_with(Rc::clone) {
-            Some(core) if Arc::ptr_eq(&core.shared, &self.shared) => core.spawn(future),
+            Some(scope) if Arc::ptr_eq(&scope.shared, &self.shared) => scope.spawn(future),
             _ => self.spawn_remote(move || future),
         }
     }
@@ -128,7 +129,8 @@ impl Handle {
         Fut::Output: Send + 'static,
     {
         let (pending, link) = remote::pair(self.shared.clone());
-        let spawn = Box::new(move |core: &Core| drop(core.spawn(pending.start(make()))));
+        // Run by the executor on its own thread, with the runtime entered.
+        let spawn = Box::new(move || drop(context::with(Rc::clone).spawn(pending.start(make()))));
         // Rejected (the runtime is gone): dropping the job drops `make` (and
         // the future it holds) and resolves the handle as cancelled.
         drop(self.shared.push_spawn(spawn));
@@ -249,7 +251,7 @@ impl std::error::Error for TryCurrentError {}
 #[derive(Clone)]
 pub struct Spawner {
     /// Weak: a spawner kept in a task must not keep its runtime alive.
-    core: Weak<Core>,
+    scope: Weak<Scope>,
 }
 
 /// A [`Spawner`] for the runtime current on this thread.
@@ -258,7 +260,7 @@ pub struct Spawner {
 /// Outside a runtime; the message says how to start one.
 #[track_caller]
 pub fn spawner() -> Spawner {
-    Spawner { core: context::with(Rc::downgrade) }
+    Spawner { scope: context::with(Rc::downgrade) }
 }
 
 impl Spawner {
@@ -271,8 +273,8 @@ impl Spawner {
         F: Future + 'static,
         F::Output: 'static,
     {
-        match self.core.upgrade() {
-            Some(core) if !core.is_shut_down() => Ok(core.spawn(future)),
+        match self.scope.upgrade() {
+            Some(scope) if !scope.is_shut_down() => Ok(scope.spawn(future)),
             _ => Err(SpawnError::shutdown()),
         }
     }
@@ -284,8 +286,8 @@ impl LocalSpawn for Spawner {
     }
 
     fn status_local(&self) -> Result<(), SpawnError> {
-        match self.core.upgrade() {
-            Some(core) if !core.is_shut_down() => Ok(()),
+        match self.scope.upgrade() {
+            Some(scope) if !scope.is_shut_down() => Ok(()),
             _ => Err(SpawnError::shutdown()),
         }
     }

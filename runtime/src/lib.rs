@@ -25,9 +25,31 @@
 //!
 //! # Layers
 //!
-//! `net → io::AsyncFd → reactor → driver (epoll | kqueue) → libc`, and
-//! `executor → task`; `time` feeds the driver's wait timeout. See
-//! `docs/ARCHITECTURE.md` in the repository.
+//! Each file imports only files on its own floor or below (a file takes the
+//! floor of the longest path listed here that holds it; `tests/runtime/layers.rs`
+//! reads this list and fails on an import that goes up). From the ground:
+//!
+//! 1. `driver/` (epoll and kqueue, the only code that makes the waiting
+//!    system calls), `loom.rs` (the model checker's stand-ins), `config.rs`.
+//! 2. `reactor/` (the registered sources and their wakers); the task core,
+//!    `task/raw.rs`, `task/raw/`, `task/state.rs`, `task/waker.rs`,
+//!    `task/error.rs`, `task/join.rs`, `task/remote.rs`, `task/local.rs`,
+//!    which names no runtime: it defines the `Schedule` trait the executor
+//!    implements; the timer store, `time/timers.rs`, `time/orphans.rs`,
+//!    `time/clock.rs`, `time/instant.rs`; the thread pool `blocking/pool.rs`.
+//! 3. `shared.rs`: the part of a runtime other threads reach (injection
+//!    queue, remote waker).
+//! 4. `context/`: `Scope`, a runtime's state on its own thread, and the
+//!    thread-local that names the current one.
+//! 5. What tasks use: `io/`, `time/`, `sync/`, `blocking/`, `task/`,
+//!    `stream.rs`, `macro_support.rs`.
+//! 6. `executor/`: the loop that drives a `Scope`.
+//! 7. `runtime.rs`, `builder.rs`, `handle.rs`, `metrics.rs`.
+//! 8. `signal/`, `fs/`, `pool/`.
+//! 9. `lib.rs`.
+//!
+//! `net` sits on top, on `io::AsyncFd`. See `docs/ARCHITECTURE.md` in the
+//! repository.
 //!
 //! # Dependencies
 //!
@@ -43,6 +65,7 @@
 
 mod blocking;
 mod builder;
+mod config;
 mod context;
 mod driver;
 mod executor;
@@ -58,6 +81,7 @@ pub mod pool;
 pub mod process;
 mod reactor;
 mod runtime;
+mod shared;
 #[allow(unsafe_code)]
 pub mod signal;
 pub mod stream;
@@ -66,7 +90,8 @@ pub mod task;
 pub mod time;
 
 pub use blocking::spawn_blocking;
-pub use builder::{Builder, UnhandledPanic};
+pub use builder::Builder;
+pub use config::UnhandledPanic;
 pub use driver::Driver;
 pub use handle::{spawner, Handle, Spawner, TryCurrentError};
 pub use metrics::{metrics, Metrics};

@@ -38,10 +38,10 @@ pub fn select_start(n: u32) -> u32 {
 /// branch: a loop of `select!`s whose branches charge the budget yields.
 /// Charges nothing.
 pub fn poll_budget_available(cx: &mut Context<'_>) -> Poll<()> {
-    let spent = crate::context::try_with(|core| {
-        let available = core.budget.try_charge();
+    let spent = crate::context::try_with(|scope| {
+        let available = scope.budget.try_charge();
         if available {
-            core.budget.refund();
+            scope.budget.refund();
         }
         !available
     });

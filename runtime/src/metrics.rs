@@ -8,7 +8,7 @@
 use std::sync::atomic::Ordering::Relaxed;
 
 use crate::context;
-use crate::executor::Core;
+use crate::context::Scope;
 
 /// What a runtime has done so far. Take one with [`metrics()`] or
 /// [`Runtime::metrics`](crate::Runtime::metrics).
@@ -63,21 +63,21 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub(crate) fn of(core: &Core) -> Metrics {
-        let reactor = core.reactor.borrow();
+    pub(crate) fn of(scope: &Scope) -> Metrics {
+        let reactor = scope.reactor.borrow();
         let driver = reactor.counters();
         Metrics {
             driver: reactor.driver().name(),
-            tasks_spawned: core.tasks_spawned.get(),
-            tasks_alive: core.tasks_alive() as u64,
-            polls: core.polls.get(),
+            tasks_spawned: scope.tasks_spawned.get(),
+            tasks_alive: scope.tasks_alive() as u64,
+            polls: scope.polls.get(),
             ticks: reactor.ticks,
             events: reactor.events_delivered,
             wait_syscalls: driver.wait_syscalls,
             change_syscalls: driver.change_syscalls,
             changes: driver.changes,
             failed_change_turns: driver.failed_change_turns,
-            remote_wakes: core.shared.remote_wakes.load(Relaxed),
+            remote_wakes: scope.shared.remote_wakes.load(Relaxed),
         }
     }
 }
@@ -88,5 +88,5 @@ impl Metrics {
 /// Outside a runtime.
 #[track_caller]
 pub fn metrics() -> Metrics {
-    context::with(|core| Metrics::of(core))
+    context::with(|scope| Metrics::of(scope))
 }

@@ -1,16 +1,16 @@
-//! `Runtime`: the handle that owns a runtime's core.
+//! `Runtime`: the handle that owns a runtime's scope.
 
 use std::fmt;
 use std::future::Future;
 use std::io;
 use std::rc::Rc;
 
-use crate::builder::{Builder, Config};
-use crate::context;
-use crate::executor::Core;
+use crate::config::Config;
+use crate::context::{self, Scope};
+use crate::executor::Executor;
 use crate::handle::Handle;
 use crate::metrics::Metrics;
-use crate::task::JoinHandle;
+use crate::task::join::JoinHandle;
 
 /// A single-threaded runtime: an executor, a reactor and timers.
 ///
@@ -24,23 +24,23 @@ use crate::task::JoinHandle;
 /// # std::io::Result::Ok(())
 /// ```
 pub struct Runtime {
-    core: Rc<Core>,
+    scope: Rc<Scope>,
     handle: Handle,
 }
 
 impl Runtime {
-    /// A runtime with the default settings (see [`Builder::new`]).
+    /// A runtime with the default settings (see [`Builder::new`](crate::Builder::new)).
     ///
     /// # Errors
-    /// As [`Builder::build`].
+    /// As [`Builder::build`](crate::Builder::build).
     pub fn new() -> io::Result<Runtime> {
-        Builder::new().build()
+        Runtime::from_config(&Config::new())
     }
 
     pub(crate) fn from_config(config: &Config) -> io::Result<Runtime> {
-        let core = Rc::new(Core::new(config)?);
-        let handle = Handle::new(core.shared.clone());
-        Ok(Runtime { core, handle })
+        let scope = Rc::new(Scope::new(config)?);
+        let handle = Handle::new(scope.shared.clone());
+        Ok(Runtime { scope, handle })
     }
 
     /// Runs `future` to completion on this thread, running spawned tasks,
@@ -52,7 +52,7 @@ impl Runtime {
     /// if `future` panics.
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.core.block_on(future)
+        Executor::block_on(&self.scope, future)
     }
 
     /// Spawns a task; it starts when the runtime next runs (in `block_on`).
@@ -61,7 +61,7 @@ impl Runtime {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.core.spawn(future)
+        self.scope.spawn(future)
     }
 
     /// A handle to this runtime: `Send + Sync + Clone`, for spawning from
@@ -80,7 +80,7 @@ impl Runtime {
 
     /// A snapshot of this runtime's counters.
     pub fn metrics(&self) -> Metrics {
-        Metrics::of(&self.core)
+        Metrics::of(&self.scope)
     }
 
     /// Shuts the runtime down as dropping it does, but waits at most
@@ -103,8 +103,8 @@ impl Runtime {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn shutdown_timeout(self, timeout: std::time::Duration) {
-        let _guard = context::enter(self.core.clone());
-        self.core.shutdown_within(Some(timeout));
+        let _guard = context::enter(self.scope.clone());
+        self.scope.shutdown_within(Some(timeout));
     }
 
     /// Shuts the runtime down without waiting for running blocking jobs:
@@ -118,8 +118,8 @@ impl Drop for Runtime {
     /// Drops every task still held, inside this runtime's context, so their
     /// destructors can deregister I/O and cancel timers.
     fn drop(&mut self) {
-        let _guard = context::enter(self.core.clone());
-        self.core.shutdown();
+        let _guard = context::enter(self.scope.clone());
+        self.scope.shutdown();
     }
 }
 

@@ -13,6 +13,7 @@ mod destructors;
 mod drop;
 mod handle;
 mod join;
+mod layers;
 mod liveness;
 mod metrics;
 mod panic_caller;

@@ -1,6 +1,7 @@
 //! A misuse panic points at the caller's line (`#[track_caller]`), as
 //! tokio's do. The first three are ported from tokio 1.54 `tests/rt_panic.rs`
-//! (`current_handle_panic_caller`, `into_panic_panic_caller`) and
+//! (`current_handle_panic_caller`, `into_panic_panic_caller`,
+//! `builder_max_blocking_threads_panic_caller`) and
 //! `tests/task_panic.rs` (`spawn_panic_caller`) with every assertion kept;
 //! tokio's other `*_panic_caller` tests there are of APIs this runtime does
 //! not have (`LocalSet`, `block_in_place`, the multi-thread builder; the
@@ -63,6 +64,21 @@ fn spawn_panic_caller() -> Result<(), Box<dyn Error>> {
     isolated("panic_caller::spawn_panic_caller", || {
         let panic_location_file = test_panic(|| {
             runtime::spawn(future::pending::<()>());
+        });
+
+        // The panic location should be in this file
+        assert_eq!(&panic_location_file.unwrap(), file!());
+    });
+    Ok(())
+}
+
+#[test]
+fn builder_max_blocking_threads_panic_caller() -> Result<(), Box<dyn Error>> {
+    // tokio's uses `Builder::new_multi_thread()`; this runtime's one builder
+    // has the same setting.
+    isolated("panic_caller::builder_max_blocking_threads_panic_caller", || {
+        let panic_location_file = test_panic(|| {
+            let _ = runtime::Builder::new().max_blocking_threads(0).build();
         });
 
         // The panic location should be in this file

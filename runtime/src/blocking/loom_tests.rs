@@ -21,8 +21,9 @@ use loom::sync::atomic::{AtomicBool, Ordering::*};
 use loom::sync::{Arc, Notify};
 use loom::thread;
 
-use super::{blocking_job, lock, BlockingTask, Pool};
-use crate::time::Clock;
+use super::pool::Pool;
+use super::{blocking_job, lock, BlockingTask};
+use crate::time::clock::Clock;
 
 /// Longer than any model; under loom an idle wait never times out anyway.
 const KEEP_ALIVE: Duration = Duration::from_secs(60);

@@ -13,7 +13,7 @@
 
 #[cfg(all(test, loom))]
 mod loom_tests;
-mod pool;
+pub(crate) mod pool;
 #[cfg(test)]
 mod tests;
 
@@ -26,9 +26,8 @@ use std::task::{Context, Poll, Waker};
 use crate::context;
 use crate::loom::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use crate::loom::thread;
-use crate::task::JoinHandle;
+use crate::task::join::JoinHandle;
 use crate::time::AutoAdvanceInhibit;
-pub(crate) use pool::Pool;
 
 /// Where a helper thread leaves a job's result for the awaiting task.
 struct Handoff<T> {
@@ -136,10 +135,10 @@ where
     // A clone, so no borrow of the thread-local is held while a rejected
     // job's destructor runs.
     let f = context::carry_into_blocking(f);
-    let core = context::with(Rc::clone);
-    let (job, task) = blocking_job(f, core.clock.inhibit_auto_advance());
-    core.blocking.submit(job);
-    core.spawn(task)
+    let scope = context::with(Rc::clone);
+    let (job, task) = blocking_job(f, scope.clock.inhibit_auto_advance());
+    scope.blocking.submit(job);
+    scope.spawn(task)
 }
 
 /// [`spawn_blocking`] for a job that must run once submitted, even if the
@@ -153,10 +152,10 @@ where
     T: Send + 'static,
 {
     let f = context::carry_into_blocking(f);
-    let core = context::with(Rc::clone);
-    let (job, task) = blocking_job(f, core.clock.inhibit_auto_advance());
-    core.blocking.submit_mandatory(job);
-    core.spawn(task)
+    let scope = context::with(Rc::clone);
+    let (job, task) = blocking_job(f, scope.clock.inhibit_auto_advance());
+    scope.blocking.submit_mandatory(job);
+    scope.spawn(task)
 }
 
 /// The pool's half (the job) and the awaiting task's half of `f`.

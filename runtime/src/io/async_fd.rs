@@ -31,7 +31,7 @@ use super::ready::{self, Ready};
 use super::waiting::WaitId;
 use super::Interest;
 use crate::context;
-use crate::executor::Core;
+use crate::context::Scope;
 use crate::reactor::{Direction, Token};
 
 /// A nonblocking fd whose readiness is awaited.
@@ -60,7 +60,7 @@ pub struct AsyncFd<T: AsRawFd> {
     /// `Some` until `into_inner`.
     inner: Option<T>,
     pub(super) token: Token,
-    pub(super) core: Rc<Core>,
+    pub(super) scope: Rc<Scope>,
 }
 
 impl<T: AsRawFd> AsyncFd<T> {
@@ -79,15 +79,15 @@ impl<T: AsRawFd> AsyncFd<T> {
 
     /// Registers `inner`; on failure gives it back with the cause.
     pub(super) fn register_or_return(inner: T) -> Result<AsyncFd<T>, (T, io::Error)> {
-        let core = context::with(Rc::clone);
+        let scope = context::with(Rc::clone);
         if inner.as_raw_fd() < 0 {
             // No fd is negative; refused here on every driver (kqueue would
             // report it only at its next wait).
             return Err((inner, io::Error::from_raw_os_error(libc::EBADF)));
         }
-        let registered = core.reactor.borrow_mut().register(inner.as_raw_fd());
+        let registered = scope.reactor.borrow_mut().register(inner.as_raw_fd());
         match registered {
-            Ok(token) => Ok(AsyncFd { inner: Some(inner), token, core }),
+            Ok(token) => Ok(AsyncFd { inner: Some(inner), token, scope }),
             Err(e) => Err((inner, e)),
         }
     }
@@ -117,13 +117,13 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// still returns 0 at once if the peer's FIN came with the data.
     #[inline]
     pub fn clear_read_ready(&self) {
-        self.core.reactor.borrow_mut().clear_ready_keeping_closed(self.token, Direction::Read);
+        self.scope.reactor.borrow_mut().clear_ready_keeping_closed(self.token, Direction::Read);
     }
 
     /// Forgets write readiness, like [`clear_read_ready`](Self::clear_read_ready).
     #[inline]
     pub fn clear_write_ready(&self) {
-        self.core.reactor.borrow_mut().clear_ready_keeping_closed(self.token, Direction::Write);
+        self.scope.reactor.borrow_mut().clear_ready_keeping_closed(self.token, Direction::Write);
     }
 
     /// Runs the read `op` until it does not return `WouldBlock`, waiting for
@@ -204,7 +204,7 @@ impl<T: AsRawFd> AsyncFd<T> {
         wait: Option<&mut WaitId>,
     ) -> Poll<io::Result<()>> {
         let wait = wait.map(|w| &mut w.0);
-        let ready = self.core.reactor.borrow_mut().poll_ready(self.token, dir, op, cx, wait);
+        let ready = self.scope.reactor.borrow_mut().poll_ready(self.token, dir, op, cx, wait);
         self.unless_orphaned(ready)
     }
 
@@ -213,7 +213,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     #[inline(always)]
     fn unless_orphaned<R>(&self, poll: Poll<io::Result<R>>) -> Poll<io::Result<R>> {
         match poll {
-            Poll::Pending if !self.core.entered.get() => Poll::Ready(Err(self.orphaned())),
+            Poll::Pending if !self.scope.entered.get() => Poll::Ready(Err(self.orphaned())),
             other => other,
         }
     }
@@ -222,11 +222,11 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// running it: nothing would ever wake the task.
     #[cold]
     fn orphaned(&self) -> io::Error {
-        let msg = if self.core.is_shut_down() {
+        let msg = if self.scope.is_shut_down() {
             // Nobody will turn this reactor again: the waker just stored
             // (and any other) would only keep its task alive. They are
             // woken, so dropped, after the borrow ends.
-            let waiters = self.core.reactor.borrow_mut().release(self.token);
+            let waiters = self.scope.reactor.borrow_mut().release(self.token);
             waiters.into_iter().for_each(std::task::Waker::wake);
             "the runtime this I/O source was registered with has shut down"
         } else if context::try_with(|_| ()).is_some() {
@@ -249,14 +249,14 @@ impl<T: AsRawFd> AsyncFd<T> {
         wait: &mut WaitId,
     ) -> Poll<io::Result<Ready>> {
         let mask = ready::wait_mask(interest);
-        let flags = self.core.reactor.borrow_mut().poll_readiness(self.token, mask, cx, Some(&mut wait.0));
+        let flags = self.scope.reactor.borrow_mut().poll_readiness(self.token, mask, cx, Some(&mut wait.0));
         let flags = ready!(self.unless_orphaned(flags))?;
         Poll::Ready(Ok(ready::report_mask(interest, flags)))
     }
 
     /// The states `interest` asks about that the reactor holds now.
     pub(super) fn ready_now(&self, interest: Interest) -> Ready {
-        let flags = self.core.reactor.borrow().readiness(self.token);
+        let flags = self.scope.reactor.borrow().readiness(self.token);
         if flags.intersects(ready::wait_mask(interest)) {
             ready::report_mask(interest, flags)
         } else {
@@ -267,7 +267,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// [`ready_now`](Self::ready_now) for a `try_io`, which is an
     /// operation: an error stored for the source comes first.
     pub(super) fn ready_for_try(&self, interest: Interest) -> io::Result<Ready> {
-        if let Some(e) = self.core.reactor.borrow_mut().take_error(self.token) {
+        if let Some(e) = self.scope.reactor.borrow_mut().take_error(self.token) {
             return Err(e);
         }
         Ok(self.ready_now(interest))
@@ -280,12 +280,12 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// costs one operation that says `WouldBlock`, which clears it.
     #[doc(hidden)]
     pub fn mark_ready(&self, ready: Ready) {
-        self.core.reactor.borrow_mut().mark_ready(self.token, ready.to_clearable());
+        self.scope.reactor.borrow_mut().mark_ready(self.token, ready.to_clearable());
     }
 
     /// Forgets the ready (not closed) states in `ready`.
     pub(super) fn clear_ready_states(&self, ready: Ready) {
-        self.core.reactor.borrow_mut().clear_bits(self.token, ready.to_clearable());
+        self.scope.reactor.borrow_mut().clear_bits(self.token, ready.to_clearable());
     }
 
     #[inline]
@@ -320,28 +320,28 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// into a runtime that is not running.
     #[inline(always)]
     fn charge(&self, cx: &mut Context<'_>) -> Poll<()> {
-        if !self.core.entered.get() {
+        if !self.scope.entered.get() {
             return crate::task::coop::poll_proceed(cx);
         }
-        if self.core.budget.try_charge() {
+        if self.scope.budget.try_charge() {
             return Poll::Ready(());
         }
-        self.core.defer(cx.waker());
+        self.scope.defer(cx.waker());
         Poll::Pending
     }
 
     /// Gives back the unit [`charge`](Self::charge) took.
     #[inline(always)]
     fn refund(&self) {
-        if self.core.entered.get() {
-            self.core.budget.refund();
+        if self.scope.entered.get() {
+            self.scope.budget.refund();
         } else {
-            context::try_with(|core| core.budget.refund());
+            context::try_with(|scope| scope.budget.refund());
         }
     }
 
     fn try_dir<R>(&self, dir: Direction, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
-        if !self.core.reactor.borrow_mut().try_ready(self.token, dir)? {
+        if !self.scope.reactor.borrow_mut().try_ready(self.token, dir)? {
             return Err(io::ErrorKind::WouldBlock.into());
         }
         let result = op(self.get_ref());
@@ -352,7 +352,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     }
 
     fn clear(&self, dir: Direction) {
-        self.core.reactor.borrow_mut().clear_readiness(self.token, dir);
+        self.scope.reactor.borrow_mut().clear_readiness(self.token, dir);
     }
 
     /// Whether the value is dropped next or handed back, the kernel
@@ -364,7 +364,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     fn deregister(&mut self) {
         let Some(inner) = &self.inner else { return };
         let fd = inner.as_raw_fd();
-        let (_result, slot) = self.core.reactor.borrow_mut().deregister(self.token, fd);
+        let (_result, slot) = self.scope.reactor.borrow_mut().deregister(self.token, fd);
         // The slot's wakers are dropped here, after the reactor borrow ended.
         drop(slot);
     }

@@ -86,7 +86,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     fn unlink(&self, id: reactor::WaitId) {
         // A drop never runs inside a reactor borrow; if it somehow did, the
         // entry would wait for the next edge, as before this existed.
-        let gone = self.core.reactor.try_borrow_mut().map(|mut r| r.unlink(self.token, id));
+        let gone = self.scope.reactor.try_borrow_mut().map(|mut r| r.unlink(self.token, id));
         drop(gone);
     }
 
@@ -94,6 +94,6 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// directions (a test hook: a waiter that gave up must hold none).
     #[doc(hidden)]
     pub fn waiter_count(&self) -> usize {
-        self.core.reactor.borrow().waiter_count(self.token)
+        self.scope.reactor.borrow().waiter_count(self.token)
     }
 }

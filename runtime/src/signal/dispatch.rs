@@ -30,14 +30,14 @@ thread_local! {
 /// # Panics
 /// Outside a runtime.
 pub(super) fn ensure() -> io::Result<()> {
-    let core = context::with(std::rc::Rc::clone);
-    if DISPATCHING.with(|d| d.borrow().contains(&core.id)) {
+    let scope = context::with(std::rc::Rc::clone);
+    if DISPATCHING.with(|d| d.borrow().contains(&scope.id)) {
         return Ok(());
     }
     let reader = AsyncFd::new(registry::pipe_reader()?)?;
-    DISPATCHING.with(|d| d.borrow_mut().push(core.id));
-    let guard = Listed(core.id);
-    drop(core.spawn(async move {
+    DISPATCHING.with(|d| d.borrow_mut().push(scope.id));
+    let guard = Listed(scope.id);
+    drop(scope.spawn(async move {
         let _guard = guard;
         dispatch(reader).await;
     }));

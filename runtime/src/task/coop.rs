@@ -15,7 +15,7 @@ use std::task::{Context, Poll};
 /// Charges one unit, or (budget spent) defers the task and returns `Pending`.
 #[inline]
 pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
-    if crate::context::try_with(|core| core.budget.try_charge()) == Some(false) {
+    if crate::context::try_with(|scope| scope.budget.try_charge()) == Some(false) {
         crate::context::defer(cx.waker());
         return Poll::Pending;
     }

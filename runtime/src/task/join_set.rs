@@ -19,7 +19,9 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use slab::Slab;
 
-use super::{AbortHandle, JoinError, JoinHandle};
+use super::error::JoinError;
+use super::join::{AbortHandle, JoinHandle};
+use super::spawn::spawn;
 
 /// A set of tasks spawned on this thread's runtime, joined as they finish.
 ///
@@ -127,7 +129,7 @@ impl<T> JoinSet<T> {
         F: Future<Output = T> + 'static,
         T: 'static,
     {
-        self.insert(super::spawn(task))
+        self.insert(spawn(task))
     }
 
     /// The same as [`spawn`](Self::spawn): every task here is local.

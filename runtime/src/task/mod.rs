@@ -17,7 +17,8 @@
 //! Who touches what:
 //! - A wake sets `SCHEDULED` (if neither it nor `COMPLETE` is set) and queues
 //!   the task: on the runtime's thread onto the local run queue, from
-//!   elsewhere onto the injection queue (`executor/inject.rs`).
+//!   elsewhere onto the injection queue (`shared.rs`); the executor decides
+//!   which, as the task core's `Schedule` (`schedule.rs`).
 //! - The executor clears `SCHEDULED` just before it polls, so a wake during
 //!   the poll queues the task again.
 //! - The future, its output and the non-atomic header fields are touched on
@@ -29,49 +30,27 @@
 //!   `std::thread::panicking()` (as in tokio).
 
 pub mod coop;
-mod join;
+mod error;
+pub(crate) mod join;
 mod join_set;
 mod local;
 #[allow(unsafe_code)]
 pub(crate) mod raw;
 pub(crate) mod remote;
+mod spawn;
 mod state;
 #[allow(unsafe_code)]
-mod waker;
+pub(crate) mod waker;
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-pub use join::{AbortHandle, JoinError, JoinHandle};
+pub use error::JoinError;
+pub use join::{AbortHandle, JoinHandle};
 pub use join_set::JoinSet;
 pub use local::{AccessError, LocalKey, TaskLocalFuture};
-pub(crate) use waker::wake_local;
-
-/// Spawns a future onto the current thread's runtime.
-///
-/// The future need not be `Send`: it runs on this thread only. It starts at
-/// the runtime's next turn and runs whether or not the handle is awaited.
-///
-/// ```
-/// runtime::block_on(async {
-///     let handle = runtime::spawn(async { 6 * 7 });
-///     assert_eq!(handle.await.unwrap(), 42);
-/// });
-/// ```
-///
-/// # Panics
-/// Outside a runtime; the message says how to start one.
-#[track_caller]
-pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
-where
-    F: Future + 'static,
-    F::Output: 'static,
-{
-    // A clone, so no borrow of the thread-local is held if the future is
-    // dropped at once (a runtime that is shutting down).
-    crate::context::with(std::rc::Rc::clone).spawn(future)
-}
+pub use spawn::spawn;
 
 /// Gives the other tasks a turn: returns `Pending` once, after waking itself.
 ///

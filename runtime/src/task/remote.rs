@@ -20,9 +20,9 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use super::join::JoinError;
+use super::error::JoinError;
 use super::raw::JoinRef;
-use crate::executor::Shared;
+use super::waker::Schedule;
 
 /// What the task and its handle share.
 struct Link<T> {
@@ -109,7 +109,7 @@ pub(crate) struct RemoteJoin<T> {
     /// The same link, for `AbortHandle`s.
     abort: Arc<dyn AbortLink>,
     /// The runtime the task was sent to.
-    shared: Arc<Shared>,
+    scheduler: Arc<dyn Schedule>,
 }
 
 /// A remote spawn's link, before the runtime's thread has the future:
@@ -121,13 +121,13 @@ pub(crate) struct Pending<T> {
     link: Option<Arc<Link<T>>>,
 }
 
-/// A link for a remote spawn onto `shared`'s runtime: the task's side, still
+/// A link for a remote spawn onto `scheduler`'s runtime: the task's side, still
 /// without its future, and the handle's side.
-pub(crate) fn pair<T: 'static>(shared: Arc<Shared>) -> (Pending<T>, RemoteJoin<T>) {
+pub(crate) fn pair<T: 'static>(scheduler: Arc<dyn Schedule>) -> (Pending<T>, RemoteJoin<T>) {
     let state = State { output: None, finished: false, joined: true, abort: false, join_waker: None, task_waker: None };
     let link = Arc::new(Link { state: Mutex::new(state) });
     let abort: Arc<dyn AbortLink> = link.clone();
-    (Pending { link: Some(link.clone()) }, RemoteJoin { link, abort, shared })
+    (Pending { link: Some(link.clone()) }, RemoteJoin { link, abort, scheduler })
 }
 
 impl<T> Pending<T> {
@@ -291,10 +291,10 @@ impl<T> JoinRaw<T> {
         }
     }
 
-    pub(crate) fn shared(&self) -> &Shared {
+    pub(crate) fn scheduler(&self) -> &dyn Schedule {
         match self {
-            JoinRaw::Local(raw) => raw.shared(),
-            JoinRaw::Remote(link) => &link.shared,
+            JoinRaw::Local(raw) => raw.scheduler(),
+            JoinRaw::Remote(link) => &*link.scheduler,
         }
     }
 

@@ -3,7 +3,7 @@
 //! A waker owns one reference. `wake` on the runtime's own thread pushes the
 //! task onto the local run queue (one atomic update of the state word, no
 //! lock); from any other thread it goes to the injection queue, which wakes
-//! the driver (see `executor::schedule`).
+//! the driver (the runtime's [`Schedule`] implementation decides which).
 
 use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
@@ -11,8 +11,25 @@ use std::task::{RawWaker, RawWakerVTable, Waker};
 
 use super::raw::{Header, TaskRef};
 use super::state::{ByRef, ByVal};
-use crate::executor::{self, Shared};
 use std::sync::Arc;
+
+/// What a task needs of the runtime it belongs to, defined here, where a
+/// wake needs it, so that the task core never names the executor (as
+/// tokio's `task::Schedule` and async-task's `Schedule`): the executor
+/// implements it, and each task's header holds its runtime's as
+/// `Arc<dyn Schedule>`.
+pub(crate) trait Schedule: Send + Sync {
+    /// Queues `task` onto the local run queue if this thread is running the
+    /// runtime; otherwise hands it back.
+    fn schedule_local(&self, task: TaskRef) -> Result<(), TaskRef>;
+
+    /// Queues `task` from any other thread, through the injection queue.
+    /// Hands it back if the runtime is gone; the caller drops it then.
+    fn schedule_remote(&self, task: TaskRef) -> Result<(), TaskRef>;
+
+    /// A task's panic went unhandled (its handle was dropped unawaited).
+    fn report_unhandled_panic(&self);
+}
 
 static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
 
@@ -49,7 +66,7 @@ unsafe fn wake(ptr: *const ()) {
     // SAFETY: called through a live waker, which gives up its reference here.
     let (header, task) = unsafe { (header(ptr), task_ref(ptr)) };
     match header.state.transition_to_scheduled_by_val() {
-        ByVal::Submit => executor::schedule(task),
+        ByVal::Submit => schedule(task),
         ByVal::DropRef => drop(task),
     }
 }
@@ -59,9 +76,27 @@ unsafe fn wake_by_ref(ptr: *const ()) {
     let header = unsafe { header(ptr) };
     match header.state.transition_to_scheduled_by_ref() {
         // SAFETY: the transition took a new reference for the queue entry.
-        ByRef::Submit => executor::schedule(unsafe { task_ref(ptr) }),
+        ByRef::Submit => schedule(unsafe { task_ref(ptr) }),
         ByRef::Nothing => {}
     }
+}
+
+/// Queues a woken task on its runtime.
+fn schedule(task: TaskRef) {
+    let scheduler: *const dyn Schedule = Arc::as_ptr(&task.header().scheduler);
+    // SAFETY: the runtime's shared half outlives this call: `task`, which
+    // holds a reference to it through its header, is alive until the call
+    // returns (it is on this thread's run queue, or handed back).
+    let task = match unsafe { &*scheduler }.schedule_local(task) {
+        Ok(()) => return,
+        Err(task) => task,
+    };
+    // Another thread may run (and free) the task as soon as it is injected,
+    // and the runtime may then be dropped: a clone keeps the shared half
+    // alive until the push has returned, as its wake of the driver needs.
+    let scheduler = task.header().scheduler.clone();
+    // A runtime that is gone hands the task back; it is dropped here.
+    let _ = scheduler.schedule_remote(task);
 }
 
 unsafe fn drop_waker(ptr: *const ()) {
@@ -70,12 +105,13 @@ unsafe fn drop_waker(ptr: *const ()) {
 }
 
 /// Wakes `waker` without asking the thread-local which runtime is current,
-/// when the caller is `shared`'s executor on its own thread (the reactor's
-/// and timers' wake-ups): if it is a task waker of `shared`, the wake is
+/// when the caller is the executor of `scheduler` (the address of its shared
+/// half) on its own thread (the reactor's and timers' wake-ups): if it is a
+/// task waker of that runtime, the wake is
 /// done here and the run-queue reference it produced (if the task was not
 /// queued already) is returned for the caller to push. Any other waker is
 /// handed back, to be woken as usual.
-pub(crate) fn wake_local(waker: Waker, shared: &Shared) -> Result<Option<TaskRef>, Waker> {
+pub(crate) fn wake_local(waker: Waker, scheduler: *const ()) -> Result<Option<TaskRef>, Waker> {
     if !std::ptr::eq(waker.vtable(), &VTABLE) {
         return Err(waker);
     }
@@ -83,7 +119,7 @@ pub(crate) fn wake_local(waker: Waker, shared: &Shared) -> Result<Option<TaskRef
     // SAFETY: a waker with our vtable carries a task header pointer and holds
     // a reference, which keeps the header alive here.
     let header = unsafe { header(ptr) };
-    if !std::ptr::eq(Arc::as_ptr(&header.shared), shared) {
+    if !std::ptr::eq(Arc::as_ptr(&header.scheduler).cast::<()>(), scheduler) {
         return Err(waker);
     }
     // The waker's reference moves into `task`.

@@ -1,4 +1,6 @@
-//! The runtime's clock, which tests can pause.
+//! The runtime's clock, which tests can pause. (What reads and moves the
+//! *current* runtime's clock, `Instant::now`, `pause`, `resume` and
+//! `advance`, is in `current.rs`, a floor above: it asks the context.)
 //!
 //! Each runtime has a [`Clock`]. Running, it reads the system's monotonic
 //! clock. Paused ([`pause`], `Builder::start_paused`), it stands still:
@@ -19,13 +21,12 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::Instant;
-use crate::context;
+use super::instant::Instant;
 
 /// Set, for good, the first time any runtime's clock is paused.
-static ANY_PAUSED: AtomicBool = AtomicBool::new(false);
+pub(super) static ANY_PAUSED: AtomicBool = AtomicBool::new(false);
 
-/// One runtime's clock. Lives in the runtime's `Core`, on its thread.
+/// One runtime's clock. Lives in the runtime's `Scope`, on its thread.
 #[derive(Debug)]
 pub(crate) struct Clock {
     /// The clock's reading when it last stopped or was moved.
@@ -84,7 +85,7 @@ impl Clock {
         AutoAdvanceInhibit(self.inhibitors.clone())
     }
 
-    fn pause(&self) -> Result<(), &'static str> {
+    pub(super) fn pause(&self) -> Result<(), &'static str> {
         let Some(unfrozen) = self.unfrozen.get() else {
             return Err("time is already paused: `time::pause()` was called twice without `time::resume()`");
         };
@@ -94,7 +95,7 @@ impl Clock {
         Ok(())
     }
 
-    fn resume(&self) -> Result<(), &'static str> {
+    pub(super) fn resume(&self) -> Result<(), &'static str> {
         if !self.is_paused() {
             return Err("time is not paused: call `time::pause()` before `time::resume()`");
         }
@@ -102,7 +103,7 @@ impl Clock {
         Ok(())
     }
 
-    fn advance(&self, duration: Duration) -> Result<(), &'static str> {
+    pub(super) fn advance(&self, duration: Duration) -> Result<(), &'static str> {
         if !self.is_paused() {
             return Err("time is not paused: call `time::pause()` (or build the runtime with \
                         `start_paused(true)`) before `time::advance`");
@@ -118,83 +119,4 @@ impl Clock {
             self.base.set(deadline.into_std());
         }
     }
-}
-
-/// `Instant::now()`: the current runtime's clock once pausing is in use.
-pub(super) fn now() -> Instant {
-    let system = || Instant::from_std(std::time::Instant::now());
-    if !ANY_PAUSED.load(Ordering::Acquire) {
-        return system();
-    }
-    context::try_with(|core| core.clock.now()).unwrap_or_else(system)
-}
-
-/// Runs `op` on the current runtime's clock; panics with its error, or
-/// outside a runtime.
-#[track_caller]
-fn with_clock(what: &str, op: impl FnOnce(&Clock) -> Result<(), &'static str>) {
-    let result = context::try_with(|core| op(&core.clock)).unwrap_or_else(|| {
-        panic!("`time::{what}` was called outside a runtime: the clock it acts on is the current runtime's")
-    });
-    if let Err(msg) = result {
-        panic!("{msg}");
-    }
-}
-
-/// Pauses the current runtime's clock: from now on [`Instant::now`] and the
-/// timers see time move only by [`advance`] or, when every task is idle, by
-/// jumping to the next timer's deadline. Call it from any task of the
-/// runtime, or start paused with `Builder::start_paused(true)` or
-/// `#[runtime::test(start_paused = true)]`.
-///
-/// ```
-/// use runtime::time::{self, Duration, Instant};
-/// runtime::block_on(async {
-///     time::pause();
-///     let start = Instant::now();
-///     // An hour-long sleep returns at once: nothing else can run, so the
-///     // clock jumps to its deadline.
-///     time::sleep(Duration::from_secs(3600)).await;
-///     assert_eq!(start.elapsed(), Duration::from_secs(3600));
-/// });
-/// ```
-///
-/// # Panics
-/// Outside a runtime, or if the clock is already paused.
-#[track_caller]
-pub fn pause() {
-    with_clock("pause", Clock::pause);
-}
-
-/// Lets the current runtime's paused clock run again, from the instant it
-/// reads now (it never goes back).
-///
-/// # Panics
-/// Outside a runtime, or if the clock is not paused.
-#[track_caller]
-pub fn resume() {
-    with_clock("resume", Clock::resume);
-}
-
-/// Moves the current runtime's paused clock forward by exactly `duration`,
-/// wakes the timers that are then due, and yields so that their tasks run
-/// before this one goes on.
-///
-/// ```
-/// use runtime::time::{self, Duration, Instant};
-/// runtime::block_on(async {
-///     time::pause();
-///     let start = Instant::now();
-///     time::advance(Duration::from_micros(1_500)).await;
-///     assert_eq!(start.elapsed(), Duration::from_micros(1_500));
-/// });
-/// ```
-///
-/// # Panics
-/// Outside a runtime, or if the clock is not paused.
-pub async fn advance(duration: Duration) {
-    with_clock("advance", |clock| clock.advance(duration));
-    // Woken outside the thread-local's borrow: a waker may run any code.
-    context::with(std::rc::Rc::clone).fire_timers();
-    crate::task::yield_now().await;
 }

@@ -11,8 +11,6 @@ use std::fmt;
 use std::ops::{Add, AddAssign, Sub, SubAssign};
 use std::time::Duration;
 
-use super::clock;
-
 /// A measurement of the runtime's monotonic clock; `Copy`, ordered, and
 /// convertible from and to [`std::time::Instant`].
 ///
@@ -30,21 +28,8 @@ pub struct Instant {
 }
 
 impl Instant {
-    /// The current instant: the paused clock of the runtime current on this
-    /// thread if it is paused, else the system's monotonic clock.
-    ///
-    /// ```
-    /// use runtime::time::{self, Duration, Instant};
-    /// runtime::block_on(async {
-    ///     time::pause();
-    ///     let start = Instant::now();
-    ///     time::advance(Duration::from_secs(3600)).await;
-    ///     assert_eq!(start.elapsed(), Duration::from_secs(3600));
-    /// });
-    /// ```
-    pub fn now() -> Instant {
-        clock::now()
-    }
+    // `now` and `elapsed` read the current runtime's clock: they are in
+    // `current.rs`, above the context this type sits below.
 
     /// Wraps a std instant.
     pub fn from_std(std: std::time::Instant) -> Instant {
@@ -69,12 +54,6 @@ impl Instant {
     /// Time from `earlier` to `self`; zero if `earlier` is later.
     pub fn saturating_duration_since(&self, earlier: Instant) -> Duration {
         self.std.saturating_duration_since(earlier.std)
-    }
-
-    /// Time since `self`, on the clock [`Instant::now`] reads; zero if
-    /// `self` is in the future.
-    pub fn elapsed(&self) -> Duration {
-        Instant::now().saturating_duration_since(*self)
     }
 
     /// `self + duration`, or `None` if that cannot be represented.

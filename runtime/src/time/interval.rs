@@ -5,9 +5,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use super::instant::Instant;
 use super::instant::FAR_FUTURE;
 use super::sleep::Sleep;
-use super::Instant;
 
 /// What an [`Interval`] does when ticks were missed (the task was busy past
 /// one or more deadlines, by more than 5 ms).

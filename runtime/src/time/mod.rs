@@ -45,24 +45,24 @@
 //! that first polls it. Polled later in another runtime, it moves there;
 //! polled where no runtime is current, it panics saying so (see [`Sleep`]).
 
-mod clock;
-mod instant;
+pub(crate) mod clock;
+mod current;
+pub(crate) mod instant;
 mod interval;
 mod orphans;
 mod sleep;
 mod timeout;
-mod timers;
+pub(crate) mod timers;
 
 use std::future::Future;
 
-pub use clock::{advance, pause, resume};
-pub(crate) use clock::{AutoAdvanceInhibit, Clock};
+pub(crate) use clock::AutoAdvanceInhibit;
+pub use current::{advance, pause, resume};
 pub use instant::Instant;
 pub use interval::{Interval, MissedTickBehavior};
 pub use sleep::Sleep;
 pub use std::time::Duration;
 pub use timeout::{Elapsed, Timeout};
-pub(crate) use timers::Timers;
 
 use sleep::deadline_after;
 

@@ -22,11 +22,11 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
+use super::instant::Instant;
 use super::orphans;
 use super::timers::{TimerKey, TimerPoll};
-use super::Instant;
 use crate::context;
-use crate::executor::Core;
+use crate::context::Scope;
 
 /// Completes at its deadline. Made by [`sleep`](super::sleep) and
 /// [`sleep_until`](super::sleep_until).
@@ -87,7 +87,7 @@ impl Sleep {
             return;
         };
         match current() {
-            Some(core) if core.id == id => this.entry = reset_in(&core, key, deadline).map(|key| (id, key)),
+            Some(scope) if scope.id == id => this.entry = reset_in(&scope, key, deadline).map(|key| (id, key)),
             _ => orphans::send(id, key),
         }
     }
@@ -106,8 +106,8 @@ impl Sleep {
             return;
         };
         match current() {
-            Some(core) if core.id == id => {
-                let waker = core.timers.borrow_mut().remove(key);
+            Some(scope) if scope.id == id => {
+                let waker = scope.timers.borrow_mut().remove(key);
                 drop(waker);
             }
             _ => orphans::send(id, key),
@@ -120,15 +120,15 @@ impl Sleep {
     /// next turn), elapsed or not. So a loop over elapsed timers yields.
     /// `unconstrained_if_spent`: with no budget left, poll anyway and charge
     /// nothing (`Timeout`, when its own future spent the last unit).
-    /// `core`: the current runtime (`Timeout` looks it up once for both).
+    /// `scope`: the current runtime (`Timeout` looks it up once for both).
     pub(crate) fn poll_budgeted(
         self: Pin<&mut Self>,
-        core: Option<&Core>,
+        scope: Option<&Scope>,
         cx: &mut Context<'_>,
         unconstrained_if_spent: bool,
     ) -> Poll<()> {
         let this = self.get_mut();
-        let Some(core) = core else {
+        let Some(scope) = scope else {
             if this.elapsed {
                 return Poll::Ready(());
             }
@@ -138,33 +138,33 @@ impl Sleep {
                 context::NO_RUNTIME
             )
         };
-        let charge = core.budget.has_remaining();
+        let charge = scope.budget.has_remaining();
         if !charge && !unconstrained_if_spent {
-            core.defer(cx.waker());
+            scope.defer(cx.waker());
             return Poll::Pending;
         }
         if !this.elapsed {
-            std::task::ready!(this.poll_in(core, cx));
+            std::task::ready!(this.poll_in(scope, cx));
             this.entry = None;
             this.elapsed = true;
         }
         if charge {
-            let _ = core.budget.try_charge();
+            let _ = scope.budget.try_charge();
         }
         Poll::Ready(())
     }
 
-    /// One poll in `core`, the current runtime.
-    fn poll_in(&mut self, core: &Core, cx: &mut Context<'_>) -> Poll<()> {
+    /// One poll in `scope`, the current runtime.
+    fn poll_in(&mut self, scope: &Scope, cx: &mut Context<'_>) -> Poll<()> {
         match self.entry {
-            Some((id, key)) if id == core.id => {
-                let found = core.timers.borrow().poll(key, cx.waker());
+            Some((id, key)) if id == scope.id => {
+                let found = scope.timers.borrow().poll(key, cx.waker());
                 match found {
                     TimerPoll::Fired => return Poll::Ready(()),
                     TimerPoll::Pending => return Poll::Pending,
                     TimerPoll::NeedsWaker => {
                         let waker = cx.waker().clone();
-                        let old = core.timers.borrow_mut().set_waker(key, waker);
+                        let old = scope.timers.borrow_mut().set_waker(key, waker);
                         drop(old);
                         return Poll::Pending;
                     }
@@ -174,19 +174,19 @@ impl Sleep {
             Some(_) => self.deregister(),
             None => {}
         }
-        if core.clock.now() >= self.deadline {
+        if scope.clock.now() >= self.deadline {
             return Poll::Ready(());
         }
         let waker = cx.waker().clone();
-        let key = core.timers.borrow_mut().insert(self.deadline, waker);
-        self.entry = Some((core.id, key));
+        let key = scope.timers.borrow_mut().insert(self.deadline, waker);
+        self.entry = Some((scope.id, key));
         Poll::Pending
     }
 }
 
 /// The current runtime, held outside the thread-local's borrow: wakers
 /// cloned and dropped here may run any code, entering a runtime included.
-pub(crate) fn current() -> Option<Rc<Core>> {
+pub(crate) fn current() -> Option<Rc<Scope>> {
     context::try_with(Rc::clone)
 }
 
@@ -195,15 +195,15 @@ pub(crate) fn current() -> Option<Rc<Core>> {
 /// has passed, and then the timer is removed and its waker woken (after the
 /// store's borrow ends), as tokio fires a timer reset into the past; the
 /// next poll completes.
-fn reset_in(core: &Core, key: TimerKey, deadline: Instant) -> Option<TimerKey> {
-    if core.clock.now() >= deadline {
-        let waker = core.timers.borrow_mut().remove(key);
+fn reset_in(scope: &Scope, key: TimerKey, deadline: Instant) -> Option<TimerKey> {
+    if scope.clock.now() >= deadline {
+        let waker = scope.timers.borrow_mut().remove(key);
         if let Some(waker) = waker {
             waker.wake();
         }
         return None;
     }
-    let armed = core.timers.borrow_mut().reset(key, deadline);
+    let armed = scope.timers.borrow_mut().reset(key, deadline);
     armed.then_some(key)
 }
 

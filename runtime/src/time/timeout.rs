@@ -60,16 +60,16 @@ impl<F: Future> Future for Timeout<F> {
         // when the future spent the last unit in this very poll; then the
         // deadline is checked anyway, or a future that always spends the
         // budget would never time out.
-        let core = sleep::current();
-        let had_budget = match &core {
-            Some(core) => core.budget.has_remaining(),
+        let scope = sleep::current();
+        let had_budget = match &scope {
+            Some(scope) => scope.budget.has_remaining(),
             None => true,
         };
         if let Poll::Ready(out) = this.future.poll(cx) {
             *this.done = true;
             return Poll::Ready(Ok(out));
         }
-        let elapsed = Pin::new(this.sleep).poll_budgeted(core.as_deref(), cx, had_budget).map(|()| Err(Elapsed(())));
+        let elapsed = Pin::new(this.sleep).poll_budgeted(scope.as_deref(), cx, had_budget).map(|()| Err(Elapsed(())));
         *this.done = elapsed.is_ready();
         elapsed
     }

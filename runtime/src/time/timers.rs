@@ -38,8 +38,8 @@ use std::task::Waker;
 
 use slab::Slab;
 
+use super::instant::Instant;
 use super::orphans::Orphans;
-use super::Instant;
 
 /// The slab capacity below which the store never compacts: small stores
 /// keep their memory, and no compaction runs on a store of a few timers.

@@ -20,9 +20,9 @@ use loom::sync::{Arc, Mutex};
 use loom::thread;
 
 use super::{allocate, RunOutcome, TaskRef};
-use crate::builder::UnhandledPanic;
+use crate::config::UnhandledPanic;
 use crate::driver::{Driver, Poller};
-use crate::executor::Shared;
+use crate::shared::Shared;
 use crate::task::state::{ByRef, ByVal, State};
 use crate::task::waker::waker_ref;
 

@@ -1,21 +1,32 @@
-//! The only thread-locals of the runtime: which runtime, if any, this thread
-//! is running, and on a `spawn_blocking` helper thread, whose job it runs.
+//! The current runtime: its per-thread state, [`Scope`], and the
+//! thread-locals that say which runtime, if any, this thread is running and,
+//! on a `spawn_blocking` helper thread, whose job it runs.
 //!
 //! `block_on` enters the runtime for its duration; so does `Runtime`'s drop,
 //! so that destructors of the tasks it drops can reach the reactor. Everything
-//! that needs "the current runtime" (spawn, timers, wakes that must tell the
-//! runtime's own thread from another) asks here. A blocking job sees only its
-//! runtime's thread-safe half, so that `Handle::current()` works inside it.
+//! that needs "the current runtime" (spawn, timers, I/O registration, the
+//! budget, wakes that must tell the runtime's own thread from another) asks
+//! here. A blocking job sees only its runtime's thread-safe half, so that
+//! `Handle::current()` works inside it.
+//!
+//! This module sits below everything that uses it and above what a `Scope`
+//! holds (reactor, timers, task core, the shared half): it never names the
+//! executor, whose loop drives a `Scope` from above.
+
+mod budget;
+mod scope;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::Waker;
 
-use crate::executor::{Core, Shared};
+use crate::shared::Shared;
+pub(crate) use budget::Budget;
+pub(crate) use scope::Scope;
 
 thread_local! {
-    static CURRENT: RefCell<Option<Rc<Core>>> = const { RefCell::new(None) };
+    static CURRENT: RefCell<Option<Rc<Scope>>> = const { RefCell::new(None) };
     /// Set on a blocking helper thread while it runs a job of that runtime.
     static BLOCKING_FOR: RefCell<Option<Arc<Shared>>> = const { RefCell::new(None) };
 }
@@ -32,7 +43,7 @@ const IN_BLOCKING_JOB: &str = "this runs on a `spawn_blocking` helper thread, no
 /// Outside a runtime, with [`NO_RUNTIME`], at the caller's location.
 #[track_caller]
 pub(crate) fn carry_into_blocking<T>(f: impl FnOnce() -> T + Send) -> impl FnOnce() -> T + Send {
-    let shared = with(|core| core.shared.clone());
+    let shared = with(|scope| scope.shared.clone());
     move || {
         let prev = BLOCKING_FOR.try_with(|b| b.replace(Some(shared))).ok().flatten();
         let _restore = Restore(prev);
@@ -55,37 +66,37 @@ pub(crate) const NO_RUNTIME: &str = "there is no runtime on this thread: \
      call this inside `#[runtime::main]`, `#[runtime::test]`, `runtime::block_on(...)` \
      or `Runtime::block_on(...)`";
 
-/// Makes `core` the current runtime until the guard drops, which restores
+/// Makes `scope` the current runtime until the guard drops, which restores
 /// whatever was current before.
 ///
 /// At thread exit the thread-local may already be destroyed (a `Runtime`
 /// kept in a `thread_local!` is dropped then): nothing is entered, and
 /// whatever the caller does next runs without a current runtime, as it would
 /// on any other thread.
-pub(crate) fn enter(core: Rc<Core>) -> EnterGuard {
-    let this = core.clone();
-    match CURRENT.try_with(|c| c.borrow_mut().replace(core)) {
+pub(crate) fn enter(scope: Rc<Scope>) -> EnterGuard {
+    let this = scope.clone();
+    match CURRENT.try_with(|c| c.borrow_mut().replace(scope)) {
         Ok(prev) => {
             let was_entered = this.entered.replace(true);
-            EnterGuard { prev, core: Some((this, was_entered)) }
+            EnterGuard { prev, scope: Some((this, was_entered)) }
         }
-        Err(_) => EnterGuard { prev: None, core: None },
+        Err(_) => EnterGuard { prev: None, scope: None },
     }
 }
 
 #[derive(Debug)]
 pub(crate) struct EnterGuard {
-    prev: Option<Rc<Core>>,
+    prev: Option<Rc<Scope>>,
     /// The runtime `enter` made current and whether it was entered before;
     /// `None` if nothing was entered, so the drop leaves everything alone.
-    core: Option<(Rc<Core>, bool)>,
+    scope: Option<(Rc<Scope>, bool)>,
 }
 
 impl Drop for EnterGuard {
     fn drop(&mut self) {
         let prev = self.prev.take();
-        if let Some((core, was_entered)) = self.core.take() {
-            core.entered.set(was_entered);
+        if let Some((scope, was_entered)) = self.scope.take() {
+            scope.entered.set(was_entered);
             // The thread-local may be gone by now if the thread is exiting.
             let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
         }
@@ -98,7 +109,7 @@ pub(crate) fn is_entered() -> bool {
 }
 
 /// Runs `f` with the current runtime, if there is one.
-pub(crate) fn try_with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> Option<R> {
+pub(crate) fn try_with<R>(f: impl FnOnce(&Rc<Scope>) -> R) -> Option<R> {
     CURRENT.try_with(|c| c.borrow().as_ref().map(f)).ok().flatten()
 }
 
@@ -110,7 +121,7 @@ pub(crate) fn try_with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> Option<R> {
 /// that calls this carries `#[track_caller]` too, so the panic points at its
 /// user's line. (The attribute does not pass through closures.)
 #[track_caller]
-pub(crate) fn with<R>(f: impl FnOnce(&Rc<Core>) -> R) -> R {
+pub(crate) fn with<R>(f: impl FnOnce(&Rc<Scope>) -> R) -> R {
     match try_with(f) {
         Some(result) => result,
         None => no_runtime(),
@@ -129,7 +140,7 @@ fn no_runtime() -> ! {
 /// the runtime that started it): `Ok(None)` outside one,
 /// `Err` if the thread-local is gone (the thread is exiting).
 pub(crate) fn try_current_shared() -> Result<Option<Arc<Shared>>, std::thread::AccessError> {
-    let running = CURRENT.try_with(|c| c.borrow().as_ref().map(|core| core.shared.clone()))?;
+    let running = CURRENT.try_with(|c| c.borrow().as_ref().map(|scope| scope.shared.clone()))?;
     match running {
         Some(shared) => Ok(Some(shared)),
         None => BLOCKING_FOR.try_with(|b| b.borrow().clone()),
@@ -140,12 +151,12 @@ pub(crate) fn try_current_shared() -> Result<Option<Arc<Shared>>, std::thread::A
 /// turn (`yield_now`, a spent budget); off a runtime it is woken at once.
 pub(crate) fn defer(waker: &Waker) {
     match try_with(Rc::clone) {
-        Some(core) => core.defer(waker),
+        Some(scope) => scope.defer(waker),
         None => waker.wake_by_ref(),
     }
 }
 
 /// Whether `shared` belongs to the runtime current on this thread.
 pub(crate) fn is_current(shared: &Arc<Shared>) -> bool {
-    try_with(|core| Arc::ptr_eq(&core.shared, shared)).unwrap_or(false)
+    try_with(|scope| Arc::ptr_eq(&scope.shared, shared)).unwrap_or(false)
 }

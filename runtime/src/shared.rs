@@ -11,10 +11,9 @@
 //! same way: the executor runs it on its own thread, where it spawns the task.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, PoisonError};
-use std::task::Wake;
+use std::sync::PoisonError;
 
-use crate::builder::UnhandledPanic;
+use crate::config::UnhandledPanic;
 use crate::driver::RemoteWaker;
 use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
 use crate::loom::sync::{Mutex, MutexGuard};
@@ -38,9 +37,9 @@ pub(crate) struct Shared {
 }
 
 /// A spawn requested from another thread: run by the executor on its own
-/// thread, where it spawns the task onto `Core`. Dropped unrun if the
-/// runtime is gone (its destructor then reports the task as cancelled).
-pub(crate) type Spawn = Box<dyn FnOnce(&super::Core) + Send>;
+/// thread, inside the runtime, where it spawns the task. Dropped unrun if
+/// the runtime is gone (its destructor then reports the task as cancelled).
+pub(crate) type Spawn = Box<dyn FnOnce() + Send>;
 
 #[derive(Default)]
 struct Inject {
@@ -85,8 +84,10 @@ impl Shared {
         self.inject.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Queues a task woken away from its runtime's thread.
-    pub(crate) fn push_remote(&self, task: TaskRef) {
+    /// Queues a task woken away from its runtime's thread; hands it back if
+    /// the runtime is gone, for the caller to drop once it no longer
+    /// borrows `self` (the task may hold the last reference to it).
+    pub(crate) fn push_remote(&self, task: TaskRef) -> Result<(), TaskRef> {
         let rejected = {
             let mut inject = self.lock();
             if inject.closed {
@@ -99,8 +100,12 @@ impl Shared {
                 None
             }
         };
-        if rejected.is_none() {
-            self.notify();
+        match rejected {
+            None => {
+                self.notify();
+                Ok(())
+            }
+            Some(task) => Err(task),
         }
     }
 
@@ -173,26 +178,6 @@ impl Shared {
 
     pub(crate) fn has_unhandled_panic(&self) -> bool {
         self.panicked.load(Acquire)
-    }
-}
-
-/// The waker of the future passed to `block_on`.
-impl Wake for Shared {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        // Counted before the flag is set: the runtime may see the flag, run
-        // and read its metrics before this thread gets any further.
-        let remote = !crate::context::is_current(self);
-        if remote {
-            self.remote_wakes.fetch_add(1, Relaxed);
-        }
-        self.set_main_woken();
-        if remote {
-            self.notify();
-        }
     }
 }
 

@@ -12,7 +12,7 @@
 //! read, write, send, receive and accept goes through) takes one unit
 //! before it runs the system call and gives it back if the call said
 //! `WouldBlock`. When none is left, the operation returns `Pending` and
-//! its task is deferred (`Core::defer`, as tokio does): woken after the
+//! its task is deferred (`Scope::defer`, as tokio does): woken after the
 //! reactor's next turn, so the other tasks and the I/O get theirs first.
 //!
 //! A timer (`Sleep`, and so `Timeout`'s deadline and `Interval`'s tick)

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use loom::thread;
 
 use super::{Injected, Shared};
-use crate::builder::UnhandledPanic;
+use crate::config::UnhandledPanic;
 use crate::driver::{Driver, Poller};
 use crate::task::raw::{allocate, JoinRef, TaskRef};
 
@@ -36,7 +36,8 @@ fn push_from_threads(shared: &Arc<Shared>, entries: Vec<Injected>) -> Vec<thread
         let shared = shared.clone();
         thread::spawn(move || {
             let Injected(task) = entry;
-            shared.push_remote(task);
+            // A push that races `close` hands the task back: dropped here.
+            drop(shared.push_remote(task));
         })
     };
     entries.into_iter().map(spawn).collect()
