@@ -45,7 +45,7 @@
 //!    `stream.rs`, `macro_support.rs`.
 //! 6. `executor/`: the loop that drives a `Scope`.
 //! 7. `runtime.rs`, `builder.rs`, `handle.rs`, `metrics.rs`.
-//! 8. `signal/`, `fs/`, `pool/`.
+//! 8. `signal/`, `fs/`, `pool/`, `process/`.
 //! 9. `lib.rs`.
 //!
 //! `net` sits on top, on `io::AsyncFd`. See `docs/ARCHITECTURE.md` in the

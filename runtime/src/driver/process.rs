@@ -25,7 +25,10 @@ impl Poller {
             #[cfg(target_os = "linux")]
             Poller::Epoll(_) => {
                 let _ = (pid, token);
-                Err(io::Error::new(io::ErrorKind::Unsupported, "epoll has no process filter: use a pidfd"))
+                Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    "epoll has no process filter (a pidfd is watched instead)",
+                ))
             }
             #[cfg(kqueue_driver)]
             Poller::Kqueue(k) => k.register_process(pid, token),

@@ -25,8 +25,8 @@ use std::task::{ready, Context, Poll};
 
 use super::orphan;
 use crate::context;
+use crate::context::Scope;
 use crate::driver::{Driver, Readiness};
-use crate::executor::Core;
 use crate::reactor::Token;
 use crate::signal::unix::{signal, Signal, SignalKind};
 
@@ -68,7 +68,7 @@ impl How {
 /// A live registration of the watch with one runtime's reactor.
 #[derive(Debug)]
 struct Registration {
-    core: Rc<Core>,
+    scope: Rc<Scope>,
     token: Token,
     /// The exit was reported (kqueue's one-shot registration is gone).
     fired: bool,
@@ -92,7 +92,7 @@ impl ExitWatch {
     /// the current runtime's driver. Never fails: what cannot be watched by
     /// the driver is watched through SIGCHLD.
     pub(crate) fn new(pid: u32) -> ExitWatch {
-        let driver = context::with(|core| core.reactor.borrow().driver());
+        let driver = context::with(|scope| scope.reactor.borrow().driver());
         let how = if forced_sigchld() { How::Sigchld(None) } else { How::for_driver(driver, pid) };
         let mut watch = ExitWatch { pid, how, reg: None };
         if let Err(()) = watch.register() {
@@ -104,9 +104,9 @@ impl ExitWatch {
     /// Registers with the current runtime (after leaving any other).
     fn register(&mut self) -> Result<(), ()> {
         self.deregister();
-        let core = context::try_with(Rc::clone).ok_or(())?;
+        let scope = context::try_with(Rc::clone).ok_or(())?;
         let token = {
-            let mut reactor = core.reactor.borrow_mut();
+            let mut reactor = scope.reactor.borrow_mut();
             match &self.how {
                 How::Pidfd(fd) => reactor.register(fd.as_raw_fd()),
                 How::Pid => reactor.register_process(self.pid),
@@ -114,14 +114,14 @@ impl ExitWatch {
             }
         };
         let token = token.map_err(drop)?;
-        self.reg = Some(Registration { core, token, fired: false });
+        self.reg = Some(Registration { scope, token, fired: false });
         Ok(())
     }
 
     fn deregister(&mut self) {
         let Some(reg) = self.reg.take() else { return };
         let slot = {
-            let mut reactor = reg.core.reactor.borrow_mut();
+            let mut reactor = reg.scope.reactor.borrow_mut();
             match &self.how {
                 How::Pidfd(fd) => reactor.deregister_closing(reg.token, fd.as_raw_fd()).1,
                 _ => reactor.deregister_process(reg.token, self.pid, reg.fired),
@@ -150,7 +150,7 @@ impl ExitWatch {
             if let How::Sigchld(listener) = &mut self.how {
                 return poll_sigchld(listener, child, cx);
             }
-            let current = context::try_with(|core| self.reg.as_ref().is_some_and(|r| Rc::ptr_eq(&r.core, core)));
+            let current = context::try_with(|scope| self.reg.as_ref().is_some_and(|r| Rc::ptr_eq(&r.scope, scope)));
             match current {
                 None => return Poll::Ready(Err(outside_runtime())),
                 Some(false) => {
@@ -162,7 +162,7 @@ impl ExitWatch {
                 Some(true) => {}
             }
             let Some(reg) = self.reg.as_mut() else { continue };
-            let polled = reg.core.reactor.borrow_mut().poll_readiness(reg.token, Readiness::READ_ALL, cx, None);
+            let polled = reg.scope.reactor.borrow_mut().poll_readiness(reg.token, Readiness::READ_ALL, cx, None);
             match polled {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Ok(_)) => {
@@ -175,7 +175,7 @@ impl ExitWatch {
                     if matches!(self.how, How::Pid) {
                         let _ = self.register().map_err(|()| self.how = How::Sigchld(None));
                     } else {
-                        reg.core.reactor.borrow_mut().clear_bits(reg.token, Readiness::READ_ALL);
+                        reg.scope.reactor.borrow_mut().clear_bits(reg.token, Readiness::READ_ALL);
                     }
                 }
                 // The driver refused the registration (kqueue's ESRCH for a

@@ -38,7 +38,7 @@ fn queue() -> MutexGuard<'static, Vec<StdChild>> {
 
 /// Takes `child`, whose exit is not known, and makes sure it is reaped.
 pub(crate) fn adopt(mut child: StdChild, watch: ExitWatch) {
-    let runtime = context::try_with(|core| (!core.is_shut_down()).then(|| core.id)).flatten();
+    let runtime = context::try_with(|scope| (!scope.is_shut_down()).then(|| scope.id)).flatten();
     match runtime {
         Some(_) if !watch.uses_sigchld() => {
             let mut orphan = Orphan { child: Some(child), watch };
