@@ -4,14 +4,14 @@
 //! socket).
 //!
 //! Why the compiler cannot see it: each socket holds an `AsyncFd`, which
-//! holds an `Rc` of its runtime's core, whose `RefCell`s (reactor, timers,
-//! run queue) are not `RefUnwindSafe`.
+//! holds an `Rc` of its runtime's `Scope` (`runtime/src/context/scope.rs`),
+//! whose `RefCell`s (reactor, timers, run queue) are not `RefUnwindSafe`.
 //!
 //! Why it is sound: after a panic caught while a socket is borrowed, nothing
 //! is left half-updated that a later use could observe.
 //! - The socket's own state is the kernel's fd and a `Copy` token: no panic
 //!   can leave either inconsistent.
-//! - A socket method borrows the core's `RefCell`s only briefly, to read or
+//! - A socket method borrows the `Scope`'s `RefCell`s only briefly, to read or
 //!   update a slot's readiness bits and wakers, and runs no user code (no
 //!   closure, waker or destructor) inside the borrow. A panic there (a bug,
 //!   or an allocation failure) releases the borrow as it unwinds, and every
@@ -20,7 +20,7 @@
 //!   gets `WouldBlock` and waits again.
 //! - The closures of `try_io`/`async_io` run outside any borrow; a panic in
 //!   one leaves the readiness as it was (the next operation retries).
-//! - The core is shared with every task of the runtime anyway, and the
+//! - The `Scope` is shared with every task of the runtime anyway, and the
 //!   executor already goes on after catching a task's panic (see
 //!   `runtime/src/task/raw.rs`): these impls claim nothing the runtime does
 //!   not already rely on.

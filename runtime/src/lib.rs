@@ -54,7 +54,7 @@
 //! # Dependencies
 //!
 //! `libc` (system calls), `slab` (the reactor's and timers' slots),
-//! `pin-project-lite` (`Timeout`), `futures-core` (the `Stream` and
+//! `pin-project-lite` (`Timeout`, `TaskLocalFuture`), `futures-core` (the `Stream` and
 //! `FusedFuture` traits the ecosystem's combinators ask for: `Interval` is a
 //! stream; `Sleep`, `Timeout` and `JoinHandle` are fused), `futures-task`
 //! (the ecosystem's spawn traits: [`Handle`] implements `Spawn`, [`Spawner`]

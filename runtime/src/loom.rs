@@ -3,9 +3,11 @@
 //! model-checked stand-ins with the same API.
 //!
 //! Only the task state word (`task/state.rs`), the injection queue
-//! (`executor/inject.rs`) and the blocking pool (`blocking/`) import from
-//! here; a normal build gets exactly std's types. The `Arc<Shared>` a task
-//! header holds stays std's, because `std::task::Wake` needs it.
+//! (`shared.rs`) and the blocking pool (`blocking/`) import from here; a
+//! normal build gets exactly std's types. The `Arc`s that hold a `Shared`
+//! (a task header's `Arc<dyn Schedule>`, the `block_on` future's waker)
+//! stay std's: `std::task::Wake` and the coercion to `dyn Schedule` need
+//! std's `Arc`.
 //!
 //! The stand-ins are used in the crate's own test build only (`loom` is a
 //! dev-dependency), and there only the `loom` tests are meaningful (loom's

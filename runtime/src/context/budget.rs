@@ -7,13 +7,16 @@
 //!
 //! # What the budget counts
 //!
-//! Operations that made progress, and nothing else. `AsyncFd`'s awaited
-//! I/O (`read_with`, `write_with` and their poll forms, which every `net`
-//! read, write, send, receive and accept goes through) takes one unit
-//! before it runs the system call and gives it back if the call said
-//! `WouldBlock`. When none is left, the operation returns `Pending` and
-//! its task is deferred (`Scope::defer`, as tokio does): woken after the
-//! reactor's next turn, so the other tasks and the I/O get theirs first.
+//! Waits that complete, as in tokio. `AsyncFd`'s awaited I/O (`read_with`,
+//! `write_with` and their poll forms, which every `net` read, write, send,
+//! receive and accept goes through) takes one unit before its system call
+//! ([`Budget::try_charge`]) and gives it back if the call said `WouldBlock`
+//! ([`Budget::refund`]); the `sync` wait points, `JoinSet::join_next` and
+//! `copy_bidirectional`'s reads take one through `task::coop::poll_proceed`;
+//! `select!` returns `Pending` once it is spent. When none is left, the
+//! operation returns `Pending` and its task is deferred (`Scope::defer`, as
+//! tokio does): woken after the reactor's next turn, so the other tasks and
+//! the I/O get theirs first.
 //!
 //! A timer (`Sleep`, and so `Timeout`'s deadline and `Interval`'s tick)
 //! spends one unit when it completes, as in tokio; with none left it
@@ -65,8 +68,8 @@ impl Budget {
         }
     }
 
-    /// Gives back the unit `poll_proceed` took, for an operation that made
-    /// no progress (its system call said `WouldBlock`).
+    /// Gives back the unit [`try_charge`](Self::try_charge) took, for an
+    /// operation that made no progress (its system call said `WouldBlock`).
     #[inline]
     pub(crate) fn refund(&self) {
         self.0.set(self.0.get().saturating_add(1).min(BUDGET));

@@ -13,7 +13,7 @@ use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
-use super::syscall::{context, cvt, retry};
+use super::syscall::{annotate, cvt, retry};
 use super::{DriverCounters, Event, Readiness};
 
 /// The token of the remote-wake eventfd; the reactor never hands it out.
@@ -34,7 +34,7 @@ pub(crate) struct Epoll {
 impl Epoll {
     pub(crate) fn new(capacity: usize) -> io::Result<Epoll> {
         // SAFETY: epoll_create1 takes no pointers; the result is checked by cvt.
-        let fd = cvt(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) }).map_err(|e| context(e, "epoll_create1"))?;
+        let fd = cvt(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) }).map_err(|e| annotate(e, "epoll_create1"))?;
         // SAFETY: `fd` was just returned by the kernel and nothing else owns it.
         let ep = unsafe { OwnedFd::from_raw_fd(fd) };
         let empty = libc::epoll_event { events: 0, u64: 0 };
@@ -45,14 +45,14 @@ impl Epoll {
     pub(crate) fn register(&mut self, fd: RawFd, token: u64) -> io::Result<()> {
         let flags = libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLPRI | libc::EPOLLET;
         let mut ev = libc::epoll_event { events: flags as u32, u64: token };
-        self.ctl(libc::EPOLL_CTL_ADD, fd, &mut ev).map_err(|e| context(e, "epoll_ctl(EPOLL_CTL_ADD)"))
+        self.ctl(libc::EPOLL_CTL_ADD, fd, &mut ev).map_err(|e| annotate(e, "epoll_ctl(EPOLL_CTL_ADD)"))
     }
 
     /// Always an `epoll_ctl`: even a closing fd may live on in a `dup`, and
     /// epoll forgets only the last copy's registration by itself.
     pub(crate) fn deregister(&mut self, fd: RawFd) -> io::Result<()> {
         let mut ev = libc::epoll_event { events: 0, u64: 0 };
-        self.ctl(libc::EPOLL_CTL_DEL, fd, &mut ev).map_err(|e| context(e, "epoll_ctl(EPOLL_CTL_DEL)"))
+        self.ctl(libc::EPOLL_CTL_DEL, fd, &mut ev).map_err(|e| annotate(e, "epoll_ctl(EPOLL_CTL_DEL)"))
     }
 
     fn ctl(&mut self, op: i32, fd: RawFd, ev: &mut libc::epoll_event) -> io::Result<()> {
@@ -70,7 +70,7 @@ impl Epoll {
             self.counters.wait_syscalls += 1;
             self.wait_once(timeout)
         })
-        .map_err(|e| context(e, "epoll_wait"))?;
+        .map_err(|e| annotate(e, "epoll_wait"))?;
         for ev in &self.buf[..n] {
             let (bits, token) = (ev.events, ev.u64);
             if token != WAKER_TOKEN {
@@ -120,13 +120,14 @@ impl Epoll {
     pub(crate) fn remote_waker(&mut self) -> io::Result<RemoteWaker> {
         let flags = libc::EFD_CLOEXEC | libc::EFD_NONBLOCK;
         // SAFETY: eventfd takes no pointers; the result is checked by cvt.
-        let fd = cvt(unsafe { libc::eventfd(0, flags) }).map_err(|e| context(e, "eventfd"))?;
+        let fd = cvt(unsafe { libc::eventfd(0, flags) }).map_err(|e| annotate(e, "eventfd"))?;
         // SAFETY: `fd` was just returned by the kernel and nothing else owns it.
         let file = unsafe { File::from_raw_fd(fd) };
         // Read interest only: every write is a new edge, so the counter
         // need not be read back (see `RemoteWaker::wake`).
         let mut ev = libc::epoll_event { events: (libc::EPOLLIN | libc::EPOLLET) as u32, u64: WAKER_TOKEN };
-        self.ctl(libc::EPOLL_CTL_ADD, file.as_raw_fd(), &mut ev).map_err(|e| context(e, "epoll_ctl(EPOLL_CTL_ADD)"))?;
+        self.ctl(libc::EPOLL_CTL_ADD, file.as_raw_fd(), &mut ev)
+            .map_err(|e| annotate(e, "epoll_ctl(EPOLL_CTL_ADD)"))?;
         Ok(RemoteWaker { file })
     }
 }
@@ -134,7 +135,7 @@ impl Epoll {
 thread_local! {
     /// This thread's lowered timer slack: how many drivers hold a lease on
     /// it, and the slack it had before the first of them lowered it. Here
-    /// and not in `context.rs` because it is kernel state of the thread, not
+    /// and not in `context/` because it is kernel state of the thread, not
     /// the current runtime: two runtimes on one thread share one slack.
     static SLACK: Cell<(usize, u64)> = const { Cell::new((0, 0)) };
 }

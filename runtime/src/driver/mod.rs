@@ -239,8 +239,9 @@ impl Poller {
         dispatch!(self, p => p.register(fd, token))
     }
 
-    /// Stops reporting `fd`; `closing` says the caller drops its value next
-    /// (which may or may not close the fd: both drivers delete either way).
+    /// Stops reporting `fd`, whether or not the caller closes it next: both
+    /// drivers delete the registration (epoll at once, kqueue in its next
+    /// `kevent`).
     pub(crate) fn deregister(&mut self, fd: RawFd) -> io::Result<()> {
         dispatch!(self, p => p.deregister(fd))
     }

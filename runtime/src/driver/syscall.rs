@@ -46,6 +46,6 @@ impl IsMinusOne for isize {
 }
 
 /// Adds what was being done to an OS error, keeping its kind and code visible.
-pub(crate) fn context(e: io::Error, what: &str) -> io::Error {
+pub(crate) fn annotate(e: io::Error, what: &str) -> io::Error {
     io::Error::new(e.kind(), format!("{what}: {e}"))
 }

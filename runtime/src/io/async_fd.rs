@@ -8,8 +8,7 @@
 //! A readiness *query* (`poll_read_ready`, `readable`, `ready(interest)`,
 //! `try_io`) is answered only by what the driver has reported (or the
 //! source's maker marked with `mark_ready`), never by that guess: a fresh
-//! fd with nothing to read is not readable. See docs/ARCHITECTURE.md,
-//! "Readiness".
+//! fd with nothing to read is not readable. See `docs/READINESS.md`.
 //!
 //! An `AsyncFd` belongs to the runtime it was created in and holds a
 //! reference to it, so it is `!Send`; dropping it deregisters the fd.
@@ -191,7 +190,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     }
 
     /// A readiness check: never spends the cooperative budget (see
-    /// `executor/budget.rs`). `op`: for an operation, which may act on a
+    /// `context/budget.rs`). `op`: for an operation, which may act on a
     /// fresh registration's guess; a query sees known readiness only.
     /// `wait`: the waiting future's identity (see `waiting.rs`), `None`
     /// for a `poll_*` form.

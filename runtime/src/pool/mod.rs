@@ -78,7 +78,7 @@ use crate::Handle;
 ///
 /// A per-core server binds one listener per runtime on a shared port
 /// (`net::TcpListener::bind_reuseport`) and races `accept` against
-/// [`stopping`]; see `docs/ARCHITECTURE.md`.
+/// [`stopping`]; see `docs/POOL.md`.
 pub struct Pool {
     shared: Arc<Shared>,
     threads: Mutex<Vec<worker::Thread>>,

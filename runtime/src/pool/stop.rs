@@ -161,8 +161,9 @@ fn register(key: &mut Option<usize>, cx: &mut Context<'_>, wanted: impl Fn(&Loca
     drop(unused);
 }
 
-/// Completes when `run` has the result of every main: until then a runtime whose main has returned keeps serving the
-/// work other runtimes send it through its handle.
+/// Completes when `run` has the result of every main: until then a runtime
+/// whose main has returned keeps serving the work other runtimes send it
+/// through its handle.
 pub(super) async fn finished() {
     let mut key = None;
     std::future::poll_fn(|cx| {

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use super::stop::{self, Stopping};
 use super::{affinity, PoolError, Shared};
+use crate::driver::syscall::annotate;
 use crate::signal::unix::{signal, SignalKind};
 use crate::time::{sleep, Sleep};
 use crate::{Builder, Handle, Runtime};
@@ -126,9 +127,9 @@ where
 
 /// A task that stops the pool on SIGINT or SIGTERM.
 fn listen_for_signals(shared: Arc<Shared>) -> io::Result<impl Future<Output = ()>> {
-    let context = |e: io::Error| io::Error::new(e.kind(), format!("listening for SIGINT/SIGTERM: {e}"));
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(context)?;
-    let mut terminate = signal(SignalKind::terminate()).map_err(context)?;
+    let what = "listening for SIGINT/SIGTERM";
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| annotate(e, what))?;
+    let mut terminate = signal(SignalKind::terminate()).map_err(|e| annotate(e, what))?;
     Ok(async move {
         std::future::poll_fn(|cx| {
             if interrupt.poll_recv(cx).is_ready() || terminate.poll_recv(cx).is_ready() {

@@ -31,7 +31,7 @@ use std::task::{Context, Poll, Waker};
 
 use slab::Slab;
 
-use crate::driver::syscall::{context, cvt};
+use crate::driver::syscall::{annotate, cvt};
 
 /// Signal numbers are below this (Linux's real-time signals end at 64;
 /// other systems have fewer, and `sigaction` refuses what they lack).
@@ -141,7 +141,7 @@ pub(crate) fn broadcast() {
 /// A new duplicate of the pipe's read end (non-blocking, close-on-exec),
 /// for a runtime's dispatch task.
 pub(crate) fn pipe_reader() -> io::Result<UnixStream> {
-    pipe_read()?.try_clone().map_err(|e| context(e, "duplicating the signal pipe"))
+    pipe_read()?.try_clone().map_err(|e| annotate(e, "duplicating the signal pipe"))
 }
 
 fn pipe_read() -> io::Result<&'static UnixStream> {
@@ -150,9 +150,9 @@ fn pipe_read() -> io::Result<&'static UnixStream> {
 
 /// The self-pipe, both ends non-blocking; publishes the write end.
 fn make_pipe() -> io::Result<UnixStream> {
-    let (read, write) = UnixStream::pair().map_err(|e| context(e, "creating the signal pipe"))?;
-    read.set_nonblocking(true).map_err(|e| context(e, "making the signal pipe non-blocking"))?;
-    write.set_nonblocking(true).map_err(|e| context(e, "making the signal pipe non-blocking"))?;
+    let (read, write) = UnixStream::pair().map_err(|e| annotate(e, "creating the signal pipe"))?;
+    read.set_nonblocking(true).map_err(|e| annotate(e, "making the signal pipe non-blocking"))?;
+    write.set_nonblocking(true).map_err(|e| annotate(e, "making the signal pipe non-blocking"))?;
     // The write end stays open for the life of the process: a handler may
     // run at any time.
     PIPE_WRITE.store(write.into_raw_fd(), SeqCst);
@@ -170,7 +170,7 @@ fn install(signum: libc::c_int) -> io::Result<()> {
         action.sa_flags = libc::SA_RESTART;
         libc::sigemptyset(&mut action.sa_mask);
         cvt(libc::sigaction(signum, &action, std::ptr::null_mut()))
-            .map_err(|e| context(e, &format!("sigaction({signum})")))?;
+            .map_err(|e| annotate(e, &format!("sigaction({signum})")))?;
     }
     Ok(())
 }

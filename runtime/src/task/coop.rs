@@ -2,11 +2,13 @@
 //!
 //! A task that receives from a channel that is always ready (or waits on a
 //! `watch` that is closed) would otherwise loop inside one poll for ever.
-//! As in tokio, the wait points of [`crate::sync`] (and `AsyncFd`) charge one
-//! unit of the current task's budget (128 per poll) when they complete, and
-//! once it is spent they return `Pending` and defer the task until after the
-//! reactor's next turn, so the others (and the I/O) get a turn. Off a runtime there is no budget and nothing is
-//! charged: the `sync` types work under any executor.
+//! As in tokio, the wait points of [`crate::sync`] charge one unit of the
+//! current task's budget (128 per poll) when they complete, as do timers,
+//! `AsyncFd` operations, `JoinSet::join_next` and `copy_bidirectional`'s
+//! reads; once it is spent they return `Pending` and defer the task until
+//! after the reactor's next turn, so the others (and the I/O) get a turn.
+//! Off a runtime there is no budget and nothing is charged: the `sync`
+//! types work under any executor.
 
 use std::future::Future;
 use std::pin::Pin;

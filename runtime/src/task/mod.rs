@@ -18,7 +18,7 @@
 //! - A wake sets `SCHEDULED` (if neither it nor `COMPLETE` is set) and queues
 //!   the task: on the runtime's thread onto the local run queue, from
 //!   elsewhere onto the injection queue (`shared.rs`); the executor decides
-//!   which, as the task core's `Schedule` (`schedule.rs`).
+//!   which, as the task core's `Schedule` (`executor/schedule.rs`).
 //! - The executor clears `SCHEDULED` just before it polls, so a wake during
 //!   the poll queues the task again.
 //! - The future, its output and the non-atomic header fields are touched on

@@ -1,4 +1,4 @@
-//! The kqueue driver (BSD, macOS; on Linux over libkqueue or `emulation.rs`).
+//! The kqueue driver (BSD, macOS; on Linux over libkqueue or `emulation/`).
 //!
 //! Registration changes are not applied at once: `register` and
 //! `deregister` queue them in a [`Changelist`], and `wait` hands the whole
@@ -8,15 +8,16 @@
 //!
 //! The rules (FreeBSD `kevent(2)` and `sys/kern/kern_event.c`, xnu
 //! `bsd/kern/kern_event.c`, mio, polling, libevent; the table in
-//! `docs/ARCHITECTURE.md` says which kqueue does what):
+//! `docs/KQUEUE.md` says which kqueue does what):
 //! - **Changes merge per (fd, filter)** as they are queued (`changelist.rs`).
 //! - **Every deregistration deletes**: a value need not own its fd
 //!   (`AsyncFd<RawFd>`, `AsyncFd<Arc<File>>`), and libkqueue keeps a filter
 //!   after `close`. A delete that finds nothing (`ENOENT`, or `EBADF` for a
 //!   closed fd) is not an error, though on FreeBSD it still ends that
-//!   `kevent` before it waits: the price is one more (empty) turn. fd reuse is safe: a delete is queued before
-//!   the fd is closed, so a new registration of the same number in the same
-//!   tick merges into "delete, then add".
+//!   `kevent` before it waits: the price is one more (empty) turn. fd
+//!   reuse is safe: a delete is queued before the fd is closed, so a new
+//!   registration of the same number in the same tick merges into "delete,
+//!   then add".
 //! - **Errors per change** come back as `EV_ERROR` entries (the event list
 //!   holds `changes + capacity`, so an error always finds room). Which
 //!   change failed is found from the changelist entry with the same
@@ -152,7 +153,7 @@ impl Kqueue {
                     }
                     submit = 0;
                 }
-                Err(e) => return Err(super::syscall::context(e, "kevent")),
+                Err(e) => return Err(super::syscall::annotate(e, "kevent")),
             }
         }
         if failed {

@@ -7,7 +7,7 @@
 //! - the BSDs and macOS: `kqueue()`/`kevent()` from libc;
 //! - Linux with the test-only feature `libkqueue`: the same calls, the same
 //!   code ([`native`]), linked against libkqueue (`libkqueue.rs`);
-//! - Linux with the test-only feature `kqueue-emulation`: `emulation.rs`,
+//! - Linux with the test-only feature `kqueue-emulation`: `emulation/`,
 //!   a kqueue built on epoll by this project.
 
 #[cfg(kqueue_ffi)]
@@ -112,7 +112,7 @@ mod native {
     use super::super::libkqueue as c;
     #[cfg(target_os = "linux")]
     use super::super::libkqueue::AfterClose;
-    use crate::driver::syscall::{context, cvt};
+    use crate::driver::syscall::{annotate, cvt};
     #[cfg(not(target_os = "linux"))]
     use libc as c;
 
@@ -147,7 +147,7 @@ mod native {
     impl Kq {
         pub(crate) fn new() -> io::Result<Kq> {
             // SAFETY: kqueue takes no arguments; the result is checked by cvt.
-            let fd = cvt(unsafe { c::kqueue() }).map_err(|e| context(e, "kqueue"))?;
+            let fd = cvt(unsafe { c::kqueue() }).map_err(|e| annotate(e, "kqueue"))?;
             // SAFETY: `fd` was just returned by kqueue() and nothing else owns it
             // (libkqueue frees its state when this fd is closed).
             let fd = unsafe { OwnedFd::from_raw_fd(fd) };

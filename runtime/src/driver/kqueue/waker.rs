@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use super::sys::portable::{EVFILT_READ, EV_ADD, EV_CLEAR};
 use super::sys::{self, Kq, USER_EVENT, WAKE_UDATA};
-use crate::driver::syscall::{context, cvt};
+use crate::driver::syscall::{annotate, cvt};
 
 /// The `ident` of the user event.
 const WAKE_IDENT: usize = 0;
@@ -70,7 +70,7 @@ pub(super) fn new(kq: &Arc<Kq>, mechanism: Mechanism) -> io::Result<(Local, Remo
     }
     let (read, write) = nonblocking_pipe()?;
     let watch = sys::event(read.as_raw_fd() as usize, EVFILT_READ, EV_ADD | EV_CLEAR, 0, WAKE_UDATA);
-    kq.kevent(&[watch], &mut [], Some(Duration::ZERO)).map_err(|e| context(e, "kevent (wake pipe)"))?;
+    kq.kevent(&[watch], &mut [], Some(Duration::ZERO)).map_err(|e| annotate(e, "kevent (wake pipe)"))?;
     let read = Arc::new(read);
     Ok((Local::Pipe { read: read.clone() }, RemoteWaker::Pipe { write, _read: read }))
 }
@@ -105,7 +105,7 @@ impl RemoteWaker {
                     Ok(_) => return Ok(()),
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
-                    Err(e) => return Err(context(e, "write (wake pipe)")),
+                    Err(e) => return Err(annotate(e, "write (wake pipe)")),
                 }
             },
         }
@@ -130,7 +130,7 @@ fn drain(fd: RawFd) {
 fn nonblocking_pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0; 2];
     // SAFETY: `fds` has room for the two fds pipe writes.
-    cvt(unsafe { libc::pipe(fds.as_mut_ptr()) }).map_err(|e| context(e, "pipe"))?;
+    cvt(unsafe { libc::pipe(fds.as_mut_ptr()) }).map_err(|e| annotate(e, "pipe"))?;
     // SAFETY: pipe just returned these fds and nothing else owns them.
     let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
     for fd in [read.as_raw_fd(), write.as_raw_fd()] {

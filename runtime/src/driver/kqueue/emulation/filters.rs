@@ -8,7 +8,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 use super::{kevent, Knote, EVFILT_READ, EV_ADD, EV_CLEAR, EV_DELETE, EV_EOF};
-use crate::driver::syscall::{context, cvt};
+use crate::driver::syscall::{annotate, cvt};
 
 /// The registrations of one filter: an epoll instance keyed by fd.
 #[derive(Debug)]
@@ -140,7 +140,7 @@ fn errno(e: io::Error) -> i32 {
 
 pub(super) fn epoll_create() -> io::Result<OwnedFd> {
     // SAFETY: no pointers; the result is checked by cvt.
-    let ep = cvt(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) }).map_err(|e| context(e, "epoll_create1"))?;
+    let ep = cvt(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) }).map_err(|e| annotate(e, "epoll_create1"))?;
     // SAFETY: `ep` was just returned by the kernel and nothing else owns it.
     Ok(unsafe { OwnedFd::from_raw_fd(ep) })
 }

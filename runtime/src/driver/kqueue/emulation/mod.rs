@@ -4,7 +4,7 @@
 //! suite exercises the kqueue driver's changelist, batching and error paths
 //! on Linux. Where the driver depends on a kqueue's behaviour, it behaves as
 //! FreeBSD does (`sys/kern/kern_event.c`; the table in
-//! `docs/ARCHITECTURE.md`):
+//! `docs/KQUEUE.md`):
 //! - the changelist is applied in order, before waiting; `EV_ADD` adds or
 //!   modifies, `EV_DELETE` is `ENOENT` if absent and `EBADF` for a closed fd,
 //!   `EV_CLEAR` is edge-triggered (without it, level-triggered);
@@ -38,7 +38,7 @@ use std::time::Duration;
 
 use self::filters::Filter;
 use self::procs::{ProcKnote, Procs};
-use crate::driver::syscall::{context, cvt};
+use crate::driver::syscall::{annotate, cvt};
 
 // The FreeBSD values.
 pub(crate) const EVFILT_READ: i16 = -1;
@@ -197,7 +197,7 @@ impl Kq {
     fn wait(&self, events: &mut [kevent], timeout: Option<Duration>) -> io::Result<usize> {
         let mut ready = [libc::epoll_event { events: 0, u64: 0 }; 4];
         let got =
-            filters::epoll_wait(self.outer.as_raw_fd(), &mut ready, timeout).map_err(|e| context(e, "epoll_wait"))?;
+            filters::epoll_wait(self.outer.as_raw_fd(), &mut ready, timeout).map_err(|e| annotate(e, "epoll_wait"))?;
         let mut state = self.lock();
         let mut n = 0;
         for key in ready[..got].iter().map(|ev| ev.u64) {

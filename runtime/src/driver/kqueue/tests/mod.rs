@@ -1,7 +1,7 @@
 //! Tests of the kqueue driver, run on every kqueue under it: on Linux with
 //! `--features kqueue-emulation` or `--features libkqueue`, natively on the
 //! BSDs. Nothing here depends on where those kqueues differ (the table in
-//! `docs/ARCHITECTURE.md`); tests of the emulation's own FreeBSD behaviour
+//! `docs/KQUEUE.md`); tests of the emulation's own FreeBSD behaviour
 //! are in `emulation/tests.rs`.
 
 mod driver;
