@@ -45,7 +45,7 @@
 //!    `stream.rs`, `macro_support.rs`.
 //! 6. `executor/`: the loop that drives a `Scope`.
 //! 7. `runtime.rs`, `builder.rs`, `handle.rs`, `metrics.rs`.
-//! 8. `signal/`, `fs/`, `pool/`.
+//! 8. `signal/`, `fs/`, `pool/`, `process/`.
 //! 9. `lib.rs`.
 //!
 //! `net` sits on top, on `io::AsyncFd`. See `docs/ARCHITECTURE.md` in the
@@ -80,6 +80,7 @@
 //! | `pool` | [`Pool`]: one runtime per thread, stopped together (on SIGINT/SIGTERM too) | `signal` |
 //! | `fs` | [`fs`]: tokio's file functions, `File`, `OpenOptions`, `read_dir` (on the blocking pool) | `sync` |
 //! | `io-std` | [`io::stdin`], [`io::stdout`], [`io::stderr`] (on the blocking pool) | |
+//! | `process` | [`process`]: `Command`, `Child` and piped stdio, exits awaited by the driver (pidfd, `EVFILT_PROC`) | `signal` |
 //!
 //! Test-only, off by default: `kqueue-emulation` and `libkqueue` (see
 //! `Cargo.toml`). [`pin!`] needs no feature.
@@ -107,6 +108,9 @@ mod metrics;
 #[cfg(feature = "pool")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pool")))]
 pub mod pool;
+#[cfg(feature = "process")]
+#[cfg_attr(docsrs, doc(cfg(feature = "process")))]
+pub mod process;
 mod reactor;
 mod runtime;
 mod shared;

@@ -16,6 +16,9 @@
 //!   by a wait that returns early and spins.
 //! - `remote_waker()` makes the handle another thread uses to end a wait.
 //!
+//! Child processes (a pidfd on epoll, `EVFILT_PROC` on kqueue) have their
+//! own few methods in `process.rs`.
+//!
 //! Each driver counts its own system calls in [`DriverCounters`]. Which driver
 //! runs is chosen at run time ([`Driver`]), so `Poller` is an enum and each
 //! method is one `match`: both drivers must expose the same methods.
@@ -31,6 +34,9 @@ mod epoll;
 #[cfg(kqueue_driver)]
 #[allow(unsafe_code)]
 mod kqueue;
+#[allow(unsafe_code)]
+#[cfg_attr(not(feature = "process"), allow(dead_code))]
+pub(crate) mod process;
 pub(crate) mod syscall;
 
 #[cfg(not(any(

@@ -10,6 +10,8 @@
 //! Called by `io::AsyncFd` (register, poll_ready, clear_readiness,
 //! deregister) and by the executor (turn).
 
+#[cfg_attr(not(feature = "process"), allow(dead_code))]
+mod process;
 mod slot;
 mod token;
 
@@ -73,13 +75,19 @@ impl Reactor {
 
     /// Registers `fd` for read and write readiness.
     pub(crate) fn register(&mut self, fd: RawFd) -> io::Result<Token> {
+        self.insert(|poller, token| poller.register(fd, token))
+    }
+
+    /// Takes a slot for a source that `add` registers with the driver under
+    /// the raw token it is given.
+    fn insert(&mut self, add: impl FnOnce(&mut Poller, u64) -> io::Result<()>) -> io::Result<Token> {
         let entry = self.slots.vacant_entry();
         if entry.key() > Token::MAX_INDEX {
             return Err(io::Error::other("too many sources registered with one reactor"));
         }
         self.next_generation = self.next_generation.wrapping_add(1);
         let token = Token::new(entry.key(), self.next_generation);
-        self.poller.register(fd, token.raw())?;
+        add(&mut self.poller, token.raw())?;
         entry.insert(Slot::new(token.generation()));
         Ok(token)
     }

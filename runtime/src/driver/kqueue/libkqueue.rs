@@ -10,6 +10,7 @@ use std::os::raw::{c_int, c_short, c_uint, c_ushort, c_void};
 
 pub(crate) const EVFILT_READ: c_short = -1;
 pub(crate) const EVFILT_WRITE: c_short = -2;
+pub(crate) const EVFILT_PROC: c_short = -5;
 pub(crate) const EVFILT_USER: c_short = -11;
 pub(crate) const EV_ADD: c_ushort = 0x0001;
 pub(crate) const EV_DELETE: c_ushort = 0x0002;
@@ -17,6 +18,7 @@ pub(crate) const EV_CLEAR: c_ushort = 0x0020;
 pub(crate) const EV_EOF: c_ushort = 0x8000;
 pub(crate) const EV_ERROR: c_ushort = 0x4000;
 pub(crate) const NOTE_TRIGGER: c_uint = 0x0100_0000;
+pub(crate) const NOTE_EXIT: c_uint = 0x8000_0000;
 
 /// libkqueue's `MAX_KEVENT`: a wait returns at most this many events, and
 /// may drop events when it returns this many (`lossy.rs`).

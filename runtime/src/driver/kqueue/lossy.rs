@@ -18,22 +18,24 @@ use crate::driver::{Event, Readiness};
 
 /// The registered sources, kept only where events can be lost.
 #[derive(Debug)]
-pub(super) struct Registered(Option<HashMap<RawFd, u64>>);
+pub(super) struct Registered(Option<HashMap<(RawFd, i64), u64>>);
 
 impl Registered {
     pub(super) fn new() -> Registered {
         Registered(LOSSY_LIST.map(|_| HashMap::new()))
     }
 
-    pub(super) fn insert(&mut self, fd: RawFd, token: u64) {
+    /// `key`: an fd with filter 0, or an ident with its own filter (a pid
+    /// with `EVFILT_PROC`).
+    pub(super) fn insert(&mut self, key: (RawFd, i64), token: u64) {
         if let Some(map) = &mut self.0 {
-            map.insert(fd, token);
+            map.insert(key, token);
         }
     }
 
-    pub(super) fn remove(&mut self, fd: RawFd) {
+    pub(super) fn remove(&mut self, key: (RawFd, i64)) {
         if let Some(map) = &mut self.0 {
-            map.remove(&fd);
+            map.remove(&key);
         }
     }
 

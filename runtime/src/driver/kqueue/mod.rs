@@ -41,6 +41,8 @@ mod emulation;
 #[cfg(all(kqueue_ffi, target_os = "linux"))]
 mod libkqueue;
 mod lossy;
+#[cfg_attr(not(feature = "process"), allow(dead_code))]
+mod proc;
 mod sys;
 mod waker;
 
@@ -50,7 +52,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use self::changelist::{Change, Changelist};
-use self::sys::portable::{EVFILT_READ, EVFILT_WRITE, EV_ADD, EV_CLEAR, EV_DELETE, EV_EOF, EV_ERROR};
+use self::sys::portable::{
+    EVFILT_PROC, EVFILT_READ, EVFILT_WRITE, EV_ADD, EV_CLEAR, EV_DELETE, EV_EOF, EV_ERROR, NOTE_EXIT,
+};
 use self::sys::{KEvent, Kq};
 use super::{DriverCounters, Event, Readiness};
 pub(crate) use waker::RemoteWaker;
@@ -109,7 +113,7 @@ impl Kqueue {
         for filter in [EVFILT_WRITE, EVFILT_READ] {
             self.pending.add(fd, filter, token);
         }
-        self.registered.insert(fd, token);
+        self.registered.insert((fd, 0), token);
         Ok(())
     }
 
@@ -121,7 +125,7 @@ impl Kqueue {
         for filter in [EVFILT_WRITE, EVFILT_READ] {
             self.pending.delete(fd, filter);
         }
-        self.registered.remove(fd);
+        self.registered.remove((fd, 0));
         Ok(())
     }
 
@@ -180,7 +184,8 @@ impl Kqueue {
                 deletes.push(sys::event(ident, filter, EV_DELETE, 0, 0));
             }
             if let Change::Add(token) | Change::DeleteThenAdd(token) = change {
-                adds.push(sys::event(ident, filter, add, 0, token));
+                let fflags = if filter == EVFILT_PROC { NOTE_EXIT } else { 0 };
+                adds.push(sys::event(ident, filter, add, fflags, token));
             }
         });
         self.sent.append(&mut self.adds);
@@ -244,6 +249,10 @@ fn reported_error(change: &sys::Fields, data: i64) -> Option<i32> {
 /// whose reader closed only on the read filter. A nonzero `fflags` with
 /// `EV_EOF` is the socket's pending error.
 fn readiness(f: &sys::Fields) -> Readiness {
+    if f.filter == EVFILT_PROC {
+        // The process exited (`proc.rs`).
+        return Readiness::READABLE.union(Readiness::READ_CLOSED);
+    }
     let eof = f.flags & EV_EOF != 0;
     let read = f.filter == EVFILT_READ;
     let mut r = if read { Readiness::READABLE } else { Readiness::WRITABLE };
@@ -262,7 +271,8 @@ fn readiness(f: &sys::Fields) -> Readiness {
 /// but libkqueue takes it while building the event, so only the event
 /// still knows it: the source gets it either way.
 fn socket_error(f: &sys::Fields) -> i32 {
-    if f.flags & EV_EOF == 0 || f.fflags == 0 {
+    // `EVFILT_PROC`'s ident is a pid and its `fflags` say `NOTE_EXIT`.
+    if f.flags & EV_EOF == 0 || f.fflags == 0 || f.filter == EVFILT_PROC {
         return 0;
     }
     let (mut err, mut len): (libc::c_int, libc::socklen_t) = (0, std::mem::size_of::<libc::c_int>() as _);

@@ -11,11 +11,13 @@
 //!   a kqueue built on epoll by this project.
 
 #[cfg(kqueue_ffi)]
-pub(crate) use self::native::{KEvent, Kq, EVFILT_READ, EVFILT_WRITE, EV_ADD, EV_CLEAR, EV_DELETE, EV_EOF, EV_ERROR};
+pub(crate) use self::native::{
+    KEvent, Kq, EVFILT_PROC, EVFILT_READ, EVFILT_WRITE, EV_ADD, EV_CLEAR, EV_DELETE, EV_EOF, EV_ERROR, NOTE_EXIT,
+};
 #[cfg(not(kqueue_ffi))]
 pub(crate) use super::emulation::{
-    kevent as KEvent, Kq, EVFILT_READ, EVFILT_USER, EVFILT_WRITE, EV_ADD, EV_CLEAR, EV_DELETE, EV_EOF, EV_ERROR,
-    NOTE_TRIGGER,
+    kevent as KEvent, Kq, EVFILT_PROC, EVFILT_READ, EVFILT_USER, EVFILT_WRITE, EV_ADD, EV_CLEAR, EV_DELETE, EV_EOF,
+    EV_ERROR, NOTE_EXIT, NOTE_TRIGGER,
 };
 
 /// `EVFILT_USER` and `NOTE_TRIGGER`, where the platform declares them.
@@ -44,6 +46,8 @@ pub(crate) const LOSSY_LIST: Option<usize> = None;
 pub(crate) mod portable {
     pub(crate) const EVFILT_READ: i64 = super::EVFILT_READ as i64;
     pub(crate) const EVFILT_WRITE: i64 = super::EVFILT_WRITE as i64;
+    pub(crate) const EVFILT_PROC: i64 = super::EVFILT_PROC as i64;
+    pub(crate) const NOTE_EXIT: u32 = super::NOTE_EXIT as u32;
     pub(crate) const EV_ADD: u32 = super::EV_ADD as u32;
     pub(crate) const EV_DELETE: u32 = super::EV_DELETE as u32;
     pub(crate) const EV_CLEAR: u32 = super::EV_CLEAR as u32;
@@ -112,7 +116,10 @@ mod native {
     #[cfg(not(target_os = "linux"))]
     use libc as c;
 
-    pub(crate) use c::{kevent as KEvent, EVFILT_READ, EVFILT_WRITE, EV_ADD, EV_CLEAR, EV_DELETE, EV_EOF, EV_ERROR};
+    pub(crate) use c::{
+        kevent as KEvent, EVFILT_PROC, EVFILT_READ, EVFILT_WRITE, EV_ADD, EV_CLEAR, EV_DELETE, EV_EOF, EV_ERROR,
+        NOTE_EXIT,
+    };
     #[cfg(not(target_os = "openbsd"))]
     pub(crate) use c::{EVFILT_USER, NOTE_TRIGGER};
 

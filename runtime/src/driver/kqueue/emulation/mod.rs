@@ -23,9 +23,11 @@
 //! - `EVFILT_USER`: `NOTE_TRIGGER` triggers, and `EV_CLEAR` in the same (or
 //!   a later) change resets the trigger, as in `filt_usertouch`; triggers
 //!   come from any thread (an eventfd);
+//! - `EVFILT_PROC` with `NOTE_EXIT`: a pidfd per process (`procs.rs`);
 //! - timeouts have nanosecond resolution (`epoll_pwait2`).
 
 mod filters;
+mod procs;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -35,23 +37,28 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use self::filters::Filter;
+use self::procs::{ProcKnote, Procs};
 use crate::driver::syscall::{annotate, cvt};
 
 // The FreeBSD values.
 pub(crate) const EVFILT_READ: i16 = -1;
 pub(crate) const EVFILT_WRITE: i16 = -2;
+pub(crate) const EVFILT_PROC: i16 = -5;
 pub(crate) const EVFILT_USER: i16 = -11;
 pub(crate) const EV_ADD: u16 = 0x0001;
 pub(crate) const EV_DELETE: u16 = 0x0002;
+pub(crate) const EV_ONESHOT: u16 = 0x0010;
 pub(crate) const EV_CLEAR: u16 = 0x0020;
 pub(crate) const EV_EOF: u16 = 0x8000;
 pub(crate) const EV_ERROR: u16 = 0x4000;
 pub(crate) const NOTE_TRIGGER: u32 = 0x0100_0000;
+pub(crate) const NOTE_EXIT: u32 = 0x8000_0000;
 
 /// Keys in the outer epoll instance.
 const USER_KEY: u64 = u64::MAX;
 const READ_KEY: u64 = u64::MAX - 1;
 const WRITE_KEY: u64 = u64::MAX - 2;
+const PROC_KEY: u64 = u64::MAX - 3;
 
 /// `struct kevent`, with the FreeBSD field names.
 #[allow(non_camel_case_types)]
@@ -85,15 +92,18 @@ struct UserKnote {
 struct State {
     fds: HashMap<(RawFd, i16), Knote>,
     user: Option<UserKnote>,
+    procs: HashMap<u32, ProcKnote>,
 }
 
 /// An emulated kqueue: an epoll instance per fd filter, an eventfd for
-/// `EVFILT_USER`, and an outer epoll instance that waits on all three.
+/// `EVFILT_USER`, one for the pidfds of `EVFILT_PROC`, and an outer epoll
+/// instance that waits on all four.
 #[derive(Debug)]
 pub(crate) struct Kq {
     outer: OwnedFd,
     read: Filter,
     write: Filter,
+    procs: Procs,
     user: File,
     state: Mutex<State>,
 }
@@ -109,6 +119,7 @@ impl Kq {
             outer,
             read: Filter::new(EVFILT_READ)?,
             write: Filter::new(EVFILT_WRITE)?,
+            procs: Procs::new()?,
             user,
             state: Default::default(),
         };
@@ -116,6 +127,7 @@ impl Kq {
         filters::epoll_ctl(ep, libc::EPOLL_CTL_ADD, kq.user.as_raw_fd(), libc::EPOLLIN | libc::EPOLLET, USER_KEY)?;
         filters::epoll_ctl(ep, libc::EPOLL_CTL_ADD, kq.read.raw(), libc::EPOLLIN, READ_KEY)?;
         filters::epoll_ctl(ep, libc::EPOLL_CTL_ADD, kq.write.raw(), libc::EPOLLIN, WRITE_KEY)?;
+        filters::epoll_ctl(ep, libc::EPOLL_CTL_ADD, kq.procs.raw(), libc::EPOLLIN, PROC_KEY)?;
         Ok(kq)
     }
 
@@ -154,6 +166,7 @@ impl Kq {
             EVFILT_USER => self.apply_user(state, ch),
             EVFILT_READ => self.read.apply(&mut state.fds, ch),
             EVFILT_WRITE => self.write.apply(&mut state.fds, ch),
+            EVFILT_PROC => self.procs.apply(&mut state.procs, ch),
             _ => Err(libc::EINVAL),
         }
     }
@@ -182,7 +195,7 @@ impl Kq {
     }
 
     fn wait(&self, events: &mut [kevent], timeout: Option<Duration>) -> io::Result<usize> {
-        let mut ready = [libc::epoll_event { events: 0, u64: 0 }; 3];
+        let mut ready = [libc::epoll_event { events: 0, u64: 0 }; 4];
         let got =
             filters::epoll_wait(self.outer.as_raw_fd(), &mut ready, timeout).map_err(|e| annotate(e, "epoll_wait"))?;
         let mut state = self.lock();
@@ -202,6 +215,7 @@ impl Kq {
         }
         n += self.read.collect(&state.fds, &mut events[n..])?;
         n += self.write.collect(&state.fds, &mut events[n..])?;
+        n += self.procs.collect(&mut state.procs, &mut events[n..])?;
         Ok(n)
     }
 }

@@ -90,3 +90,31 @@ fn emulation_nothing_is_reported_after_a_brief_wait_with_no_knotes() {
     let kq = Kq::new().unwrap();
     assert!(kevents(&kq, &[], BRIEF).is_empty());
 }
+
+/// `EVFILT_PROC`, as FreeBSD's `filt_proc`: the exit fires once with
+/// `EV_EOF | EV_ONESHOT` and `NOTE_EXIT`, which leaves nothing to delete.
+#[test]
+fn emulation_proc_exit_fires_once_then_nothing_is_left() {
+    use super::{EVFILT_PROC, EV_EOF, EV_ONESHOT, NOTE_EXIT};
+    bounded(|| {
+        let kq = Kq::new().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id() as usize;
+        let add = kevent { ident: pid, filter: EVFILT_PROC, flags: EV_ADD, fflags: NOTE_EXIT, data: 0, udata: 5 };
+        let mut got = kevents(&kq, &[add], SECOND);
+        while got.is_empty() {
+            got = kevents(&kq, &[], SECOND);
+        }
+        assert_eq!(got.len(), 1);
+        let e = got[0];
+        assert_eq!(
+            (e.ident, e.filter, e.flags, e.fflags, e.udata),
+            (pid, EVFILT_PROC, EV_EOF | EV_ONESHOT, NOTE_EXIT, 5)
+        );
+        assert!(kevents(&kq, &[], BRIEF).is_empty());
+        let delete = kevent { flags: EV_DELETE, ..add };
+        let got = kevents(&kq, &[delete], BRIEF);
+        assert_eq!((got.len(), got[0].flags, got[0].data), (1, EV_ERROR, i64::from(libc::ENOENT)));
+        assert!(child.wait().unwrap().success());
+    });
+}

@@ -6,6 +6,7 @@
 
 mod driver;
 mod kq;
+mod proc;
 mod runtime;
 
 use std::os::fd::{AsRawFd, RawFd};
