@@ -35,8 +35,9 @@
 //!    `task/raw.rs`, `task/raw/`, `task/state.rs`, `task/waker.rs`,
 //!    `task/error.rs`, `task/join.rs`, `task/remote.rs`, `task/local.rs`,
 //!    which names no runtime: it defines the `Schedule` trait the executor
-//!    implements; the timer store, `time/timers.rs`, `time/orphans.rs`,
-//!    `time/clock.rs`, `time/instant.rs`; the thread pool `blocking/pool.rs`.
+//!    implements; the timer store, `time/timers.rs`, `time/timers/`,
+//!    `time/orphans.rs`, `time/clock.rs`, `time/instant.rs`; the thread
+//!    pool `blocking/pool.rs`.
 //! 3. `shared.rs`: the part of a runtime other threads reach (injection
 //!    queue, remote waker).
 //! 4. `context/`: `Scope`, a runtime's state on its own thread, and the

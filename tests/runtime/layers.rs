@@ -191,11 +191,31 @@ fn inline_paths(text: &str) -> Vec<Vec<String>> {
     out
 }
 
-/// The files `file` imports.
+/// The child modules `file` declares from files (`mod name;`).
+fn child_modules(text: &str) -> Vec<String> {
+    let code = code(text);
+    let mut out = Vec::new();
+    for line in code.lines() {
+        let line =
+            line.trim().trim_start_matches("pub(crate) ").trim_start_matches("pub(super) ").trim_start_matches("pub ");
+        if let Some(name) = line.strip_prefix("mod ").and_then(|rest| rest.strip_suffix(';')) {
+            out.push(name.trim().to_owned());
+        }
+    }
+    out
+}
+
+fn is_test_file(file: &str) -> bool {
+    file.ends_with("tests.rs") || file.starts_with("tests/") || file.contains("/tests/")
+}
+
+/// The files `file` imports: its child modules' files and every path it names.
 fn imports(file: &str, text: &str, lib: &str) -> BTreeSet<String> {
     let module = module_of(file);
+    let children = child_modules(text);
     let mut found = BTreeSet::new();
-    for path in use_paths(text).into_iter().chain(inline_paths(text)) {
+    let declared = children.iter().map(|name| vec![name.clone()]);
+    for path in use_paths(text).into_iter().chain(inline_paths(text)).chain(declared) {
         let Some(first) = path.first() else { continue };
         let absolute: Vec<String> = match first.as_str() {
             "crate" => path[1..].to_vec(),
@@ -211,10 +231,11 @@ fn imports(file: &str, text: &str, lib: &str) -> BTreeSet<String> {
                 base.extend(segs.iter().cloned());
                 base
             }
+            child if children.iter().any(|c| c == child) => module.iter().chain(&path).cloned().collect(),
             _ => continue,
         };
         let target = resolve(&absolute, lib);
-        if target != file {
+        if target != file && !is_test_file(&target) {
             found.insert(target);
         }
     }
@@ -250,11 +271,13 @@ fn runtime_files_import_only_their_floor_or_below() {
 #[test]
 fn the_layer_check_sees_an_upward_import() {
     let floors = vec![(1, "driver/".to_owned()), (2, "reactor/".to_owned()), (6, "executor/".to_owned())];
-    let text = "use crate::executor::Executor;\nfn f() { crate::reactor::x(); }\n#[cfg(test)]\nmod tests {\n    use crate::runtime::X;\n}";
+    let text = "mod heap;\nuse heap::Node;\nuse crate::executor::Executor;\nfn f() { crate::reactor::x(); }\n#[cfg(test)]\nmod tests {\n    use crate::runtime::X;\n}";
     let lib = "";
     let found = imports("driver/epoll.rs", text, lib);
     assert!(found.contains("executor/mod.rs"), "{found:?}");
     assert!(!found.contains("runtime.rs"), "an inline test module is not part of the layers: {found:?}");
+    let found = imports("time/timers.rs", text, lib);
+    assert!(found.contains("time/timers/heap.rs"), "a child module's file is an import: {found:?}");
     let up: Vec<_> = found.iter().filter(|t| floor_of(&floors, t) > Some(1)).collect();
     assert_eq!(up.len(), 2, "{up:?}");
     assert_eq!(floor_of(&floors, "executor/schedule.rs"), Some(6));

@@ -6,12 +6,12 @@
 //! `seq` (so timers due at the same instant fire in the order they were
 //! armed). Each entry records where its node sits, and every sift
 //! step updates it; so reset and remove go straight to the node and sift it
-//! in O(log n) of the timers that are live. The heap holds no stale node:
-//! its top (or the lane's front) is the next deadline, and nothing is ever
-//! rebuilt. A timer that
-//! fires leaves the store at once; its key then names nothing, which
-//! [`Timers::poll`] reports as fired (`seq` is unique over the store's
-//! life, so a key never names a later timer in the same slot).
+//! in O(log n) of the timers that are live (the sifts are in `heap.rs`).
+//! The heap holds no stale node: its top (or the lane's front) is the next
+//! deadline, and nothing is ever rebuilt. A timer that fires leaves the
+//! store at once; its key then names nothing, which [`Timers::poll`]
+//! reports as fired (`seq` is unique over the store's life, so a key never
+//! names a later timer in the same slot).
 //!
 //! # Memory falls back after a burst
 //!
@@ -52,6 +52,10 @@ use std::task::Waker;
 use slab::Slab;
 
 use super::instant::Instant;
+mod heap;
+
+use heap::Node;
+
 use super::orphans::Orphans;
 
 /// The slab capacity below which the store never compacts: small stores
@@ -113,22 +117,6 @@ const NIL: usize = usize::MAX;
 struct Lane {
     head: usize,
     tail: usize,
-}
-
-/// One heap node; ordered by `(deadline, seq)`.
-#[derive(Debug, Clone, Copy)]
-struct Node {
-    deadline: Instant,
-    seq: u64,
-    /// The timer's slab slot.
-    index: usize,
-}
-
-impl Node {
-    #[inline]
-    fn before(&self, other: &Node) -> bool {
-        (self.deadline, self.seq) < (other.deadline, other.seq)
-    }
 }
 
 /// What [`Timers::poll`] found.
@@ -369,21 +357,6 @@ impl Timers {
         entry.waker
     }
 
-    /// Takes the node at heap position `pos` out of the heap.
-    fn heap_remove(&mut self, pos: usize) {
-        self.heap.swap_remove(pos);
-        if let Some(&last) = self.heap.get(pos) {
-            // The last node filled the hole: put it in its place.
-            if pos == 0 {
-                self.sift_down_from_root(last);
-            } else if last.before(&self.heap[(pos - 1) / 2]) {
-                self.sift_up(pos);
-            } else {
-                self.sift_down(pos);
-            }
-        }
-    }
-
     /// Moves the timers in high slots to free low ones (recording each move
     /// in `moved`) and gives the unused capacity back.
     /// Lane links are fixed after the moves, from a record of them.
@@ -408,72 +381,6 @@ impl Timers {
         }
         heap.shrink_to_fit();
         moved.shrink_to_fit();
-    }
-
-    fn sift_up(&mut self, mut pos: usize) {
-        let node = self.heap[pos];
-        while pos > 0 {
-            let parent = (pos - 1) / 2;
-            if !node.before(&self.heap[parent]) {
-                break;
-            }
-            self.place(pos, self.heap[parent]);
-            pos = parent;
-        }
-        self.place(pos, node);
-    }
-
-    fn sift_down(&mut self, mut pos: usize) {
-        let node = self.heap[pos];
-        let len = self.heap.len();
-        loop {
-            let mut child = 2 * pos + 1;
-            if child >= len {
-                break;
-            }
-            if child + 1 < len && self.heap[child + 1].before(&self.heap[child]) {
-                child += 1;
-            }
-            if !self.heap[child].before(&node) {
-                break;
-            }
-            self.place(pos, self.heap[child]);
-            pos = child;
-        }
-        self.place(pos, node);
-    }
-
-    /// Fills the hole at the root with `node` (the heap's last, so most
-    /// likely one that belongs near the bottom): as std's `BinaryHeap::pop`,
-    /// moves the hole down to a leaf along the earlier children, one
-    /// comparison a level, then sifts `node` up from there.
-    fn sift_down_from_root(&mut self, node: Node) {
-        let len = self.heap.len();
-        let mut pos = 0;
-        loop {
-            let mut child = 2 * pos + 1;
-            if child >= len {
-                break;
-            }
-            if child + 1 < len && self.heap[child + 1].before(&self.heap[child]) {
-                child += 1;
-            }
-            self.place(pos, self.heap[child]);
-            pos = child;
-        }
-        self.place(pos, node);
-        self.sift_up(pos);
-    }
-
-    /// Puts `node` at heap position `pos` and tells its entry.
-    #[inline]
-    fn place(&mut self, pos: usize, node: Node) {
-        #[cfg(test)]
-        {
-            self.sift_steps += 1;
-        }
-        self.heap[pos] = node;
-        self.entries[node.index].pos = pos;
     }
 }
 
