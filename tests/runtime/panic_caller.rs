@@ -5,7 +5,8 @@
 //! `tests/task_panic.rs` (`spawn_panic_caller`) with every assertion kept;
 //! tokio's other `*_panic_caller` tests there are of APIs this runtime does
 //! not have (`LocalSet`, `block_in_place`, the multi-thread builder; the
-//! `task_local!` ones are at the end). The rest apply the same check to this runtime's other
+//! `task_local!` ones are at the end; the `AsyncFd` ones of `tests/io_panic.rs`
+//! are last). The rest apply the same check to this runtime's other
 //! functions that panic on misuse. Each runs alone in a child process,
 //! since the panic hook it sets is global.
 
@@ -224,5 +225,45 @@ fn local_key_with_panic_caller() {
 fn local_key_get_panic_caller() {
     panics_here("panic_caller::local_key_get_panic_caller", || {
         KEY.get();
+    });
+}
+
+/// Never registered: each call below panics first, outside a runtime.
+struct MockFd;
+
+impl std::os::fd::AsRawFd for MockFd {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        0
+    }
+}
+
+// tokio's `tests/io_panic.rs` has these four for a runtime built without its
+// I/O driver; this runtime always has one, so the misuse here is calling
+// them outside a runtime. The assertion is the same.
+#[test]
+fn async_fd_new_panic_caller() {
+    panics_here("panic_caller::async_fd_new_panic_caller", || {
+        let _ = runtime::io::AsyncFd::new(MockFd);
+    });
+}
+
+#[test]
+fn async_fd_with_interest_panic_caller() {
+    panics_here("panic_caller::async_fd_with_interest_panic_caller", || {
+        let _ = runtime::io::AsyncFd::with_interest(MockFd, runtime::io::Interest::READABLE);
+    });
+}
+
+#[test]
+fn async_fd_try_new_panic_caller() {
+    panics_here("panic_caller::async_fd_try_new_panic_caller", || {
+        let _ = runtime::io::AsyncFd::try_new(MockFd);
+    });
+}
+
+#[test]
+fn async_fd_try_with_interest_panic_caller() {
+    panics_here("panic_caller::async_fd_try_with_interest_panic_caller", || {
+        let _ = runtime::io::AsyncFd::try_with_interest(MockFd, runtime::io::Interest::READABLE);
     });
 }

@@ -72,11 +72,13 @@ impl<T: AsRawFd> AsyncFd<T> {
     ///
     /// # Panics
     /// Outside a runtime.
+    #[track_caller]
     pub fn new(inner: T) -> io::Result<AsyncFd<T>> {
         AsyncFd::register_or_return(inner).map_err(|(_, e)| e)
     }
 
     /// Registers `inner`; on failure gives it back with the cause.
+    #[track_caller]
     pub(super) fn register_or_return(inner: T) -> Result<AsyncFd<T>, (T, io::Error)> {
         let scope = context::with(Rc::clone);
         if inner.as_raw_fd() < 0 {

@@ -35,6 +35,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     ///
     /// # Panics
     /// Outside a runtime.
+    #[track_caller]
     pub fn with_interest(inner: T, interest: Interest) -> io::Result<AsyncFd<T>> {
         AsyncFd::try_with_interest(inner, interest).map_err(AsyncFdTryNewError::into_io_error)
     }
@@ -60,6 +61,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     ///
     /// # Panics
     /// Outside a runtime.
+    #[track_caller]
     pub fn try_new(inner: T) -> Result<AsyncFd<T>, AsyncFdTryNewError<T>> {
         AsyncFd::try_with_interest(inner, Interest::READABLE | Interest::WRITABLE)
     }
@@ -69,6 +71,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     ///
     /// # Panics
     /// Outside a runtime.
+    #[track_caller]
     pub fn try_with_interest(inner: T, _interest: Interest) -> Result<AsyncFd<T>, AsyncFdTryNewError<T>> {
         AsyncFd::register_or_return(inner).map_err(|(inner, cause)| AsyncFdTryNewError { inner, cause })
     }
