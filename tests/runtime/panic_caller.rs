@@ -1,5 +1,5 @@
 //! A misuse panic points at the caller's line (`#[track_caller]`), as
-//! tokio's do. The first three are ported from tokio 1.54 `tests/rt_panic.rs`
+//! tokio's do. The first four are ported from tokio 1.54 `tests/rt_panic.rs`
 //! (`current_handle_panic_caller`, `into_panic_panic_caller`,
 //! `builder_max_blocking_threads_panic_caller`) and
 //! `tests/task_panic.rs` (`spawn_panic_caller`) with every assertion kept;
