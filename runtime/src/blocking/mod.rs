@@ -23,6 +23,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use self::pool::Pool;
 use crate::context;
 use crate::loom::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use crate::loom::thread;
@@ -132,13 +133,7 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    // A clone, so no borrow of the thread-local is held while a rejected
-    // job's destructor runs.
-    let f = context::carry_into_blocking(f);
-    let scope = context::with(Rc::clone);
-    let (job, task) = blocking_job(f, scope.clock.inhibit_auto_advance());
-    scope.blocking.submit(job);
-    scope.spawn(task)
+    spawn_on_pool(f, Pool::submit)
 }
 
 /// [`spawn_blocking`] for a job that must run once submitted, even if the
@@ -152,10 +147,23 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
+    spawn_on_pool(f, Pool::submit_mandatory)
+}
+
+/// Hands `f` to the current runtime's pool with `submit`, and spawns the
+/// task that awaits its result.
+#[track_caller]
+fn spawn_on_pool<F, T>(f: F, submit: fn(&Pool, pool::Job)) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
     let f = context::carry_into_blocking(f);
+    // A clone, so no borrow of the thread-local is held while a rejected
+    // job's destructor runs.
     let scope = context::with(Rc::clone);
     let (job, task) = blocking_job(f, scope.clock.inhibit_auto_advance());
-    scope.blocking.submit_mandatory(job);
+    submit(&scope.blocking, job);
     scope.spawn(task)
 }
 
