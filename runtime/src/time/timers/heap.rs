@@ -51,15 +51,7 @@ impl Timers {
 
     pub(super) fn sift_down(&mut self, mut pos: usize) {
         let node = self.heap[pos];
-        let len = self.heap.len();
-        loop {
-            let mut child = 2 * pos + 1;
-            if child >= len {
-                break;
-            }
-            if child + 1 < len && self.heap[child + 1].before(&self.heap[child]) {
-                child += 1;
-            }
+        while let Some(child) = self.earlier_child(pos) {
             if !self.heap[child].before(&node) {
                 break;
             }
@@ -74,21 +66,24 @@ impl Timers {
     /// moves the hole down to a leaf along the earlier children, one
     /// comparison a level, then sifts `node` up from there.
     pub(super) fn sift_down_from_root(&mut self, node: Node) {
-        let len = self.heap.len();
         let mut pos = 0;
-        loop {
-            let mut child = 2 * pos + 1;
-            if child >= len {
-                break;
-            }
-            if child + 1 < len && self.heap[child + 1].before(&self.heap[child]) {
-                child += 1;
-            }
+        while let Some(child) = self.earlier_child(pos) {
             self.place(pos, self.heap[child]);
             pos = child;
         }
         self.place(pos, node);
         self.sift_up(pos);
+    }
+
+    /// The child of heap position `pos` that comes first, if it has one.
+    #[inline]
+    fn earlier_child(&self, pos: usize) -> Option<usize> {
+        let (left, right) = (2 * pos + 1, 2 * pos + 2);
+        match self.heap.get(right) {
+            Some(r) if r.before(&self.heap[left]) => Some(right),
+            _ if left < self.heap.len() => Some(left),
+            _ => None,
+        }
     }
 
     /// Puts `node` at heap position `pos` and tells its entry.
