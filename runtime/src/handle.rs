@@ -181,6 +181,9 @@ impl Spawn for Handle {
     ///
     /// # Errors
     /// `SpawnError::shutdown()` if the runtime is gone.
+    // `inline`: compiled in the crates that call it, not in every build of
+    // this one (it instantiates a whole task for `FutureObj`).
+    #[inline]
     fn spawn_obj(&self, future: FutureObj<'static, ()>) -> Result<(), SpawnError> {
         self.status()?;
         drop(Handle::spawn(self, future));
@@ -281,6 +284,8 @@ impl Spawner {
 }
 
 impl LocalSpawn for Spawner {
+    // `inline`, as `Handle::spawn_obj`.
+    #[inline]
     fn spawn_local_obj(&self, future: LocalFutureObj<'static, ()>) -> Result<(), SpawnError> {
         self.spawn(future).map(drop)
     }

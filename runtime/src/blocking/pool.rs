@@ -23,6 +23,15 @@
 //! At shutdown the runtime closes the pool first (queued jobs dropped), and
 //! after dropping its tasks waits for the helper threads to exit, as tokio's
 //! runtime drop does, so nothing of the runtime outlives it.
+//!
+//! # Paid for on first use
+//!
+//! Every runtime has a pool, but most programs never submit a job. So
+//! `new` names no thread code: the OS's thread spawner is looked up by
+//! `submit`, and the code that drains and joins threads (`close` and
+//! `shutdown` past the flag) is reached through [`Started`], which only
+//! `submit` stores. A program that never submits a job links neither std's
+//! thread spawning nor the joins.
 
 use std::collections::VecDeque;
 use std::io;
@@ -52,8 +61,17 @@ struct Inner {
     exited: Condvar,
     max_threads: usize,
     keep_alive: Duration,
-    spawn_thread: SpawnThread,
+    /// `None`: the OS's (`spawn_os_thread`, named only in `submit`).
+    spawn_thread: Option<SpawnThread>,
 }
+
+/// The pool's teardown once a job was submitted; see the module docs.
+struct Started {
+    close: fn(&Pool),
+    shutdown: fn(&Pool, Option<Duration>),
+}
+
+static STARTED: Started = Started { close: Pool::close_started, shutdown: Pool::shutdown_started };
 
 /// A queued job; a mandatory one (a file write) still runs after `close`.
 struct Queued {
@@ -68,6 +86,8 @@ struct State {
     idle: usize,
     notified: usize,
     shutdown: bool,
+    /// Set by the first submit: how to drain and join.
+    started: Option<&'static Started>,
     /// Handles of started threads; finished ones are pruned at each start.
     handles: Vec<JoinHandle<()>>,
 }
@@ -90,11 +110,16 @@ fn spawn_os_thread(body: Box<dyn FnOnce() + Send>) -> io::Result<JoinHandle<()>>
 
 impl Pool {
     pub(crate) fn new(max_threads: usize, keep_alive: Duration) -> Pool {
-        Pool::with_spawner(max_threads, keep_alive, spawn_os_thread)
+        Pool::with(max_threads, keep_alive, None)
     }
 
     /// A pool that starts its threads through `spawn_thread` (tests use one that fails).
+    #[cfg(test)]
     pub(crate) fn with_spawner(max_threads: usize, keep_alive: Duration, spawn_thread: SpawnThread) -> Pool {
+        Pool::with(max_threads, keep_alive, Some(spawn_thread))
+    }
+
+    fn with(max_threads: usize, keep_alive: Duration, spawn_thread: Option<SpawnThread>) -> Pool {
         let inner = Inner {
             state: Mutex::new(State::default()),
             work: Condvar::new(),
@@ -140,8 +165,10 @@ impl Pool {
         if state.threads >= self.inner.max_threads {
             return Vec::new();
         }
+        state.started = Some(&STARTED);
         let inner = self.inner.clone();
-        match (self.inner.spawn_thread)(Box::new(move || inner.worker())) {
+        let spawn_thread = self.inner.spawn_thread.unwrap_or(spawn_os_thread);
+        match spawn_thread(Box::new(move || inner.worker())) {
             Ok(handle) => {
                 state.threads += 1;
                 state.handles.retain(|h| !h.is_finished());
@@ -158,16 +185,14 @@ impl Pool {
     /// releasing the lock). Running jobs, and the mandatory ones, go on;
     /// [`shutdown`](Self::shutdown) waits for them.
     pub(crate) fn close(&self) {
-        let jobs = {
+        let started = {
             let mut state = self.inner.lock();
             state.shutdown = true;
-            let (keep, dropped): (VecDeque<Queued>, VecDeque<Queued>) =
-                mem::take(&mut state.jobs).into_iter().partition(|q| q.mandatory);
-            state.jobs = keep;
-            dropped
+            state.started
         };
-        self.inner.work.notify_all();
-        drop(jobs);
+        if let Some(started) = started {
+            (started.close)(self);
+        }
     }
 
     /// Closes the pool (if not yet) and waits for every helper thread to
@@ -175,7 +200,38 @@ impl Pool {
     /// `limit`, after which the threads still running are left to finish on
     /// their own (they hold nothing of the runtime but this pool's state).
     pub(crate) fn shutdown(&self, limit: Option<Duration>) {
-        self.close();
+        let started = {
+            let mut state = self.inner.lock();
+            state.shutdown = true;
+            state.started
+        };
+        if let Some(started) = started {
+            (started.shutdown)(self, limit);
+        }
+    }
+
+    /// [`close`](Self::close) once a job was submitted: drops the queued
+    /// jobs but the mandatory, outside the lock, and wakes the idle threads.
+    fn close_started(&self) {
+        let dropped = {
+            let mut state = self.inner.lock();
+            let mut dropped = Vec::new();
+            let mut i = 0;
+            while i < state.jobs.len() {
+                match state.jobs[i].mandatory {
+                    true => i += 1,
+                    false => dropped.extend(state.jobs.remove(i)),
+                }
+            }
+            dropped
+        };
+        self.inner.work.notify_all();
+        drop(dropped);
+    }
+
+    /// [`shutdown`](Self::shutdown) once a job was submitted.
+    fn shutdown_started(&self, limit: Option<Duration>) {
+        self.close_started();
         // A limit too far away to represent is no limit.
         let deadline = limit.and_then(|l| Instant::now().checked_add(l));
         let mut state = self.inner.lock();
