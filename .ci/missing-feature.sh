@@ -16,6 +16,7 @@ cases=(
   "runtime fs let _f = runtime::fs::read(\"x\");"
   "runtime process let _c = runtime::process::Command::new(\"true\");"
   "runtime macros runtime::join!(async {});"
+  "runtime futures-io let _c = runtime::io::copy_bidirectional::<&[u8], &[u8]>;"
   "net tcp let _s = net::TcpListener::bind(\"127.0.0.1:0\");"
   "net udp let _s = net::UdpSocket::bind(\"127.0.0.1:0\");"
   "net unix let _s = net::UnixListener::bind(\"/tmp/x\");"

@@ -59,10 +59,11 @@
 //! `FusedFuture` traits the ecosystem's combinators ask for: `Interval` is a
 //! stream; `Sleep`, `Timeout` and `JoinHandle` are fused), `futures-task`
 //! (the ecosystem's spawn traits: [`Handle`] implements `Spawn`, [`Spawner`]
-//! `LocalSpawn`, so crates written against them spawn on this runtime) and
-//! `futures-io` (the `AsyncRead`/`AsyncWrite` traits [`io::copy_bidirectional`]
-//! works over, which `net`'s streams implement) and `runtime-macros` (no
-//! dependencies of its own; only with the `macros` feature).
+//! `LocalSpawn`, so crates written against them spawn on this runtime),
+//! `futures-io` (the `AsyncRead`/`AsyncWrite` traits `io::copy_bidirectional`
+//! works over, which `net`'s streams implement; only with the `futures-io`
+//! feature) and `runtime-macros` (no dependencies of its own; only with the
+//! `macros` feature).
 //!
 //! # Features
 //!
@@ -71,7 +72,7 @@
 //! what it uses, as a tokio app names `rt`, `net` and `time`. Without any
 //! feature the core remains: [`Runtime`], [`block_on`], [`spawn`],
 //! [`spawn_blocking`], [`task`], [`time`], [`io`] (`AsyncFd`, `Interest`,
-//! `Ready`, `copy_bidirectional`), [`stream`], [`Handle`] and [`metrics()`].
+//! `Ready`), [`stream`], [`Handle`] and [`metrics()`].
 //!
 //! | feature | what it adds | needs |
 //! |---|---|---|
@@ -79,9 +80,10 @@
 //! | `sync` | [`sync`]: `mpsc`, `oneshot`, `watch`, `broadcast`, `Notify`, `Mutex`, `RwLock`, `Semaphore`, `Barrier`, `OnceCell`, `SetOnce` | |
 //! | `signal` | [`signal`]: `ctrl_c`, `unix::signal` | |
 //! | `pool` | [`Pool`]: one runtime per thread, stopped together (on SIGINT/SIGTERM too) | `signal` |
-//! | `fs` | [`fs`]: tokio's file functions, `File`, `OpenOptions`, `read_dir` (on the blocking pool) | `sync` |
-//! | `io-std` | [`io::stdin`], [`io::stdout`], [`io::stderr`] (on the blocking pool) | |
-//! | `process` | [`process`]: `Command`, `Child` and piped stdio, exits awaited by the driver (pidfd, `EVFILT_PROC`) | `signal` |
+//! | `futures-io` | `io::copy_bidirectional`, `io::copy_bidirectional_with_sizes` over the futures-io traits (the `futures-io` crate) | |
+//! | `fs` | [`fs`]: tokio's file functions, `File`, `OpenOptions`, `read_dir` (on the blocking pool) | `sync`, `futures-io` |
+//! | `io-std` | [`io::stdin`], [`io::stdout`], [`io::stderr`] (on the blocking pool) | `futures-io` |
+//! | `process` | [`process`]: `Command`, `Child` and piped stdio, exits awaited by the driver (pidfd, `EVFILT_PROC`) | `signal`, `futures-io` |
 //!
 //! Test-only, off by default: `kqueue-emulation` and `libkqueue` (see
 //! `Cargo.toml`). [`pin!`] needs no feature.

@@ -7,6 +7,7 @@ mod async_fd;
 #[cfg(any(feature = "fs", feature = "io-std"))]
 #[cfg_attr(not(all(feature = "fs", feature = "io-std")), allow(dead_code))]
 pub(crate) mod blocking;
+#[cfg(feature = "futures-io")]
 mod copy_bidirectional;
 mod guard;
 mod interest;
@@ -18,6 +19,8 @@ mod try_new;
 mod waiting;
 
 pub use async_fd::AsyncFd;
+#[cfg(feature = "futures-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 pub use copy_bidirectional::{copy_bidirectional, copy_bidirectional_with_sizes};
 pub use guard::{AsyncFdReadyGuard, AsyncFdReadyMutGuard, TryIoError};
 pub use interest::Interest;
