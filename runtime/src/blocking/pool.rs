@@ -258,6 +258,12 @@ impl Pool {
         }
     }
 
+    /// A job was submitted: teardown goes through [`Started`].
+    #[cfg(test)]
+    pub(crate) fn started(&self) -> bool {
+        self.inner.lock().started.is_some()
+    }
+
     #[cfg(test)]
     pub(crate) fn threads(&self) -> usize {
         self.inner.lock().threads

@@ -123,3 +123,49 @@ fn pool_close_drops_queued_jobs_outside_its_lock() {
     });
     assert_eq!(drops, 2);
 }
+
+#[test]
+fn pool_that_never_took_a_job_shuts_down_without_its_teardown_and_refuses_jobs_after() {
+    let drops = bounded(|| {
+        let pool = Pool::new(4, Duration::from_secs(60));
+        pool.close();
+        pool.shutdown(None);
+        assert!(!pool.started(), "no job, so the thread teardown was never reached");
+        let drops = Arc::new(AtomicUsize::new(0));
+        let counted = Counted(drops.clone());
+        pool.submit(Box::new(move || drop(counted)));
+        assert_eq!(pool.threads(), 0, "a job after shutdown starts no thread");
+        drops.load(SeqCst)
+    });
+    assert_eq!(drops, 1, "the job after shutdown was dropped unrun");
+}
+
+#[test]
+fn pool_close_keeps_the_mandatory_jobs_in_order_and_drops_the_others() {
+    let (ran, drops) = bounded(|| {
+        let pool = Pool::new(1, Duration::from_secs(60));
+        let (started_tx, started) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        pool.submit(Box::new(move || {
+            let _ = started_tx.send(());
+            let _ = released.recv_timeout(LIMIT);
+        }));
+        started.recv_timeout(LIMIT).expect("the first job started");
+        // The only thread is busy: these three wait in the queue.
+        let (ran_tx, ran) = mpsc::channel();
+        let drops = Arc::new(AtomicUsize::new(0));
+        let (a, c) = (ran_tx.clone(), ran_tx);
+        let counted = Counted(drops.clone());
+        pool.submit_mandatory(Box::new(move || a.send("a").unwrap()));
+        pool.submit(Box::new(move || drop(counted)));
+        pool.submit_mandatory(Box::new(move || c.send("c").unwrap()));
+        pool.close();
+        let dropped_by_close = drops.load(SeqCst);
+        release.send(()).unwrap();
+        pool.shutdown(None);
+        assert_eq!(pool.threads(), 0);
+        (ran.try_iter().collect::<Vec<_>>(), dropped_by_close)
+    });
+    assert_eq!(ran, ["a", "c"], "the mandatory jobs ran, in order, after close");
+    assert_eq!(drops, 1, "close dropped the other queued job unrun");
+}
