@@ -5,8 +5,8 @@
 //! such as `"127.0.0.1:80"` or `"[::1]:80"`) is parsed on the calling thread
 //! and never leaves it. A host name (`"localhost:80"`, `("example.com",
 //! 443)`) is resolved with std's resolver, which blocks, so it runs on the
-//! runtime's blocking pool ([`runtime::spawn_blocking`]), never on the
-//! executor thread. A string that is neither (no `:port`, a bad port) is
+//! runtime's blocking pool (as [`runtime::spawn_blocking`] does), never on
+//! the executor thread. A string that is neither (no `:port`, a bad port) is
 //! refused at once with `InvalidInput`.
 //!
 //! [`try_each`] is how `connect` and `bind` use the result: the addresses
@@ -72,7 +72,10 @@ pub(crate) async fn resolve(addr: &(impl ToSocketAddrs + ?Sized)) -> io::Result<
                     .map_err(|e| io::Error::new(e.kind(), format!("resolve {host}: {e}")))?;
                 Ok(addrs.collect())
             };
-            runtime::spawn_blocking(lookup).await?
+            // Awaited in place, with no task of its own (a task for
+            // the lookup would be one more task type in every program
+            // that binds or connects to a string).
+            runtime::__net::run_blocking(lookup).await?
         }
     }
 }

@@ -143,6 +143,12 @@ pub use runtime::{block_on, Runtime};
 pub use runtime_macros::{join, main, select, test, try_join};
 pub use task::{spawn, JoinError, JoinHandle};
 
+/// What `net` calls for its name lookups; not a public API.
+#[doc(hidden)]
+pub mod __net {
+    pub use crate::blocking::{run_blocking, Blocking};
+}
+
 /// What the expansions of `select!`, `join!` and `try_join!` call; not a
 /// public API.
 #[cfg(feature = "macros")]

@@ -37,7 +37,7 @@ use crate::context::Scope;
 pub struct Metrics {
     /// `"epoll"` or `"kqueue"`.
     pub driver: &'static str,
-    /// Tasks spawned, `spawn_blocking` included.
+    /// Tasks spawned, `spawn_blocking` jobs (and `net`'s name lookups) included.
     pub tasks_spawned: u64,
     /// Tasks whose future is not gone yet.
     pub tasks_alive: u64,

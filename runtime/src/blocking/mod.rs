@@ -28,6 +28,7 @@ use crate::context;
 use crate::loom::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use crate::loom::thread;
 use crate::task::join::JoinHandle;
+use crate::task::JoinError;
 use crate::time::AutoAdvanceInhibit;
 
 /// Where a helper thread leaves a job's result for the awaiting task.
@@ -52,10 +53,10 @@ struct BlockingTask<T> {
     _inhibit: AutoAdvanceInhibit,
 }
 
-impl<T> Future for BlockingTask<T> {
-    type Output = T;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+impl<T> BlockingTask<T> {
+    /// The job's result once it has run; `Err` if it panicked, or was
+    /// dropped unrun (cancelled).
+    fn poll_result(&self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>> {
         let mut handoff = lock(&self.handoff);
         let result = handoff.result.take();
         let abandoned = handoff.abandoned;
@@ -66,12 +67,29 @@ impl<T> Future for BlockingTask<T> {
         drop(handoff);
         drop(old);
         match result {
-            Some(Ok(value)) => Poll::Ready(value),
-            Some(Err(panic)) => resume_unwind(panic),
-            None if abandoned => {
-                panic!("spawn_blocking: the runtime could not run the job (shut down, or no thread could be started)")
-            }
+            Some(Ok(value)) => Poll::Ready(Ok(value)),
+            Some(Err(panic)) => Poll::Ready(Err(JoinError::panic(panic))),
+            None if abandoned => Poll::Ready(Err(JoinError::cancelled())),
             None => Poll::Pending,
+        }
+    }
+}
+
+impl<T> Future for BlockingTask<T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        match self.poll_result(cx) {
+            Poll::Ready(Ok(value)) => Poll::Ready(value),
+            Poll::Ready(Err(e)) => {
+                match e.try_into_panic() {
+                    Ok(panic) => resume_unwind(panic),
+                    Err(_) => {
+                        panic!("spawn_blocking: the runtime could not run the job (shut down, or no thread could be started)")
+                    }
+                }
+            }
+            Poll::Pending => Poll::Pending,
         }
     }
 }
@@ -148,6 +166,53 @@ where
     T: Send + 'static,
 {
     spawn_on_pool(f, Pool::submit_mandatory)
+}
+
+/// Runs `f` on the current runtime's blocking pool and awaits its result in
+/// place, with no task of its own: `net`'s name lookups use it, so a program
+/// that resolves names compiles no task for the job (not a public API).
+///
+/// As a [`spawn_blocking`] job it counts in `metrics().tasks_spawned`, and
+/// a paused clock does not auto-advance while it is outstanding. Its
+/// result is `Err` if `f` panicked, or if the job was dropped unrun (the
+/// runtime shut down, or no thread could start): a cancelled [`JoinError`].
+/// Dropping the future leaves a running job to finish, as dropping a
+/// `JoinHandle` does.
+///
+/// # Panics
+/// Outside a runtime.
+#[track_caller]
+pub fn run_blocking<F, T>(f: F) -> Blocking<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let f = context::carry_into_blocking(f);
+    let scope = context::with(Rc::clone);
+    let (job, task) = blocking_job(f, scope.clock.inhibit_auto_advance());
+    scope.blocking.submit(job);
+    scope.tasks_spawned.set(scope.tasks_spawned.get() + 1);
+    Blocking { task }
+}
+
+/// The result of a [`run_blocking`] job (not a public API).
+#[must_use = "futures do nothing unless polled"]
+pub struct Blocking<T> {
+    task: BlockingTask<T>,
+}
+
+impl<T> Future for Blocking<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>> {
+        self.task.poll_result(cx)
+    }
+}
+
+impl<T> std::fmt::Debug for Blocking<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Blocking").finish_non_exhaustive()
+    }
 }
 
 /// Hands `f` to the current runtime's pool with `submit`, and spawns the

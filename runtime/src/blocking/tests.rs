@@ -169,3 +169,37 @@ fn pool_close_keeps_the_mandatory_jobs_in_order_and_drops_the_others() {
     assert_eq!(ran, ["a", "c"], "the mandatory jobs ran, in order, after close");
     assert_eq!(drops, 1, "close dropped the other queued job unrun");
 }
+
+#[test]
+fn run_blocking_returns_the_result_in_place_and_counts_as_a_spawned_job() {
+    bounded(|| {
+        crate::block_on(async {
+            let before = crate::metrics();
+            let n = super::run_blocking(|| (1..=5u64).product::<u64>()).await.unwrap();
+            let after = crate::metrics();
+            assert_eq!(n, 120);
+            assert_eq!(after.tasks_spawned, before.tasks_spawned + 1, "counted as a spawn_blocking job");
+            assert_eq!(after.tasks_alive, before.tasks_alive, "no task of its own");
+        })
+    });
+}
+
+#[test]
+fn run_blocking_reports_a_panic_in_the_job_as_a_join_error() {
+    let err = bounded(|| crate::block_on(async { super::run_blocking(|| panic!("boom")).await.unwrap_err() }));
+    assert!(err.is_panic());
+    assert_eq!(err.into_panic().downcast_ref::<&str>(), Some(&"boom"));
+}
+
+#[test]
+fn run_blocking_whose_job_is_dropped_unrun_is_cancelled() {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    let clock = crate::time::clock::Clock::new(false);
+    let pool = Pool::with_spawner(4, Duration::from_secs(60), refuse_threads);
+    let (job, task) = super::blocking_job(|| 1, clock.inhibit_auto_advance());
+    pool.submit(job);
+    let mut blocking = std::pin::pin!(super::Blocking { task });
+    let polled = blocking.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+    assert!(matches!(polled, Poll::Ready(Err(ref e)) if e.is_cancelled()), "{polled:?}");
+}
