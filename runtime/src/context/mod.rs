@@ -22,6 +22,7 @@ use std::sync::Arc;
 use std::task::Waker;
 
 use crate::shared::Shared;
+use crate::task::raw::cache as task_cache;
 pub(crate) use budget::Budget;
 pub(crate) use scope::Scope;
 
@@ -77,6 +78,11 @@ pub(crate) fn enter(scope: Rc<Scope>) -> EnterGuard {
     let this = scope.clone();
     match CURRENT.try_with(|c| c.borrow_mut().replace(scope)) {
         Ok(prev) => {
+            if prev.is_none() {
+                // The outermost runtime on this thread: freed task cells
+                // may be kept for its next spawns until it is left.
+                task_cache::open();
+            }
             let was_entered = this.entered.replace(true);
             EnterGuard { prev, scope: Some((this, was_entered)) }
         }
@@ -97,8 +103,12 @@ impl Drop for EnterGuard {
         let prev = self.prev.take();
         if let Some((scope, was_entered)) = self.scope.take() {
             scope.entered.set(was_entered);
+            let outermost = prev.is_none();
             // The thread-local may be gone by now if the thread is exiting.
             let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
+            if outermost {
+                task_cache::close();
+            }
         }
     }
 }

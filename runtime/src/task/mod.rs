@@ -83,4 +83,6 @@ impl Future for YieldNow {
 }
 
 #[cfg(test)]
+mod cache_tests;
+#[cfg(test)]
 mod tests;
