@@ -160,10 +160,13 @@ pub(crate) fn try_current_shared() -> Result<Option<Arc<Shared>>, std::thread::A
 
 /// Defers the task of `waker` until after the current runtime's next reactor
 /// turn (`yield_now`, a spent budget); off a runtime it is woken at once.
+///
+/// The scope is borrowed, not cloned: `Scope::defer` runs no code of the
+/// caller's but `waker.clone()`, which may read the thread-local (a shared
+/// borrow) but not enter a runtime.
 pub(crate) fn defer(waker: &Waker) {
-    match try_with(Rc::clone) {
-        Some(scope) => scope.defer(waker),
-        None => waker.wake_by_ref(),
+    if try_with(|scope| scope.defer(waker)).is_none() {
+        waker.wake_by_ref();
     }
 }
 
