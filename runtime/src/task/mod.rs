@@ -83,6 +83,4 @@ impl Future for YieldNow {
 }
 
 #[cfg(test)]
-mod cache_tests;
-#[cfg(test)]
 mod tests;

@@ -8,7 +8,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
-use super::raw::cache::kept;
+use crate::task::raw::cache::kept;
 use crate::{block_on, spawn, Runtime};
 
 /// A `!Send` task that keeps a clone of its waker in `stash` and finishes.
