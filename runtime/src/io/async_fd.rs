@@ -291,7 +291,7 @@ impl<T: AsRawFd> AsyncFd<T> {
 
     /// The states `interest` asks about that the reactor holds now.
     pub(super) fn ready_now(&self, interest: Interest) -> Ready {
-        let flags = self.scope.reactor.borrow().readiness(self.token);
+        let flags = self.flags.known();
         if flags.intersects(ready::wait_mask(interest)) {
             ready::report_mask(interest, flags)
         } else {
@@ -318,9 +318,12 @@ impl<T: AsRawFd> AsyncFd<T> {
         self.scope.reactor.borrow_mut().mark_ready(self.token, ready.to_clearable());
     }
 
-    /// Forgets the ready (not closed) states in `ready`.
-    pub(super) fn clear_ready_states(&self, ready: Ready) {
-        self.scope.reactor.borrow_mut().clear_bits(self.token, ready.to_clearable());
+    /// Forgets the ready (not closed) states in `ready`, which a wait found
+    /// when the source's tick was `tick`; nothing if an event came since.
+    pub(super) fn clear_ready_states(&self, ready: Ready, tick: u32) {
+        if self.flags.tick() == tick {
+            self.scope.reactor.borrow_mut().clear_bits(self.token, ready.to_clearable());
+        }
     }
 
     /// One try straight through (the common case: ready, or waiting);

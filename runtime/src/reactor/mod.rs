@@ -204,12 +204,6 @@ impl Reactor {
         self.slot_mut(token).and_then(|slot| slot.error.take())
     }
 
-    /// The source's known flags now, without waiting (empty if it is gone).
-    pub(crate) fn readiness(&self, token: Token) -> Readiness {
-        let slot = self.slots.get(token.index()).filter(|s| s.generation == token.generation());
-        slot.map_or(Readiness::default(), Slot::readiness)
-    }
-
     /// Forgets the flags `bits`, known or assumed (a readiness guard's
     /// `clear_ready`); a stored error stays visible.
     pub(crate) fn clear_bits(&mut self, token: Token, bits: Readiness) {
