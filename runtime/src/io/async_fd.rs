@@ -410,8 +410,15 @@ impl<T: AsRawFd> AsyncFd<T> {
         if self.scope.entered.get() {
             self.scope.budget.refund();
         } else {
-            context::try_with(|scope| scope.budget.refund());
+            Self::refund_elsewhere();
         }
+    }
+
+    /// [`refund`](Self::refund) when another runtime (or none) is running.
+    #[cold]
+    #[inline(never)]
+    fn refund_elsewhere() {
+        context::try_with(|scope| scope.budget.refund());
     }
 
     fn try_dir<R>(&self, dir: Direction, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
