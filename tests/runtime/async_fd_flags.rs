@@ -128,9 +128,8 @@ fn a_source_dropped_while_ready_leaves_nothing_to_the_next() {
         let (a, mut b) = socketpair();
         let a = AsyncFd::new(a).unwrap();
         b.write_all(b"x").unwrap();
-        let guard = a.ready(Interest::READABLE | Interest::WRITABLE).await.unwrap();
-        assert!(guard.ready().is_readable());
-        drop(guard);
+        let ready = a.ready(Interest::READABLE | Interest::WRITABLE).await.unwrap().ready();
+        assert!(ready.is_readable());
         drop(a); // readable and writable when it goes
 
         // The next registration (which may take the same slot, and the same

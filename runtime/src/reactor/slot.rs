@@ -1,7 +1,9 @@
 //! One registered source: its readiness and the wakers waiting on it.
 //!
-//! Pure data, no system calls. A slot holds two sets of flags:
-//! - `readiness`, what is *known*: reported by the driver, or marked by the
+//! Pure data, no system calls. A slot holds two sets of flags, in a
+//! [`Flags`] it shares (one `Rc`) with the `AsyncFd` that owns the
+//! registration:
+//! - `known`, what is *known*: reported by the driver, or marked by the
 //!   code that made the source (an accepted socket, a fresh pair's write
 //!   side). Readiness queries (`readable`, `ready(interest)`, the
 //!   `AsyncFd` guards) see only these.
@@ -9,11 +11,22 @@
 //!   fresh slot, a guess (readable and writable), so that the first
 //!   operation in each direction goes straight to the system call instead
 //!   of waiting for the driver's first event. (Kept as one field, always a
-//!   superset of `readiness`, so an operation checks one byte.)
+//!   superset of `known`, so an operation checks one byte.)
 //!
 //! An operation that returns `WouldBlock` clears both in its direction, and
 //! only the driver's next edge sets them again. The guess is never shown to
 //! a query.
+//!
+//! Sharing the flags lets an operation on a ready source check and clear
+//! them with no borrow of the reactor and no slab lookup; only a wait (to
+//! store its waker) or an error to hand on goes through the slot. That is
+//! safe on one thread because the driver's events are applied between
+//! polls, never between an operation's system call and its clear. A
+//! readiness guard, which may be held across an `.await`, keeps the flags'
+//! `tick` (bumped by every event) and clears nothing if it moved, as tokio's
+//! `ScheduledIo` does. `ERROR` stays with the slot: while it is set, the
+//! fast paths step aside (the slot may hold an error to hand on and keeps
+//! `ERROR` set until it has).
 //!
 //! Any number of tasks may wait on one source in one direction (two `recv`s
 //! on a shared `UdpSocket`, two `accept`s on one listener). The first waiter
