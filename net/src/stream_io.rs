@@ -170,6 +170,7 @@ where
 /// uninitialised: `read(2)` fills it in place (`sys::read_into`), so no
 /// bytes are zeroed or copied on the way.
 #[cfg(feature = "hyper")]
+#[inline]
 pub(crate) fn poll_read_cursor<T>(
     fd: &AsyncFd<T>,
     cx: &mut Context<'_>,
@@ -270,6 +271,7 @@ pub(crate) fn write_vectored<'a, T: AsRawFd + AsFd>(
 }
 
 /// Writes `bufs` in order with one `sendmsg` once the socket can take data.
+#[inline]
 pub(crate) fn poll_write_vectored<T: AsRawFd + AsFd>(
     fd: &AsyncFd<T>,
     cx: &mut Context<'_>,
@@ -278,6 +280,7 @@ pub(crate) fn poll_write_vectored<T: AsRawFd + AsFd>(
     poll_write_vectored_in(fd, cx, None, bufs)
 }
 
+#[inline]
 fn poll_write_vectored_in<T: AsRawFd + AsFd>(
     fd: &AsyncFd<T>,
     cx: &mut Context<'_>,

@@ -5,6 +5,7 @@ mod support;
 
 mod async_fd;
 mod async_fd_budget;
+mod async_fd_flags;
 mod async_fd_guards;
 mod async_fd_truth;
 mod async_fd_waiters;

@@ -31,7 +31,7 @@ use super::waiting::WaitId;
 use super::Interest;
 use crate::context;
 use crate::context::Scope;
-use crate::reactor::{Direction, Token};
+use crate::reactor::{Direction, Flags, Token};
 
 /// A nonblocking fd whose readiness is awaited.
 ///
@@ -59,6 +59,9 @@ pub struct AsyncFd<T: AsRawFd> {
     /// `Some` until `into_inner`.
     inner: Option<T>,
     pub(super) token: Token,
+    /// The slot's flags, shared with the reactor: an operation on a ready
+    /// source reads and clears them here, without borrowing the reactor.
+    pub(super) flags: Rc<Flags>,
     pub(super) scope: Rc<Scope>,
 }
 
@@ -86,9 +89,9 @@ impl<T: AsRawFd> AsyncFd<T> {
             // report it only at its next wait).
             return Err((inner, io::Error::from_raw_os_error(libc::EBADF)));
         }
-        let registered = scope.reactor.borrow_mut().register(inner.as_raw_fd());
+        let registered = scope.reactor.borrow_mut().register_shared(inner.as_raw_fd());
         match registered {
-            Ok(token) => Ok(AsyncFd { inner: Some(inner), token, scope }),
+            Ok((token, flags)) => Ok(AsyncFd { inner: Some(inner), token, flags, scope }),
             Err(e) => Err((inner, e)),
         }
     }
@@ -118,13 +121,20 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// still returns 0 at once if the peer's FIN came with the data.
     #[inline]
     pub fn clear_read_ready(&self) {
-        self.scope.reactor.borrow_mut().clear_ready_keeping_closed(self.token, Direction::Read);
+        self.clear_keeping_closed(Direction::Read);
     }
 
     /// Forgets write readiness, like [`clear_read_ready`](Self::clear_read_ready).
     #[inline]
     pub fn clear_write_ready(&self) {
-        self.scope.reactor.borrow_mut().clear_ready_keeping_closed(self.token, Direction::Write);
+        self.clear_keeping_closed(Direction::Write);
+    }
+
+    #[inline(always)]
+    fn clear_keeping_closed(&self, dir: Direction) {
+        if !self.flags.remove_without_error(dir.mask().remove(crate::driver::Readiness::READ_CLOSED)) {
+            self.scope.reactor.borrow_mut().clear_ready_keeping_closed(self.token, dir);
+        }
     }
 
     /// Runs the read `op` until it does not return `WouldBlock`, waiting for
@@ -196,8 +206,32 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// fresh registration's guess; a query sees known readiness only.
     /// `wait`: the waiting future's identity (see `waiting.rs`), `None`
     /// for a `poll_*` form.
+    ///
+    /// A ready source with no error is answered from the shared flags; only
+    /// a wait (or an error to hand on) borrows the reactor.
     #[inline(always)]
     pub(super) fn poll_ready(
+        &self,
+        dir: Direction,
+        op: bool,
+        cx: &mut Context<'_>,
+        wait: Option<&mut WaitId>,
+    ) -> Poll<io::Result<()>> {
+        if self.flags.ready_without_error(dir, op) {
+            // As in `Reactor::poll_ready`: a ready source holds no entry
+            // of this future's in `dir` (the edge released them all).
+            if let Some(w) = wait {
+                w.0 = 0;
+            }
+            return Poll::Ready(Ok(()));
+        }
+        self.poll_ready_slow(dir, op, cx, wait)
+    }
+
+    /// [`poll_ready`](Self::poll_ready) through the reactor: store the
+    /// waker, or hand on an error.
+    #[inline(always)]
+    fn poll_ready_slow(
         &self,
         dir: Direction,
         op: bool,
@@ -257,7 +291,7 @@ impl<T: AsRawFd> AsyncFd<T> {
 
     /// The states `interest` asks about that the reactor holds now.
     pub(super) fn ready_now(&self, interest: Interest) -> Ready {
-        let flags = self.scope.reactor.borrow().readiness(self.token);
+        let flags = self.flags.known();
         if flags.intersects(ready::wait_mask(interest)) {
             ready::report_mask(interest, flags)
         } else {
@@ -284,13 +318,43 @@ impl<T: AsRawFd> AsyncFd<T> {
         self.scope.reactor.borrow_mut().mark_ready(self.token, ready.to_clearable());
     }
 
-    /// Forgets the ready (not closed) states in `ready`.
-    pub(super) fn clear_ready_states(&self, ready: Ready) {
-        self.scope.reactor.borrow_mut().clear_bits(self.token, ready.to_clearable());
+    /// Forgets the ready (not closed) states in `ready`, which a wait found
+    /// when the source's tick was `tick`; nothing if an event came since.
+    pub(super) fn clear_ready_states(&self, ready: Ready, tick: u32) {
+        if self.flags.tick() == tick {
+            self.scope.reactor.borrow_mut().clear_bits(self.token, ready.to_clearable());
+        }
     }
 
+    /// One try straight through (the common case: ready, or waiting);
+    /// after `WouldBlock` or `EINTR` the loop in
+    /// [`poll_io_again`](Self::poll_io_again) takes over. (A loop here
+    /// makes the compiler hoist its invariants into every poll.)
     #[inline]
     fn poll_io<R>(
+        &self,
+        dir: Direction,
+        cx: &mut Context<'_>,
+        mut wait: Option<&mut WaitId>,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        ready!(self.poll_ready(dir, true, cx, wait.as_deref_mut()))?;
+        ready!(self.charge(cx));
+        match op(self.get_ref()) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                self.refund();
+                self.clear(dir);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            result => return Poll::Ready(result),
+        }
+        self.poll_io_again(dir, cx, wait, op)
+    }
+
+    /// [`poll_io`](Self::poll_io) after a try that said `WouldBlock` or
+    /// `EINTR`: try again until the source is not ready.
+    #[inline(never)]
+    fn poll_io_again<R>(
         &self,
         dir: Direction,
         cx: &mut Context<'_>,
@@ -322,7 +386,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     #[inline(always)]
     fn charge(&self, cx: &mut Context<'_>) -> Poll<()> {
         if !self.scope.entered.get() {
-            return crate::task::coop::poll_proceed(cx);
+            return Self::charge_elsewhere(cx);
         }
         if self.scope.budget.try_charge() {
             return Poll::Ready(());
@@ -331,18 +395,34 @@ impl<T: AsRawFd> AsyncFd<T> {
         Poll::Pending
     }
 
+    /// [`charge`](Self::charge) when the source's runtime is not the one
+    /// running (rare: out of line, so its thread-local lookup is not
+    /// prepared on every operation).
+    #[cold]
+    #[inline(never)]
+    fn charge_elsewhere(cx: &mut Context<'_>) -> Poll<()> {
+        crate::task::coop::poll_proceed(cx)
+    }
+
     /// Gives back the unit [`charge`](Self::charge) took.
     #[inline(always)]
     fn refund(&self) {
         if self.scope.entered.get() {
             self.scope.budget.refund();
         } else {
-            context::try_with(|scope| scope.budget.refund());
+            Self::refund_elsewhere();
         }
     }
 
+    /// [`refund`](Self::refund) when another runtime (or none) is running.
+    #[cold]
+    #[inline(never)]
+    fn refund_elsewhere() {
+        context::try_with(|scope| scope.budget.refund());
+    }
+
     fn try_dir<R>(&self, dir: Direction, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
-        if !self.scope.reactor.borrow_mut().try_ready(self.token, dir)? {
+        if !self.flags.ready_without_error(dir, true) && !self.scope.reactor.borrow_mut().try_ready(self.token, dir)? {
             return Err(io::ErrorKind::WouldBlock.into());
         }
         let result = op(self.get_ref());
@@ -352,8 +432,11 @@ impl<T: AsRawFd> AsyncFd<T> {
         result
     }
 
+    #[inline]
     fn clear(&self, dir: Direction) {
-        self.scope.reactor.borrow_mut().clear_readiness(self.token, dir);
+        if !self.flags.remove_without_error(dir.mask()) {
+            self.scope.reactor.borrow_mut().clear_readiness(self.token, dir);
+        }
     }
 
     /// Whether the value is dropped next or handed back, the kernel

@@ -8,9 +8,10 @@
 //! keeps them. Closed states (`READ_CLOSED`, `WRITE_CLOSED`) are never
 //! cleared: a closed direction stays closed.
 //!
-//! Unlike tokio's there is no readiness "tick": on one thread the driver
-//! cannot run between the wait and `clear_ready` unless the guard is held
-//! across an `.await`, so do not hold one across an `.await`.
+//! As in tokio, a guard remembers the source's event count (its *tick*)
+//! when the wait found it ready: if the driver delivered an event since (the
+//! guard was held across an `.await` and new data came in), `clear_ready`
+//! leaves the readiness alone, so that event is not lost.
 //!
 //! [`clear_ready`]: AsyncFdReadyGuard::clear_ready
 //! [`try_io`]: AsyncFdReadyGuard::try_io
@@ -52,7 +53,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// ```
     pub async fn ready(&self, interest: Interest) -> io::Result<AsyncFdReadyGuard<'_, T>> {
         let ready = self.waiting(|cx, wait| self.poll_interest(interest, cx, wait)).await?;
-        Ok(AsyncFdReadyGuard { fd: self, ready })
+        Ok(AsyncFdReadyGuard { fd: self, ready, tick: self.flags.tick() })
     }
 
     /// Like [`ready`](Self::ready), with a guard that gives `&mut` access.
@@ -75,7 +76,8 @@ impl<T: AsRawFd> AsyncFd<T> {
     pub async fn ready_mut(&mut self, interest: Interest) -> io::Result<AsyncFdReadyMutGuard<'_, T>> {
         let this = &*self;
         let ready = this.waiting(|cx, wait| this.poll_interest(interest, cx, wait)).await?;
-        Ok(AsyncFdReadyMutGuard { fd: self, ready })
+        let tick = this.flags.tick();
+        Ok(AsyncFdReadyMutGuard { fd: self, ready, tick })
     }
 
     /// `ready_mut(Interest::READABLE)`.
@@ -117,7 +119,7 @@ impl<T: AsRawFd> AsyncFd<T> {
         }
         let result = f(self.get_ref());
         if matches!(&result, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
-            self.clear_ready_states(ready);
+            self.clear_ready_states(ready, self.flags.tick());
         }
         result
     }
@@ -130,7 +132,7 @@ impl<T: AsRawFd> AsyncFd<T> {
         }
         let result = f(self.get_mut());
         if matches!(&result, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
-            self.clear_ready_states(ready);
+            self.clear_ready_states(ready, self.flags.tick());
         }
         result
     }
@@ -151,12 +153,16 @@ impl<T: AsRawFd> AsyncFd<T> {
 pub struct AsyncFdReadyGuard<'a, T: AsRawFd> {
     pub(super) fd: &'a AsyncFd<T>,
     pub(super) ready: Ready,
+    /// The source's tick when the wait found `ready`.
+    pub(super) tick: u32,
 }
 
 /// The readiness [`AsyncFd::ready_mut`] found, with `&mut` access to the `AsyncFd`.
 pub struct AsyncFdReadyMutGuard<'a, T: AsRawFd> {
     pub(super) fd: &'a mut AsyncFd<T>,
     pub(super) ready: Ready,
+    /// The source's tick when the wait found `ready`.
+    pub(super) tick: u32,
 }
 
 /// [`try_io`](AsyncFdReadyGuard::try_io)'s operation said `WouldBlock`; the
@@ -182,17 +188,19 @@ macro_rules! guard_methods {
 
         /// Forgets the ready states this guard holds, so the next wait
         /// sleeps until the driver reports a new edge. Call it after the fd
-        /// said `WouldBlock`. Closed states are kept.
-        /// Afterwards [`ready()`](Self::ready) is empty.
+        /// said `WouldBlock`. Closed states are kept. If the driver has
+        /// delivered an event for the fd since the wait, nothing is
+        /// cleared (that event may have brought new readiness, as in
+        /// tokio). Afterwards [`ready()`](Self::ready) is empty.
         pub fn clear_ready(&mut self) {
-            self.fd.clear_ready_states(self.ready);
+            self.fd.clear_ready_states(self.ready, self.tick);
             self.ready = Ready::EMPTY;
         }
 
         /// Forgets only the states in `ready` (and removes them from
         /// [`ready()`](Self::ready)); the others stay.
         pub fn clear_ready_matching(&mut self, ready: Ready) {
-            self.fd.clear_ready_states(self.ready & ready);
+            self.fd.clear_ready_states(self.ready & ready, self.tick);
             self.ready = self.ready - ready;
         }
 

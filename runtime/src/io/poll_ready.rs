@@ -51,13 +51,21 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// ```
     pub fn poll_read_ready<'a>(&'a self, cx: &mut Context<'_>) -> Poll<io::Result<AsyncFdReadyGuard<'a, T>>> {
         ready!(self.poll_ready(Direction::Read, false, cx, None))?;
-        Poll::Ready(Ok(AsyncFdReadyGuard { fd: self, ready: self.ready_now(Interest::READABLE) }))
+        Poll::Ready(Ok(AsyncFdReadyGuard {
+            fd: self,
+            ready: self.ready_now(Interest::READABLE),
+            tick: self.flags.tick(),
+        }))
     }
 
     /// Like [`poll_read_ready`](Self::poll_read_ready), for writes.
     pub fn poll_write_ready<'a>(&'a self, cx: &mut Context<'_>) -> Poll<io::Result<AsyncFdReadyGuard<'a, T>>> {
         ready!(self.poll_ready(Direction::Write, false, cx, None))?;
-        Poll::Ready(Ok(AsyncFdReadyGuard { fd: self, ready: self.ready_now(Interest::WRITABLE) }))
+        Poll::Ready(Ok(AsyncFdReadyGuard {
+            fd: self,
+            ready: self.ready_now(Interest::WRITABLE),
+            tick: self.flags.tick(),
+        }))
     }
 
     /// Like [`poll_read_ready`](Self::poll_read_ready), with a guard that
@@ -67,8 +75,8 @@ impl<T: AsRawFd> AsyncFd<T> {
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<AsyncFdReadyMutGuard<'a, T>>> {
         ready!(self.poll_ready(Direction::Read, false, cx, None))?;
-        let ready = self.ready_now(Interest::READABLE);
-        Poll::Ready(Ok(AsyncFdReadyMutGuard { fd: self, ready }))
+        let (ready, tick) = (self.ready_now(Interest::READABLE), self.flags.tick());
+        Poll::Ready(Ok(AsyncFdReadyMutGuard { fd: self, ready, tick }))
     }
 
     /// Like [`poll_write_ready`](Self::poll_write_ready), with a guard that
@@ -78,8 +86,8 @@ impl<T: AsRawFd> AsyncFd<T> {
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<AsyncFdReadyMutGuard<'a, T>>> {
         ready!(self.poll_ready(Direction::Write, false, cx, None))?;
-        let ready = self.ready_now(Interest::WRITABLE);
-        Poll::Ready(Ok(AsyncFdReadyMutGuard { fd: self, ready }))
+        let (ready, tick) = (self.ready_now(Interest::WRITABLE), self.flags.tick());
+        Poll::Ready(Ok(AsyncFdReadyMutGuard { fd: self, ready, tick }))
     }
 
     /// Waits until the driver reports the fd readable: `ready(Interest::READABLE)`.

@@ -17,6 +17,7 @@ mod token;
 
 use std::io;
 use std::os::fd::RawFd;
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
@@ -24,6 +25,7 @@ use slab::Slab;
 
 use crate::driver::{Driver, DriverCounters, Event, Poller, Readiness, RemoteWaker};
 pub(crate) use slot::Direction;
+pub(crate) use slot::Flags;
 use slot::Slot;
 pub(crate) use slot::WaitId;
 pub(crate) use token::Token;
@@ -75,12 +77,18 @@ impl Reactor {
 
     /// Registers `fd` for read and write readiness.
     pub(crate) fn register(&mut self, fd: RawFd) -> io::Result<Token> {
+        self.register_shared(fd).map(|(token, _)| token)
+    }
+
+    /// Registers `fd` like [`register`](Self::register), and hands out its
+    /// flags, which its owner reads and clears without this reactor.
+    pub(crate) fn register_shared(&mut self, fd: RawFd) -> io::Result<(Token, Rc<Flags>)> {
         self.insert(|poller, token| poller.register(fd, token))
     }
 
     /// Takes a slot for a source that `add` registers with the driver under
     /// the raw token it is given.
-    fn insert(&mut self, add: impl FnOnce(&mut Poller, u64) -> io::Result<()>) -> io::Result<Token> {
+    fn insert(&mut self, add: impl FnOnce(&mut Poller, u64) -> io::Result<()>) -> io::Result<(Token, Rc<Flags>)> {
         let entry = self.slots.vacant_entry();
         if entry.key() > Token::MAX_INDEX {
             return Err(io::Error::other("too many sources registered with one reactor"));
@@ -88,8 +96,10 @@ impl Reactor {
         self.next_generation = self.next_generation.wrapping_add(1);
         let token = Token::new(entry.key(), self.next_generation);
         add(&mut self.poller, token.raw())?;
-        entry.insert(Slot::new(token.generation()));
-        Ok(token)
+        let slot = Slot::new(token.generation());
+        let flags = Rc::clone(&slot.flags);
+        entry.insert(slot);
+        Ok((token, flags))
     }
 
     /// Stops watching `fd` (whether or not the caller closes it next) and
@@ -127,7 +137,7 @@ impl Reactor {
         let Some(slot) = self.slot_mut(token) else {
             return Poll::Ready(Err(io::Error::other("the source is no longer registered")));
         };
-        if slot.readiness.intersects(Readiness::ERROR) && (op || !slot.error_for_ops) {
+        if slot.readiness().intersects(Readiness::ERROR) && (op || !slot.error_for_ops) {
             if let Some(e) = slot.error.take() {
                 return Poll::Ready(Err(e));
             }
@@ -162,8 +172,8 @@ impl Reactor {
                 return Poll::Ready(Err(e));
             }
         }
-        if slot.readiness.intersects(mask) {
-            return Poll::Ready(Ok(slot.readiness));
+        if slot.readiness().intersects(mask) {
+            return Poll::Ready(Ok(slot.readiness()));
         }
         for dir in [Direction::Read, Direction::Write] {
             if mask.intersects(dir.mask()) {
@@ -192,12 +202,6 @@ impl Reactor {
     /// Takes the error stored for the source, if any (for a `try_io`).
     pub(crate) fn take_error(&mut self, token: Token) -> Option<io::Error> {
         self.slot_mut(token).and_then(|slot| slot.error.take())
-    }
-
-    /// The source's known flags now, without waiting (empty if it is gone).
-    pub(crate) fn readiness(&self, token: Token) -> Readiness {
-        let slot = self.slots.get(token.index()).filter(|s| s.generation == token.generation());
-        slot.map_or(Readiness::default(), |s| s.readiness)
     }
 
     /// Forgets the flags `bits`, known or assumed (a readiness guard's

@@ -12,7 +12,7 @@ impl Reactor {
     /// Watches process `pid`'s exit (reported as readable); `Unsupported`
     /// on a driver without a process filter (epoll: use a pidfd).
     pub(crate) fn register_process(&mut self, pid: u32) -> io::Result<Token> {
-        self.insert(|poller, token| poller.register_process(pid, token))
+        self.insert(|poller, token| poller.register_process(pid, token)).map(|(token, _)| token)
     }
 
     /// Stops watching `pid` and frees its slot (returned, to be dropped after

@@ -1,7 +1,9 @@
 //! One registered source: its readiness and the wakers waiting on it.
 //!
-//! Pure data, no system calls. A slot holds two sets of flags:
-//! - `readiness`, what is *known*: reported by the driver, or marked by the
+//! Pure data, no system calls. A slot holds two sets of flags, in a
+//! [`Flags`] it shares (one `Rc`) with the `AsyncFd` that owns the
+//! registration:
+//! - `known`, what is *known*: reported by the driver, or marked by the
 //!   code that made the source (an accepted socket, a fresh pair's write
 //!   side). Readiness queries (`readable`, `ready(interest)`, the
 //!   `AsyncFd` guards) see only these.
@@ -9,11 +11,22 @@
 //!   fresh slot, a guess (readable and writable), so that the first
 //!   operation in each direction goes straight to the system call instead
 //!   of waiting for the driver's first event. (Kept as one field, always a
-//!   superset of `readiness`, so an operation checks one byte.)
+//!   superset of `known`, so an operation checks one byte.)
 //!
 //! An operation that returns `WouldBlock` clears both in its direction, and
 //! only the driver's next edge sets them again. The guess is never shown to
 //! a query.
+//!
+//! Sharing the flags lets an operation on a ready source check and clear
+//! them with no borrow of the reactor and no slab lookup; only a wait (to
+//! store its waker) or an error to hand on goes through the slot. That is
+//! safe on one thread because the driver's events are applied between
+//! polls, never between an operation's system call and its clear. A
+//! readiness guard, which may be held across an `.await`, keeps the flags'
+//! `tick` (bumped by every event) and clears nothing if it moved, as tokio's
+//! `ScheduledIo` does. `ERROR` stays with the slot: while it is set, the
+//! fast paths step aside (the slot may hold an error to hand on and keeps
+//! `ERROR` set until it has).
 //!
 //! Any number of tasks may wait on one source in one direction (two `recv`s
 //! on a shared `UdpSocket`, two `accept`s on one listener). The first waiter
@@ -32,7 +45,9 @@
 //!   before, as in tokio. So at most two of these per source, and at most
 //!   one entry per direction per live future.
 
+use std::cell::Cell;
 use std::io;
+use std::rc::Rc;
 use std::task::Waker;
 
 use crate::driver::Readiness;
@@ -67,17 +82,87 @@ struct Waiter {
     waker: Waker,
 }
 
+/// A source's two sets of flags, shared by its slot and its `AsyncFd`, so
+/// that an operation on a ready source reads and clears them without
+/// borrowing the reactor or looking up the slot. Only this thread touches
+/// them, and the driver's events are applied between polls, never inside an
+/// operation; `tick` counts those events, so a readiness guard held across
+/// an `.await` can tell that an edge came after the one it saw.
+#[derive(Debug)]
+pub(crate) struct Flags {
+    /// What the driver reported (or the source's maker marked): queries
+    /// see only this.
+    known: Cell<Readiness>,
+    /// `known` plus the fresh slot's guess: what operations act on (see
+    /// the module docs).
+    usable: Cell<Readiness>,
+    /// Bumped by every event the driver delivers to the source.
+    tick: Cell<u32>,
+}
+
+impl Flags {
+    fn new() -> Flags {
+        Flags {
+            known: Cell::new(Readiness::default()),
+            usable: Cell::new(Readiness::READABLE.union(Readiness::WRITABLE)),
+            tick: Cell::new(0),
+        }
+    }
+
+    /// The known flags.
+    #[inline]
+    pub(crate) fn known(&self) -> Readiness {
+        self.known.get()
+    }
+
+    /// The events delivered so far (wrapping).
+    #[inline]
+    pub(crate) fn tick(&self) -> u32 {
+        self.tick.get()
+    }
+
+    /// Whether an operation (`op`) or a query in `dir` may proceed on these
+    /// flags alone: `false` also when `ERROR` is set, where the slot may
+    /// hold an error to hand on (only the slot knows).
+    #[inline(always)]
+    pub(crate) fn ready_without_error(&self, dir: Direction, op: bool) -> bool {
+        let flags = if op { self.usable.get() } else { self.known.get() };
+        flags.intersects(dir.mask()) && !flags.intersects(Readiness::ERROR)
+    }
+
+    /// Forgets `bits`, known or assumed, unless `ERROR` is set (then the
+    /// slot must decide, since it keeps `ERROR` while it holds an error):
+    /// `false` then, and nothing changed.
+    #[inline(always)]
+    pub(crate) fn remove_without_error(&self, bits: Readiness) -> bool {
+        if self.usable.get().intersects(Readiness::ERROR) {
+            return false;
+        }
+        self.known.set(self.known.get().remove(bits));
+        self.usable.set(self.usable.get().remove(bits));
+        true
+    }
+
+    #[inline]
+    fn remove(&self, bits: Readiness) {
+        self.known.set(self.known.get().remove(bits));
+        self.usable.set(self.usable.get().remove(bits));
+    }
+
+    #[inline]
+    fn mark(&self, bits: Readiness) {
+        self.known.set(self.known.get().union(bits));
+        self.usable.set(self.usable.get().union(bits));
+    }
+}
+
 /// A registered source.
 #[derive(Debug)]
 pub(crate) struct Slot {
     /// Must match a token's generation for the token to reach this slot.
     pub(crate) generation: u32,
-    /// What the driver reported (or the source's maker marked): queries
-    /// see only this.
-    pub(crate) readiness: Readiness,
-    /// `readiness` plus the fresh slot's guess: what operations act on
-    /// (see the module docs).
-    usable: Readiness,
+    /// Its readiness, shared with the `AsyncFd` that owns the registration.
+    pub(crate) flags: Rc<Flags>,
     /// The first task waiting for read readiness, if any.
     pub(crate) reader: Option<Waker>,
     /// The first task waiting for write readiness, if any.
@@ -103,8 +188,7 @@ impl Slot {
     pub(crate) fn new(generation: u32) -> Slot {
         Slot {
             generation,
-            readiness: Readiness::default(),
-            usable: Readiness::READABLE.union(Readiness::WRITABLE),
+            flags: Rc::new(Flags::new()),
             reader: None,
             writer: None,
             reader_id: 0,
@@ -120,21 +204,26 @@ impl Slot {
     /// assumed ready.
     #[inline]
     pub(crate) fn is_ready(&self, dir: Direction) -> bool {
-        self.usable.intersects(dir.mask())
+        self.flags.usable.get().intersects(dir.mask())
     }
 
     /// Whether a *query* in `dir` is answered: known ready only.
     #[inline]
     pub(crate) fn is_known_ready(&self, dir: Direction) -> bool {
-        self.readiness.intersects(dir.mask())
+        self.flags.known.get().intersects(dir.mask())
+    }
+
+    /// The known flags.
+    #[inline]
+    pub(crate) fn readiness(&self) -> Readiness {
+        self.flags.known.get()
     }
 
     /// Forgets the flags `bits`, known or assumed; a stored error stays
     /// visible.
     #[inline]
     pub(crate) fn remove(&mut self, bits: Readiness) {
-        self.readiness = self.readiness.remove(bits);
-        self.usable = self.usable.remove(bits);
+        self.flags.remove(bits);
         self.keep_error_visible();
     }
 
@@ -241,14 +330,14 @@ impl Slot {
     /// Sets `bits` as known (and so usable).
     #[inline]
     pub(crate) fn mark(&mut self, bits: Readiness) {
-        self.readiness = self.readiness.union(bits);
-        self.usable = self.usable.union(bits);
+        self.flags.mark(bits);
     }
 
     /// Adds the readiness of an event and collects the wakers it releases.
     #[inline(always)]
     pub(crate) fn on_event(&mut self, readiness: Readiness, wakers: &mut Vec<Waker>) {
         self.mark(readiness);
+        self.flags.tick.set(self.flags.tick.get().wrapping_add(1));
         if readiness.intersects(Direction::Read.mask()) {
             if let Some(waker) = self.reader.take() {
                 wakers.push(waker);
