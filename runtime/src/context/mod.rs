@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::task::Waker;
 
 use crate::shared::Shared;
-pub(crate) use budget::Budget;
+pub(crate) use budget::{times_spent, Budget};
 pub(crate) use scope::Scope;
 
 thread_local! {

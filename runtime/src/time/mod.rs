@@ -76,6 +76,7 @@ use sleep::deadline_after;
 ///     assert!(start.elapsed() >= Duration::from_millis(5));
 /// });
 /// ```
+#[inline]
 pub fn sleep(duration: Duration) -> Sleep {
     Sleep::new(deadline_after(duration))
 }
@@ -90,6 +91,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 ///     assert!(Instant::now() >= deadline);
 /// });
 /// ```
+#[inline]
 pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep::new(deadline)
 }

@@ -61,6 +61,7 @@ pub struct Sleep {
 }
 
 impl Sleep {
+    #[inline]
     pub(crate) fn new(deadline: Instant) -> Sleep {
         Sleep { deadline, entry: None, elapsed: false }
     }
@@ -119,7 +120,8 @@ impl Sleep {
     /// returns `Pending` and defers the task (woken after the reactor's
     /// next turn), elapsed or not. So a loop over elapsed timers yields.
     /// `unconstrained_if_spent`: with no budget left, poll anyway and charge
-    /// nothing (`Timeout`, when its own future spent the last unit).
+    /// nothing (`Timeout`, when its own future spent the last unit in this
+    /// poll; with none left before it, the `Sleep` defers as usual).
     ///
     /// The common polls (the first, which arms the timer, and those that
     /// find it armed with the polling task's waker, or fired) take one
@@ -289,12 +291,18 @@ impl futures_core::FusedFuture for Sleep {
 }
 
 impl Drop for Sleep {
+    #[inline]
     fn drop(&mut self) {
-        self.deregister();
+        // Most timeouts' futures finish before a first `Pending`: nothing
+        // was armed, so nothing to call.
+        if self.entry.is_some() {
+            self.deregister();
+        }
     }
 }
 
 /// `now + duration` on the current clock, saturating about 30 years ahead.
+#[inline]
 pub(crate) fn deadline_after(duration: std::time::Duration) -> Instant {
     Instant::now().saturating_add(duration)
 }
