@@ -64,8 +64,6 @@ pub use sleep::Sleep;
 pub use std::time::Duration;
 pub use timeout::{Elapsed, Timeout};
 
-use sleep::deadline_after;
-
 /// Completes after `duration` (saturating about 30 years ahead).
 ///
 /// ```
@@ -78,7 +76,7 @@ use sleep::deadline_after;
 /// ```
 #[inline]
 pub fn sleep(duration: Duration) -> Sleep {
-    Sleep::new(deadline_after(duration))
+    Sleep::after(duration)
 }
 
 /// Completes at `deadline` (at once if it has passed).
