@@ -151,3 +151,54 @@ fn timeout_with_spent_budget_defers() {
         assert!(time::timeout(Duration::ZERO, pending).await.is_err());
     });
 }
+
+/// Spends the task's whole budget within one poll: receives ready messages
+/// until a receive returns `Pending` (none left). Returns the receiver.
+fn spend_budget(cx: &mut std::task::Context<'_>) -> mpsc::UnboundedReceiver<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<()>();
+    for _ in 0..1_000 {
+        let _ = tx.send(());
+    }
+    while rx.poll_recv(cx).is_ready() {}
+    rx
+}
+
+/// tokio reads the budget before `Timeout` polls its future; here a count
+/// of emptied budgets tells the same. A `Timeout` polled with the budget
+/// already spent (by the same poll, before it) defers, elapsed or not, and
+/// completes in the next poll; one whose future empties the budget in that
+/// poll checks the deadline at once. (The clock is paused so that a zero
+/// timeout has passed when polled, with no turn needed to see it.)
+#[test]
+fn timeout_tells_a_budget_spent_before_from_one_spent_by_its_future() {
+    run(|| async {
+        time::pause();
+        let mut timeout = std::pin::pin!(time::timeout(Duration::ZERO, std::future::pending::<()>()));
+        let polls = Cell::new(0);
+        let out = std::future::poll_fn(|cx| {
+            polls.set(polls.get() + 1);
+            let rx = (polls.get() == 1).then(|| spend_budget(cx));
+            let out = timeout.as_mut().poll(cx);
+            drop(rx);
+            out
+        })
+        .await;
+        assert!(out.is_err());
+        assert_eq!(polls.get(), 2, "the spent budget deferred the deadline to the next poll");
+
+        // The future empties the budget: the deadline is checked in the same poll.
+        let polls = Cell::new(0);
+        let spender = std::future::poll_fn(|cx| {
+            let _rx = spend_budget(cx);
+            std::task::Poll::<()>::Pending
+        });
+        let mut timeout = std::pin::pin!(time::timeout(Duration::ZERO, spender));
+        let out = std::future::poll_fn(|cx| {
+            polls.set(polls.get() + 1);
+            timeout.as_mut().poll(cx)
+        })
+        .await;
+        assert!(out.is_err());
+        assert_eq!(polls.get(), 1, "checked in the poll its future spent the budget");
+    });
+}

@@ -35,6 +35,23 @@ use std::cell::Cell;
 /// Operations one poll may complete before yielding (tokio uses 128 too).
 const BUDGET: u8 = 128;
 
+thread_local! {
+    /// How many times a charge on this thread took a budget's last unit.
+    /// `Timeout` reads it around its future's poll (see [`times_spent`]).
+    static SPENT: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many times a charge on this thread has taken a budget's last unit.
+/// A budget found empty after a poll was not empty before it exactly when
+/// this moved during the poll (a unit is given back only after a charge
+/// succeeded, so an empty budget cannot fill and empty again unseen). So
+/// `Timeout` learns what tokio's reads before the poll, with a plain
+/// thread-local read instead of a lookup of the current runtime.
+#[inline]
+pub(crate) fn times_spent() -> u64 {
+    SPENT.try_with(Cell::get).unwrap_or(0)
+}
+
 #[derive(Debug)]
 pub(crate) struct Budget(Cell<u8>);
 
@@ -61,6 +78,11 @@ impl Budget {
     pub(crate) fn try_charge(&self) -> bool {
         match self.0.get() {
             0 => false,
+            1 => {
+                self.0.set(0);
+                let _ = SPENT.try_with(|spent| spent.set(spent.get().wrapping_add(1)));
+                true
+            }
             n => {
                 self.0.set(n - 1);
                 true

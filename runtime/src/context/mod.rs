@@ -23,7 +23,7 @@ use std::task::Waker;
 
 use crate::shared::Shared;
 use crate::task::raw::cache as task_cache;
-pub(crate) use budget::Budget;
+pub(crate) use budget::{times_spent, Budget};
 pub(crate) use scope::Scope;
 
 thread_local! {

@@ -21,6 +21,7 @@ impl Instant {
     ///     assert_eq!(start.elapsed(), Duration::from_secs(3600));
     /// });
     /// ```
+    #[inline]
     pub fn now() -> Instant {
         now()
     }
@@ -33,12 +34,18 @@ impl Instant {
 }
 
 /// `Instant::now()`: the current runtime's clock once pausing is in use.
+#[inline]
 fn now() -> Instant {
-    let system = || Instant::from_std(std::time::Instant::now());
     if !ANY_PAUSED.load(Ordering::Acquire) {
-        return system();
+        return Instant::from_std(std::time::Instant::now());
     }
-    context::try_with(|scope| scope.clock.now()).unwrap_or_else(system)
+    paused_now()
+}
+
+/// `now()` once some clock was paused: the current runtime's.
+#[cold]
+fn paused_now() -> Instant {
+    context::try_with(|scope| scope.clock.now()).unwrap_or_else(|| Instant::from_std(std::time::Instant::now()))
 }
 
 /// Runs `op` on the current runtime's clock; panics with its error, or

@@ -32,11 +32,13 @@ impl Instant {
     // `current.rs`, above the context this type sits below.
 
     /// Wraps a std instant.
+    #[inline]
     pub fn from_std(std: std::time::Instant) -> Instant {
         Instant { std }
     }
 
     /// The std instant this wraps.
+    #[inline]
     pub fn into_std(self) -> std::time::Instant {
         self.std
     }
@@ -57,6 +59,7 @@ impl Instant {
     }
 
     /// `self + duration`, or `None` if that cannot be represented.
+    #[inline]
     pub fn checked_add(&self, duration: Duration) -> Option<Instant> {
         self.std.checked_add(duration).map(Instant::from_std)
     }
@@ -68,12 +71,14 @@ impl Instant {
 
     /// `self + duration`, or about 30 years after `self` if that cannot be
     /// represented: every deadline the runtime computes saturates this way.
+    #[inline]
     pub(crate) fn saturating_add(self, duration: Duration) -> Instant {
         self.checked_add(duration).unwrap_or_else(|| self.far_future())
     }
 
     /// About 30 years after `self` (1000 years overflows on macOS, 100 on
     /// FreeBSD), the deadline of a sleep that never ends in practice.
+    #[cold]
     pub(crate) fn far_future(self) -> Instant {
         self.checked_add(FAR_FUTURE).unwrap_or(self)
     }

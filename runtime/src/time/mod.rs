@@ -64,8 +64,6 @@ pub use sleep::Sleep;
 pub use std::time::Duration;
 pub use timeout::{Elapsed, Timeout};
 
-use sleep::deadline_after;
-
 /// Completes after `duration` (saturating about 30 years ahead).
 ///
 /// ```
@@ -76,8 +74,9 @@ use sleep::deadline_after;
 ///     assert!(start.elapsed() >= Duration::from_millis(5));
 /// });
 /// ```
+#[inline]
 pub fn sleep(duration: Duration) -> Sleep {
-    Sleep::new(deadline_after(duration))
+    Sleep::after(duration)
 }
 
 /// Completes at `deadline` (at once if it has passed).
@@ -90,6 +89,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 ///     assert!(Instant::now() >= deadline);
 /// });
 /// ```
+#[inline]
 pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep::new(deadline)
 }

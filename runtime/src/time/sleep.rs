@@ -54,20 +54,42 @@ use crate::context::Scope;
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Sleep {
-    deadline: Instant,
+    /// The deadline is `start`, or `start + after`: a `sleep(duration)`
+    /// reads the clock when made (its deadline counts from the call, as
+    /// tokio's) but adds the duration only when the deadline is first
+    /// needed, so a timeout whose future is ready at once never pays the
+    /// addition.
+    start: Instant,
+    after: Option<std::time::Duration>,
     /// The runtime id and timer key, once registered.
     entry: Option<(u64, TimerKey)>,
     elapsed: bool,
 }
 
 impl Sleep {
+    #[inline]
     pub(crate) fn new(deadline: Instant) -> Sleep {
-        Sleep { deadline, entry: None, elapsed: false }
+        Sleep { start: deadline, after: None, entry: None, elapsed: false }
+    }
+
+    /// A sleep of `duration` from now (saturating about 30 years ahead).
+    #[inline]
+    pub(crate) fn after(duration: std::time::Duration) -> Sleep {
+        Sleep { start: Instant::now(), after: Some(duration), entry: None, elapsed: false }
     }
 
     /// The instant this sleep completes at.
+    #[inline]
     pub fn deadline(&self) -> Instant {
-        self.deadline
+        match self.after {
+            None => self.start,
+            Some(duration) => self.start.saturating_add(duration),
+        }
+    }
+
+    /// Sets the deadline.
+    fn set_deadline(&mut self, deadline: Instant) {
+        (self.start, self.after) = (deadline, None);
     }
 
     /// Whether this sleep has completed (returned `Ready` since it was made
@@ -81,7 +103,7 @@ impl Sleep {
     /// A deadline that has passed wakes that task at once, as in tokio.
     pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
         let this = self.get_mut();
-        this.deadline = deadline;
+        this.set_deadline(deadline);
         this.elapsed = false;
         let Some((id, key)) = this.entry.take() else {
             return;
@@ -96,7 +118,7 @@ impl Sleep {
     /// until polled again (what `Interval` does after a tick, as tokio's).
     pub(crate) fn reset_unregistered(&mut self, deadline: Instant) {
         self.deregister();
-        self.deadline = deadline;
+        self.set_deadline(deadline);
         self.elapsed = false;
     }
 
@@ -119,7 +141,8 @@ impl Sleep {
     /// returns `Pending` and defers the task (woken after the reactor's
     /// next turn), elapsed or not. So a loop over elapsed timers yields.
     /// `unconstrained_if_spent`: with no budget left, poll anyway and charge
-    /// nothing (`Timeout`, when its own future spent the last unit).
+    /// nothing (`Timeout`, when its own future spent the last unit in this
+    /// poll; with none left before it, the `Sleep` defers as usual).
     ///
     /// The common polls (the first, which arms the timer, and those that
     /// find it armed with the polling task's waker, or fired) take one
@@ -165,12 +188,14 @@ impl Sleep {
                 // Passed by the clock's last reading: no fresh one needed.
                 // Otherwise armed, and found due by a later reading (never
                 // early); so `sleep(ZERO)` pends once, as tokio's does.
-                None if self.deadline <= scope.clock.last_known() => {}
                 None => {
-                    let waker = fresh.take()?;
-                    let key = scope.timers.borrow_mut().insert(self.deadline, waker);
-                    self.entry = Some((scope.id, key));
-                    return Some(Poll::Pending);
+                    let deadline = self.deadline();
+                    if deadline > scope.clock.last_known() {
+                        let waker = fresh.take()?;
+                        let key = scope.timers.borrow_mut().insert(deadline, waker);
+                        self.entry = Some((scope.id, key));
+                        return Some(Poll::Pending);
+                    }
                 }
             }
             self.elapsed = true;
@@ -231,11 +256,12 @@ impl Sleep {
             Some(_) => self.deregister(),
             None => {}
         }
-        if self.deadline <= scope.clock.last_known() {
+        let deadline = self.deadline();
+        if deadline <= scope.clock.last_known() {
             return Poll::Ready(());
         }
         let waker = cx.waker().clone();
-        let key = scope.timers.borrow_mut().insert(self.deadline, waker);
+        let key = scope.timers.borrow_mut().insert(deadline, waker);
         self.entry = Some((scope.id, key));
         Poll::Pending
     }
@@ -289,12 +315,12 @@ impl futures_core::FusedFuture for Sleep {
 }
 
 impl Drop for Sleep {
+    #[inline]
     fn drop(&mut self) {
-        self.deregister();
+        // Most timeouts' futures finish before a first `Pending`: nothing
+        // was armed, so nothing to call.
+        if self.entry.is_some() {
+            self.deregister();
+        }
     }
-}
-
-/// `now + duration` on the current clock, saturating about 30 years ahead.
-pub(crate) fn deadline_after(duration: std::time::Duration) -> Instant {
-    Instant::now().saturating_add(duration)
 }

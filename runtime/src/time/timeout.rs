@@ -60,13 +60,16 @@ impl<F: Future> Future for Timeout<F> {
         // As tokio's: the deadline spends budget like any `Sleep`, except
         // when the future spent the last unit in this very poll; then the
         // deadline is checked anyway, or a future that always spends the
-        // budget would never time out.
-        let had_budget = context::try_with(|scope| scope.budget.has_remaining()).unwrap_or(true);
+        // budget would never time out. (tokio reads the budget before the
+        // poll; a count of emptied budgets says the same without looking
+        // the runtime up: see `context::times_spent`.)
+        let spent = context::times_spent();
         if let Poll::Ready(out) = this.future.poll(cx) {
             *this.done = true;
             return Poll::Ready(Ok(out));
         }
-        let elapsed = Pin::new(this.sleep).poll_budgeted(cx, had_budget).map(|()| Err(Elapsed(())));
+        let spent_in_poll = context::times_spent() != spent;
+        let elapsed = Pin::new(this.sleep).poll_budgeted(cx, spent_in_poll).map(|()| Err(Elapsed(())));
         *this.done = elapsed.is_ready();
         elapsed
     }

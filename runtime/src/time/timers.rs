@@ -18,12 +18,17 @@
 //! When the live timers drop to a quarter of the slab's capacity (and it is
 //! bigger than [`SHRINK_ABOVE`]), the slab is compacted: timers in high
 //! slots move to free low ones and both `Vec`s shrink to fit. A `Sleep`
-//! still holds its timer's old key, so each move is recorded in `moved`
-//! (`seq` → new slot), which a lookup consults only when the slot the key
-//! names holds another timer or none (a fired timer, or a moved one); the
-//! record goes when its timer does. A compaction costs O(capacity), and
-//! before the next one at least half as many timers must have come or gone:
-//! O(1) per operation, amortised.
+//! still holds its timer's old key, so each moved timer is marked and
+//! recorded in `moved`, a `Vec` of `(seq, slot)` sorted by `seq`, which a
+//! lookup binary-searches only when the slot the key names holds another
+//! timer or none (a fired timer, or a moved one). A record of a timer that
+//! is gone is left in place (the lookup checks the slot's `seq`, which is
+//! unique), and the whole record is dropped when the last marked timer
+//! goes, or rebuilt at the next compaction; so the common operations never
+//! search or shift it, and the store needs no hash map (whose code every
+//! app would link). A compaction costs O(capacity) plus sorting the moved
+//! timers, and before the next one at least half as many timers must have
+//! come or gone: O(log n) per operation, amortised, on this cold path only.
 //!
 //! No waker is cloned or dropped in here: the caller clones before it
 //! borrows the store, and every waker that leaves (by `fire`, `remove`,
@@ -45,13 +50,12 @@
 //! Called by `Sleep` (insert, poll, set_waker, reset, remove) and by the
 //! executor (`next_deadline` for the wait timeout, `fire` after each turn).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::task::Waker;
 
 use slab::Slab;
 
 use super::instant::Instant;
+mod compact;
 mod heap;
 
 use heap::Node;
@@ -61,30 +65,6 @@ use super::orphans::Orphans;
 /// The slab capacity below which the store never compacts: small stores
 /// keep their memory, and no compaction runs on a store of a few timers.
 const SHRINK_ABOVE: usize = 256;
-
-/// `seq → slot` for timers that compaction moved. `seq`s are unique, so a
-/// multiplicative hash is enough (SipHash would cost more than the move).
-type Moved = HashMap<u64, usize, BuildHasherDefault<SeqHasher>>;
-
-/// Fibonacci hashing of a `seq`: spreads consecutive numbers over the table.
-#[derive(Debug, Default)]
-struct SeqHasher(u64);
-
-impl Hasher for SeqHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_u64(&mut self, seq: u64) {
-        self.0 = seq.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
 
 /// Identifies one timer in one runtime's store. `seq` is unique over the
 /// store's life, so a key never names a later timer in the same slot; if
@@ -104,6 +84,9 @@ pub(crate) struct Entry {
     /// The lane's neighbours (slab slots, or [`NIL`]); unused in the heap.
     prev: usize,
     next: usize,
+    /// Compaction moved it: its key names another slot, and `moved` says
+    /// where it is.
+    moved: bool,
     waker: Waker,
 }
 
@@ -140,14 +123,19 @@ pub(crate) enum TimerPoll {
 ///   `seq` and `deadline` are that entry's; no node comes before its parent;
 /// - the lane, from `head` along `next` to `tail` (and back along `prev`),
 ///   holds the entries whose `pos` is `IN_LANE`, in `(deadline, seq)` order.
-/// - `moved` holds `seq → slot` for live timers that compaction moved (and
-///   for no timer that is gone).
+/// - `moved` is sorted by `seq` and holds `(seq, slot)` for every live
+///   timer marked `moved` (and maybe for timers that are gone: their slot
+///   holds another `seq`, or nothing); `marked` counts the marked timers,
+///   and `moved` is empty when none is.
 #[derive(Debug)]
 pub(crate) struct Timers {
     entries: Slab<Entry>,
     heap: Vec<Node>,
     lane: Lane,
-    moved: Moved,
+    /// `(seq, slot)` of timers compaction moved, sorted by `seq`.
+    moved: Vec<(u64, usize)>,
+    /// Live timers marked `moved`.
+    marked: usize,
     next_seq: u64,
     /// Keys sent by sleeps that left this runtime (see `orphans.rs`).
     orphans: Orphans,
@@ -163,7 +151,8 @@ impl Timers {
             entries: Slab::new(),
             heap: Vec::new(),
             lane: Lane { head: NIL, tail: NIL },
-            moved: Moved::default(),
+            moved: Vec::new(),
+            marked: 0,
             next_seq: 0,
             orphans: Orphans::register(id),
             #[cfg(test)]
@@ -185,7 +174,8 @@ impl Timers {
     pub(crate) fn insert(&mut self, deadline: Instant, waker: Waker) -> TimerKey {
         self.next_seq += 1;
         let seq = self.next_seq;
-        let index = self.entries.insert(Entry { seq, pos: IN_LANE, deadline, prev: NIL, next: NIL, waker });
+        let index =
+            self.entries.insert(Entry { seq, pos: IN_LANE, deadline, prev: NIL, next: NIL, moved: false, waker });
         self.attach(index, deadline, seq);
         TimerKey { index, seq }
     }
@@ -325,7 +315,7 @@ impl Timers {
     pub(crate) fn clear(&mut self) -> Slab<Entry> {
         self.heap = Vec::new();
         self.lane = Lane { head: NIL, tail: NIL };
-        self.moved = Moved::default();
+        (self.moved, self.marked) = (Vec::new(), 0);
         std::mem::take(&mut self.entries)
     }
 
@@ -335,8 +325,18 @@ impl Timers {
         match self.entries.get(key.index) {
             Some(entry) if entry.seq == key.seq => Some(key.index),
             _ if self.moved.is_empty() => None,
-            _ => self.moved.get(&key.seq).copied(),
+            _ => self.find_moved(key.seq),
         }
+    }
+
+    /// The slot of live timer `seq`, which compaction moved (or which is
+    /// gone, or never moved: then `None`).
+    #[cold]
+    fn find_moved(&self, seq: u64) -> Option<usize> {
+        let at = self.moved.binary_search_by_key(&seq, |&(s, _)| s).ok()?;
+        let slot = self.moved[at].1;
+        // A record outlives its timer: the slot may hold another one.
+        self.entries.get(slot).is_some_and(|e| e.seq == seq).then_some(slot)
     }
 
     /// Removes the timer in slot `index` from the slab and the heap.
@@ -348,41 +348,20 @@ impl Timers {
             self.heap_remove(self.entries[index].pos);
         }
         let entry = self.entries.remove(index);
-        if !self.moved.is_empty() {
-            self.moved.remove(&entry.seq);
+        if entry.moved {
+            self.marked -= 1;
+            if self.marked == 0 {
+                self.moved = Vec::new();
+            }
         }
         if self.entries.capacity() > SHRINK_ABOVE && self.entries.len() * 4 <= self.entries.capacity() {
             self.shrink();
         }
         entry.waker
     }
-
-    /// Moves the timers in high slots to free low ones (recording each move
-    /// in `moved`) and gives the unused capacity back.
-    /// Lane links are fixed after the moves, from a record of them.
-    #[cold]
-    fn shrink(&mut self) {
-        let Timers { entries, heap, moved, .. } = self;
-        let mut lane_moves = HashMap::new();
-        entries.compact(|entry, from, to| {
-            match entry.pos {
-                IN_LANE => drop(lane_moves.insert(from, to)),
-                pos => heap[pos].index = to,
-            }
-            moved.insert(entry.seq, to);
-            true
-        });
-        if !lane_moves.is_empty() {
-            let to = |slot: usize| lane_moves.get(&slot).copied().unwrap_or(slot);
-            for (_, entry) in entries.iter_mut().filter(|(_, e)| e.pos == IN_LANE) {
-                (entry.prev, entry.next) = (to(entry.prev), to(entry.next));
-            }
-            self.lane = Lane { head: to(self.lane.head), tail: to(self.lane.tail) };
-        }
-        heap.shrink_to_fit();
-        moved.shrink_to_fit();
-    }
 }
 
+#[cfg(test)]
+mod compaction_tests;
 #[cfg(test)]
 mod tests;

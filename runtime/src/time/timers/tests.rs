@@ -2,12 +2,12 @@ use super::*;
 use std::time::Duration;
 
 /// Each test gets its own id, so its orphan list is its own.
-fn store() -> Timers {
+pub(super) fn store() -> Timers {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(u64::MAX / 2);
     Timers::new(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
 }
 
-fn noop() -> Waker {
+pub(super) fn noop() -> Waker {
     NOOP.with(Waker::clone)
 }
 
@@ -104,7 +104,7 @@ fn timers_remove_keys_sent_from_away() {
 }
 
 /// Checks every invariant of the store (see `Timers`).
-fn check(t: &Timers) {
+pub(super) fn check(t: &Timers) {
     // The lane, walked both ways: in order, and every entry marked as in it.
     let (mut lane, mut slot, mut prev) = (Vec::new(), t.lane.head, NIL);
     while slot != NIL {
@@ -127,8 +127,14 @@ fn check(t: &Timers) {
             assert!(!node.before(&t.heap[(p - 1) / 2]), "node {p} comes before its parent");
         }
     }
-    for (&seq, &index) in &t.moved {
-        assert_eq!(t.entries.get(index).map(|e| e.seq), Some(seq), "a stale move record");
+    // Every marked timer is found through the record, which is sorted;
+    // records of timers that are gone are allowed, but name no live timer.
+    assert!(t.moved.windows(2).all(|w| w[0].0 < w[1].0), "the move record is out of order");
+    let marked: Vec<_> = t.entries.iter().filter(|(_, e)| e.moved).collect();
+    assert_eq!(marked.len(), t.marked);
+    assert_eq!(t.moved.is_empty(), t.marked == 0);
+    for (slot, entry) in marked {
+        assert_eq!(t.find_moved(entry.seq), Some(slot), "marked timer {} is not in the record", entry.seq);
     }
 }
 
@@ -250,7 +256,7 @@ fn timers_due_together_fire_in_arming_order() {
 fn footprint(t: &Timers) -> usize {
     t.entries.capacity() * std::mem::size_of::<Entry>()
         + t.heap.capacity() * std::mem::size_of::<Node>()
-        + t.moved.capacity() * 16
+        + t.moved.capacity() * std::mem::size_of::<(u64, usize)>()
 }
 
 /// After a burst of 200k timers goes, the store gives its memory back,

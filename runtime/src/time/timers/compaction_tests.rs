@@ -1,0 +1,119 @@
+//! Keys that outlive compactions: the sorted move record (`moved`) and the
+//! lane's links rebuilt after the slab moves its timers.
+
+use super::tests::{check, noop, store};
+use super::*;
+use std::time::Duration;
+
+/// Arms `n` timers in slots past the ones already used, so that removing
+/// them makes the store compact, and returns their keys.
+fn burst(t: &mut Timers, now: Instant, n: u64) -> Vec<TimerKey> {
+    (0..n).map(|i| t.insert(now + Duration::from_secs(3_600 + i % 977), noop())).collect()
+}
+
+/// A timer moved by one compaction and then by another is still found,
+/// re-armed, and cancelled by the key it was armed with; and once every
+/// moved timer is gone the record is dropped.
+#[test]
+fn timers_keys_survive_two_compactions() {
+    let mut t = store();
+    let now = Instant::now();
+    let first = burst(&mut t, now, 4_000);
+    // Survivors in high slots, so the compaction moves them.
+    let survivors: Vec<_> = first.iter().copied().rev().step_by(997).collect();
+    for key in first.iter().filter(|k| !survivors.contains(k)) {
+        assert!(t.remove(*key).is_some());
+    }
+    check(&t);
+    assert!(t.marked > 0, "the first compaction moved none of the survivors");
+    let second = burst(&mut t, now, 4_000);
+    for key in &second {
+        assert!(t.remove(*key).is_some());
+    }
+    check(&t);
+    for (i, key) in survivors.iter().enumerate() {
+        assert_eq!(t.poll(*key, &noop()), TimerPoll::Pending, "survivor {i}");
+        assert!(t.reset(*key, now + Duration::from_millis(i as u64 + 1)), "re-armed after compaction");
+    }
+    check(&t);
+    let mut woken = Vec::new();
+    let _ = t.fire(|| now + Duration::from_millis(1), &mut woken);
+    assert_eq!(woken.len(), 1, "the re-armed deadlines hold");
+    assert_eq!(t.poll(survivors[0], &noop()), TimerPoll::Fired);
+    for key in &survivors[1..] {
+        assert!(t.remove(*key).is_some(), "cancelled after compaction");
+        assert_eq!(t.poll(*key, &noop()), TimerPoll::Fired);
+    }
+    assert_eq!(t.len(), 0);
+    assert!(t.moved.is_empty() && t.marked == 0, "the record goes with the last moved timer");
+}
+
+/// A moved timer's record outlives it; a new timer armed in the slot the
+/// record names is not mistaken for it, and the old key removes nothing.
+#[test]
+fn timers_a_gone_moved_timer_does_not_name_its_slots_next_timer() {
+    let mut t = store();
+    let now = Instant::now();
+    let keys = burst(&mut t, now, 2_000);
+    let (moved_a, moved_b) = (keys[1_999], keys[1_998]);
+    for key in &keys[..1_998] {
+        assert!(t.remove(*key).is_some());
+    }
+    assert_eq!(t.marked, 2);
+    assert!(t.remove(moved_a).is_some());
+    assert_eq!(t.marked, 1, "one moved timer left, so the record stays");
+    // The freed low slot takes a new timer; the gone timer's record names it.
+    let fresh = t.insert(now + Duration::from_secs(1), noop());
+    assert_eq!(t.poll(moved_a, &noop()), TimerPoll::Fired);
+    assert!(!t.reset(moved_a, now), "a gone timer's key re-arms nothing");
+    assert!(t.remove(moved_a).is_none(), "and cancels nothing");
+    assert_eq!(t.poll(fresh, &noop()), TimerPoll::Pending);
+    assert_eq!(t.poll(moved_b, &noop()), TimerPoll::Pending);
+    check(&t);
+    assert!(t.remove(moved_b).is_some());
+    assert!(t.remove(fresh).is_some());
+    assert!(t.moved.is_empty());
+}
+
+/// Many timers armed out of order (the heap) and then many in order (the
+/// lane), drained so the store compacts while both hold timers: the lane
+/// keeps its order and its links both ways, and everything fires once, in
+/// deadline order.
+#[test]
+fn timers_compaction_keeps_heap_and_lane_out_of_order_then_in_order() {
+    let mut t = store();
+    let now = Instant::now();
+    let at = |ms: u64| now + Duration::from_millis(ms);
+    let mut keys = Vec::new();
+    // Out of order: to the heap (after the first, which starts the lane).
+    for i in 0..3_000u64 {
+        keys.push((t.insert(at(10_000 - (i * 7_919) % 5_000), noop()), 10_000 - (i * 7_919) % 5_000));
+    }
+    // In order, after every deadline so far: to the lane.
+    for i in 0..3_000u64 {
+        keys.push((t.insert(at(20_000 + i), noop()), 20_000 + i));
+    }
+    let in_lane = t.entries.iter().filter(|(_, e)| e.pos == IN_LANE).count();
+    assert!(in_lane >= 3_000 && !t.heap.is_empty(), "{in_lane} in the lane, {} in the heap", t.heap.len());
+    // Drop all but every 50th, low slots first, so the high ones move.
+    let mut kept = Vec::new();
+    for (i, (key, deadline)) in keys.into_iter().enumerate() {
+        if i % 50 == 49 {
+            kept.push((key, deadline));
+        } else {
+            assert!(t.remove(key).is_some());
+        }
+    }
+    check(&t);
+    assert!(t.marked > 0 && t.entries.capacity() < 6_000, "the store did not compact");
+    kept.sort_by_key(|&(_, d)| d);
+    for &(key, deadline) in &kept {
+        assert_eq!(t.next_deadline(), Some(at(deadline)));
+        let mut woken = Vec::new();
+        let _ = t.fire(|| at(deadline), &mut woken);
+        assert_eq!(woken.len(), 1, "deadline {deadline}");
+        assert_eq!(t.poll(key, &noop()), TimerPoll::Fired);
+    }
+    assert_eq!(t.len(), 0);
+    assert!(t.moved.is_empty());
+}
