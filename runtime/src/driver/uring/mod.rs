@@ -1,7 +1,7 @@
 //! The io_uring driver (Linux, feature `io-uring`), in readiness mode.
 //!
 //! Each source is one multishot `POLL_ADD` for `POLLIN | POLLOUT |
-//! POLLRDHUP | POLLPRI`. Without `IORING_POLL_ADD_LEVEL` the kernel arms it
+//! POLLRDHUP` (no `POLLPRI`: see `readiness`). Without `IORING_POLL_ADD_LEVEL` the kernel arms it
 //! edge-triggered: a completion per wake-up, plus one at once if the file
 //! is ready when armed (the initial write edge epoll also gives). The poll
 //! mask means what epoll's bits mean, so [`epoll::readiness`] reads it.
@@ -56,7 +56,8 @@ const WAKE_DATA: u64 = u64::MAX;
 /// its low half.)
 const NOTHING: u64 = u32::MAX as u64;
 
-const POLL_EVENTS: u32 = (libc::POLLIN | libc::POLLOUT | libc::POLLPRI | libc::POLLRDHUP) as u32;
+/// No `POLLPRI`: see `readiness`.
+const POLL_EVENTS: u32 = (libc::POLLIN | libc::POLLOUT | libc::POLLRDHUP) as u32;
 
 /// One fd's registration: the reactor's token, and the generation that
 /// (with the fd) makes its `user_data`. Generation 0: not registered.
@@ -86,15 +87,15 @@ impl Uring {
     pub(crate) fn new(capacity: usize) -> io::Result<Uring> {
         let entries = capacity.clamp(64, 4096).next_power_of_two() as u32;
         let flags = sys::IORING_SETUP_SUBMIT_ALL | sys::IORING_SETUP_COOP_TASKRUN;
+        // Errors keep their OS error (not annotated): the fallback reports it.
         let ring = match Ring::new(entries, 4 * entries, flags) {
             Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Ring::new(entries, 4 * entries, 0),
             other => other,
-        }
-        .map_err(|e| annotate(e, "io_uring_setup"))?;
+        }?;
         let needed = sys::IORING_FEAT_NODROP | sys::IORING_FEAT_EXT_ARG | sys::IORING_FEAT_RSRC_TAGS;
         if ring.features & needed != needed {
-            let msg = "io_uring_setup: the kernel lacks multishot poll or timed waits (Linux 5.13 or later needed)";
-            return Err(io::Error::new(io::Error::from_raw_os_error(libc::ENOSYS).kind(), msg));
+            // No multishot poll or timed waits: older than Linux 5.13.
+            return Err(io::Error::from_raw_os_error(libc::ENOSYS));
         }
         let skip = ring.features & sys::IORING_FEAT_CQE_SKIP != 0;
         Ok(Uring {
@@ -279,9 +280,13 @@ fn poll_add(fd: RawFd, user_data: u64) -> Sqe {
     }
 }
 
+/// A completion's mask is the wake-up's key, not the file's state: a
+/// socket's "data arrived" wake names `EPOLLPRI` whether or not the data is
+/// urgent. So `POLLPRI` is dropped, and `PRIORITY` is never reported (as
+/// with kqueue); every other bit means what epoll's does.
 #[inline]
 fn readiness(mask: i32) -> Readiness {
-    epoll::readiness(mask as u32)
+    epoll::readiness(mask as u32 & !(libc::POLLPRI as u32))
 }
 
 /// Whether epoll would watch `fd`: not a regular file or a directory.
