@@ -31,6 +31,7 @@ start() { # start NAME: the server NAME on CPU 0
     runtime-uring) bin=$UR/echo_runtime; env=(RUNTIME_DRIVER=uring) ;;
     tokio) bin=$REL/echo_tokio ;;
   esac
+  rm -f "$OUT/userver.out" # else the wait below may read the last server's address
   env "${env[@]}" taskset -c 0 ${CG:+valgrind --tool=callgrind --callgrind-out-file=$OUT/ucg.out} "$bin" 127.0.0.1:0 \
     > "$OUT/userver.out" 2> "$OUT/userver.err" &
   SPID=$!; PIDS+=("$SPID")
@@ -65,7 +66,7 @@ for conns in 1 64 1000; do
           --hook-after "kill -INT \$(cat $OUT/ustrace.pid); while kill -0 \$(cat $OUT/ustrace.pid) 2>/dev/null; do sleep 0.05; done")
     stop
     n=$(sed -n 's/.*reqs=\([0-9]*\).*/\1/p' <<< "$r")
-    calls=$(awk '$NF=="total" {print $3}' "$OUT/ustrace.txt")
+    calls=$(awk '$NF=="total" {print $4}' "$OUT/ustrace.txt")
     byname=$(awk -v n="$n" '!/^%|^-|total/ && $1+0==$1 { name=(NF>=6)?$6:$5; printf "%s=%.3f ", name, $4/n }' "$OUT/ustrace.txt")
     echo "sec=strace C=$conns srv=$srv reqs=$n calls=$calls per_req=$(awk -v c="$calls" -v n="$n" 'BEGIN{printf "%.3f", c/n}') $byname" | tee -a "$RAW"
   done
