@@ -68,6 +68,10 @@ else
   RAW=$OUT/raw.txt; RESULT_MD=$BENCH/RESULTS.md
 fi
 SERVERS="epoll runtime tokio smol"
+# Like-for-like pairs that only this runtime and tokio have (issue 19): the
+# same program on each, 64 B requests at C=64. binary:load-mode:name
+PAIRS="echo_timeout:echo:echo-timeout-64B-C64 hyper:http:hyper-C64"
+PAIR_SERVERS="runtime tokio"
 : > "$RAW"
 
 # ---------------------------------------------------------------- cleanup
@@ -172,12 +176,14 @@ SPID=""; SADDR=""
 # start_server BINARY [ENV=VALUE...]: runs it on CPU 0; sets SPID and SADDR.
 start_server() {
   local bin=$1; shift
+  : > "$OUT/server.out" # emptied first: the previous server's address must not be read before the new one truncates it
   env "$@" taskset -c 0 "$bin" 127.0.0.1:0 > "$OUT/server.out" 2> "$OUT/server.err" &
   SPID=$!; PIDS+=("$SPID")
   wait_listening 10
 }
 # start_server_cg BINARY OUTFILE: the same under callgrind.
 start_server_cg() {
+  : > "$OUT/server.out"
   taskset -c 0 valgrind --tool=callgrind --callgrind-out-file="$2" "$1" 127.0.0.1:0 > "$OUT/server.out" 2> "$OUT/server.err" &
   SPID=$!; PIDS+=("$SPID")
   wait_listening 60
@@ -240,6 +246,22 @@ for rep in $(seq "$LOAD_REPS"); do
       if [[ $conns == 1000 ]]; then
         emit "sec=mem cfg=peak-$name srv=$srv rep=$rep rss_peak_kb=$(rss_kb "$SPID" VmHWM)"
       fi
+      stop_server
+      note "$name $srv: $r"
+    done
+  done
+done
+
+# Echo with an idle timeout around every read and write_all, and hyper:
+# only this runtime and tokio, in the same sections (sec=load, sec=cg).
+for rep in $(seq "$LOAD_REPS"); do
+  for pair in $PAIRS; do
+    IFS=: read -r bin mode name <<< "$pair"
+    for srv in $PAIR_SERVERS; do
+      wait_quiet
+      start_server "$(bin_of "$bin" "$srv")"
+      r=$(load --mode "$mode" --size 64 --conns 64 --warmup "$WARM" --duration "$DUR" | fields)
+      emit "sec=load cfg=$name srv=$srv rep=$rep $r"
       stop_server
       note "$name $srv: $r"
     done
@@ -383,6 +405,20 @@ if [[ $HAVE_CG == 1 && -n $CG_CFGS ]]; then
       dump=$OUT/cg.out.1 # the dump callgrind_control -d asked for (cg.out itself is written at exit)
       s=$("$REL/report" cg "$dump" "$n" 25 2> "$OUT/profile-$name-$srv.md")
       cp "$dump" "$OUT/callgrind-$name-$srv.out"
+      emit "sec=cg cfg=$name srv=$srv rep=1 $s"
+      note "$name $srv: $s"
+    done
+  done
+  for pair in $PAIRS; do
+    IFS=: read -r bin mode name <<< "$pair"
+    for srv in $PAIR_SERVERS; do
+      rm -f "$OUT"/cg.out*
+      start_server_cg "$(bin_of "$bin" "$srv")" "$OUT/cg.out"
+      r=$(load --mode "$mode" --size 64 --conns 64 --warmup 1 --requests "$CG_REQS" --max-time 300 \
+            --hook-before "callgrind_control -z $SPID > /dev/null" --hook-after "callgrind_control -d $SPID > /dev/null")
+      stop_server
+      n=$(sed -n 's/.*reqs=\([0-9]*\).*/\1/p' <<< "$r")
+      s=$("$REL/report" cg "$OUT/cg.out.1" "$n" 25 2> "$OUT/profile-$name-$srv.md")
       emit "sec=cg cfg=$name srv=$srv rep=1 $s"
       note "$name $srv: $s"
     done

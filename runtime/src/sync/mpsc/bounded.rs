@@ -6,9 +6,10 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use super::chan::{Chan, Reserve, ReserveFail};
+use super::chan::{Chan, ReserveFail};
 use super::error::{SendError, SendTimeoutError, TryRecvError, TrySendError};
 use super::permit::{OwnedPermit, Permit, PermitIterator};
+use super::reserve::Reserve;
 
 /// Sends into a bounded channel; cloneable. The channel closes for the
 /// receiver when every `Sender` is gone.

@@ -32,6 +32,7 @@ mod bounded;
 mod chan;
 pub mod error;
 mod permit;
+mod reserve;
 mod unbounded;
 
 pub use bounded::{channel, Receiver, Sender, WeakSender};
