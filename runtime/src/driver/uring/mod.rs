@@ -181,24 +181,29 @@ impl Uring {
             self.ring.enter(Some(timeout))
         })
         .map_err(|e| annotate(e, "io_uring_enter"))?;
-        let Uring { ring, regs, ended, .. } = self;
-        ring.reap(|cqe| {
+        // Read in place, like epoll's events: no closure between the
+        // queue and `on_event`.
+        let (mut pos, tail) = self.ring.completions();
+        while pos != tail {
+            let cqe = self.ring.cqe(pos);
+            pos = pos.wrapping_add(1);
             let data = cqe.user_data;
-            if data as u32 == u32::MAX {
-                if data == WAKE_DATA && cqe.flags & sys::IORING_CQE_F_MORE == 0 {
-                    ended.push((u32::MAX, 0, 0));
+            let more = cqe.flags & sys::IORING_CQE_F_MORE != 0;
+            // A reserved `user_data` (low half all ones) finds no entry.
+            match self.regs.get(data as u32 as usize) {
+                Some(reg) if reg.generation == (data >> 32) as u32 => {
+                    if !more {
+                        self.ended.push((data as u32, data, cqe.res));
+                    } else if cqe.res > 0 {
+                        on_event(Event { token: reg.token, readiness: readiness(cqe.res), error: 0, socket_error: 0 });
+                    }
                 }
-                return;
+                // Cancelled, an earlier registration of this fd, a cancel or NOP.
+                _ if data != WAKE_DATA || more => {}
+                _ => self.ended.push((u32::MAX, 0, 0)),
             }
-            let Some(reg) = regs.get(data as u32 as usize).filter(|r| r.generation == (data >> 32) as u32) else {
-                return; // cancelled, or an earlier registration of this fd
-            };
-            if cqe.flags & sys::IORING_CQE_F_MORE == 0 {
-                ended.push((data as u32, data, cqe.res));
-            } else if cqe.res > 0 {
-                on_event(Event { token: reg.token, readiness: readiness(cqe.res), error: 0, socket_error: 0 });
-            }
-        });
+        }
+        self.ring.consume(tail);
         if !self.ended.is_empty() {
             self.rearm(&mut on_event)?;
         }

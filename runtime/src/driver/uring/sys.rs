@@ -347,22 +347,26 @@ impl Ring {
         }
     }
 
-    /// Hands every completion in the queue to `f`, then frees their slots.
-    #[inline]
-    pub(super) fn reap(&mut self, mut f: impl FnMut(&Cqe)) -> usize {
+    /// The positions of the completions waiting: `head..tail` (wrapping).
+    #[inline(always)]
+    pub(super) fn completions(&self) -> (u32, u32) {
         // SAFETY: both point into the live CQ mapping; Acquire on the tail
         // makes the kernel's CQE writes before it visible.
-        let (mut head, tail) =
-            unsafe { ((*self.cq_head).load(Ordering::Relaxed), (*self.cq_tail).load(Ordering::Acquire)) };
-        let n = tail.wrapping_sub(head) as usize;
-        while head != tail {
-            // SAFETY: entries from head to tail are filled by the kernel and
-            // stay ours until the head is published past them.
-            f(unsafe { &*self.cqes.add((head & self.cq_mask) as usize) });
-            head = head.wrapping_add(1);
-        }
-        // SAFETY: as above; Release hands the slots back after our reads.
+        unsafe { ((*self.cq_head).load(Ordering::Relaxed), (*self.cq_tail).load(Ordering::Acquire)) }
+    }
+
+    /// The completion at `pos`, one of `completions()`, copied out.
+    #[inline(always)]
+    pub(super) fn cqe(&self, pos: u32) -> Cqe {
+        // SAFETY: entries from head to tail are filled by the kernel and
+        // stay ours until `consume` publishes the head past them.
+        unsafe { *self.cqes.add((pos & self.cq_mask) as usize) }
+    }
+
+    /// Hands the completions before `head` back to the kernel.
+    #[inline(always)]
+    pub(super) fn consume(&mut self, head: u32) {
+        // SAFETY: points into the live CQ mapping; Release orders our reads first.
         unsafe { (*self.cq_head).store(head, Ordering::Release) };
-        n
     }
 }

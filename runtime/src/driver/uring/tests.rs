@@ -118,3 +118,31 @@ fn uring_full_submission_queue_is_submitted_early() {
     }
     assert_eq!(seen.len(), 100);
 }
+
+#[test]
+fn uring_polls_ended_by_a_full_completion_queue_are_rearmed() {
+    // 64 SQEs and 256 CQEs: 300 initial write edges overflow the completion
+    // queue, and the kernel ends the multishot polls it could not post for.
+    let mut u = Uring::new(1).unwrap();
+    let mut pairs: Vec<_> = (0..300).map(|_| UnixStream::pair().unwrap()).collect();
+    for (i, (a, _)) in pairs.iter().enumerate() {
+        u.register(a.as_raw_fd(), i as u64).unwrap();
+    }
+    for _ in 0..4 {
+        events(&mut u, Some(Duration::from_millis(10)));
+    }
+    let rearms = u.counters.changes - 300;
+    assert!(rearms > 0, "the queue overflowed and polls ended: {:?}", u.counters);
+    for (_, b) in &mut pairs {
+        b.write_all(b"x").unwrap();
+    }
+    let mut readable = std::collections::HashSet::new();
+    for _ in 0..8 {
+        for e in events(&mut u, Some(Duration::from_millis(10))) {
+            if e.readiness.intersects(Readiness::READABLE) {
+                readable.insert(e.token);
+            }
+        }
+    }
+    assert_eq!(readable.len(), 300, "every poll, re-armed or not, sees its edge");
+}
