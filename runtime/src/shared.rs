@@ -137,6 +137,13 @@ impl Shared {
         }
     }
 
+    /// Whether a remote wake or spawn may be waiting in the queue (the
+    /// executor's cheap look before [`drain_into`](Self::drain_into)).
+    #[inline]
+    pub(crate) fn is_notified(&self) -> bool {
+        self.notified.load(Relaxed)
+    }
+
     /// Moves injected tasks onto `queue`, if any arrived, and returns the
     /// spawns requested from other threads, for the caller to run once the
     /// queue's borrow has ended. Dropping one unrun would cancel its task.

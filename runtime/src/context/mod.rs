@@ -22,6 +22,7 @@ use std::sync::Arc;
 use std::task::Waker;
 
 use crate::shared::Shared;
+use crate::task::raw::cache as task_cache;
 pub(crate) use budget::Budget;
 pub(crate) use scope::Scope;
 
@@ -77,6 +78,11 @@ pub(crate) fn enter(scope: Rc<Scope>) -> EnterGuard {
     let this = scope.clone();
     match CURRENT.try_with(|c| c.borrow_mut().replace(scope)) {
         Ok(prev) => {
+            if prev.is_none() {
+                // The outermost runtime on this thread: freed task cells
+                // may be kept for its next spawns until it is left.
+                task_cache::open();
+            }
             let was_entered = this.entered.replace(true);
             EnterGuard { prev, scope: Some((this, was_entered)) }
         }
@@ -97,8 +103,12 @@ impl Drop for EnterGuard {
         let prev = self.prev.take();
         if let Some((scope, was_entered)) = self.scope.take() {
             scope.entered.set(was_entered);
+            let outermost = prev.is_none();
             // The thread-local may be gone by now if the thread is exiting.
             let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
+            if outermost {
+                task_cache::close();
+            }
         }
     }
 }
@@ -150,10 +160,13 @@ pub(crate) fn try_current_shared() -> Result<Option<Arc<Shared>>, std::thread::A
 
 /// Defers the task of `waker` until after the current runtime's next reactor
 /// turn (`yield_now`, a spent budget); off a runtime it is woken at once.
+///
+/// The scope is borrowed, not cloned: `Scope::defer` runs no code of the
+/// caller's but `waker.clone()`, which may read the thread-local (a shared
+/// borrow) but not enter a runtime.
 pub(crate) fn defer(waker: &Waker) {
-    match try_with(Rc::clone) {
-        Some(scope) => scope.defer(waker),
-        None => waker.wake_by_ref(),
+    if try_with(|scope| scope.defer(waker)).is_none() {
+        waker.wake_by_ref();
     }
 }
 

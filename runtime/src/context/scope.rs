@@ -47,7 +47,7 @@ pub(crate) struct Scope {
     pub(crate) wake_buf: RefCell<Vec<Waker>>,
     /// Tasks that yielded (`yield_now`, a spent budget): woken after the
     /// next reactor turn, as tokio's `defer`.
-    pub(crate) deferred: RefCell<Vec<Waker>>,
+    pub(crate) deferred: RefCell<VecDeque<Waker>>,
     pub(crate) tasks_spawned: Cell<u64>,
     pub(crate) polls: Cell<u64>,
     shut_down: Cell<bool>,
@@ -74,7 +74,7 @@ impl Scope {
             budget: Budget::new(),
             blocking: Pool::new(config.max_blocking_threads, config.thread_keep_alive),
             wake_buf: RefCell::new(Vec::new()),
-            deferred: RefCell::new(Vec::new()),
+            deferred: RefCell::new(VecDeque::new()),
             tasks_spawned: Cell::new(0),
             polls: Cell::new(0),
             shut_down: Cell::new(false),
@@ -124,10 +124,23 @@ impl Scope {
 
     /// Defers the task of `waker` until after the next reactor turn.
     pub(crate) fn defer(&self, waker: &Waker) {
-        let queued = self.deferred.borrow().last().is_some_and(|w| w.will_wake(waker));
+        let queued = self.deferred.borrow().back().is_some_and(|w| w.will_wake(waker));
         if !queued {
             let waker = waker.clone();
-            self.deferred.borrow_mut().push(waker);
+            self.deferred.borrow_mut().push_back(waker);
+        }
+    }
+
+    /// Wakes the tasks deferred before this call (after a reactor turn), in
+    /// the order they yielded; one that defers again while they are woken
+    /// waits for the next turn.
+    pub(crate) fn wake_deferred(&self) {
+        let n = self.deferred.borrow().len();
+        for _ in 0..n {
+            let Some(waker) = self.deferred.borrow_mut().pop_front() else {
+                break;
+            };
+            self.wake(waker);
         }
     }
 
@@ -136,11 +149,24 @@ impl Scope {
     pub(crate) fn wake_all(&self, wakers: &mut Vec<Waker>) {
         let me = Arc::as_ptr(&self.shared).cast::<()>();
         for waker in wakers.drain(..) {
-            match wake_local(waker, me) {
-                Ok(Some(task)) => self.run_queue.borrow_mut().push_back(task),
-                Ok(None) => {}
-                Err(other) => other.wake(),
-            }
+            self.wake_as(waker, me);
+        }
+    }
+
+    /// Wakes `waker`, with no borrow held: one of this runtime's own tasks
+    /// goes straight onto the run queue.
+    #[inline]
+    fn wake(&self, waker: Waker) {
+        self.wake_as(waker, Arc::as_ptr(&self.shared).cast::<()>());
+    }
+
+    /// [`wake`](Self::wake), given `me`, the address of this runtime's shared half.
+    #[inline]
+    fn wake_as(&self, waker: Waker, me: *const ()) {
+        match wake_local(waker, me) {
+            Ok(Some(task)) => self.run_queue.borrow_mut().push_back(task),
+            Ok(None) => {}
+            Err(other) => other.wake(),
         }
     }
 

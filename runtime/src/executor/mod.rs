@@ -121,7 +121,15 @@ impl Executor<'_> {
     /// runs the spawns requested from there (each spawns its task), after
     /// the queue's borrow has ended: a spawn's future is user code, and so
     /// is its destructor.
+    #[inline]
     fn drain_injected(&self) {
+        if self.scope.shared.is_notified() {
+            self.drain_injected_now();
+        }
+    }
+
+    #[inline(never)]
+    fn drain_injected_now(&self) {
         let spawns = self.scope.shared.drain_into(&mut self.scope.run_queue.borrow_mut());
         for spawn in spawns {
             spawn();
@@ -180,16 +188,23 @@ impl Executor<'_> {
     /// # Panics
     /// If the driver's wait fails (only on a broken epoll or kqueue fd).
     fn turn(&self, timeout: Option<Duration>) {
-        let mut wakers = std::mem::take(&mut *self.scope.wake_buf.borrow_mut());
-        let result = self.scope.reactor.borrow_mut().turn(timeout, &mut wakers);
-        if let Err(e) = result {
-            panic!("the runtime's driver failed to wait for events: {e}");
-        }
-        let orphaned = self.scope.timers.borrow_mut().fire(|| self.scope.clock.now(), &mut wakers);
+        // The reactor and the timers only collect wakers (no user code
+        // runs), so they fill the buffer in place.
+        let orphaned = {
+            let mut wakers = self.scope.wake_buf.borrow_mut();
+            let result = self.scope.reactor.borrow_mut().turn(timeout, &mut wakers);
+            if let Err(e) = result {
+                panic!("the runtime's driver failed to wait for events: {e}");
+            }
+            self.scope.timers.borrow_mut().fire(|| self.scope.clock.now(), &mut wakers)
+        };
         drop(orphaned);
+        if !self.scope.wake_buf.borrow().is_empty() {
+            let mut wakers = std::mem::take(&mut *self.scope.wake_buf.borrow_mut());
+            self.scope.wake_all(&mut wakers);
+            *self.scope.wake_buf.borrow_mut() = wakers;
+        }
         // The tasks that yielded go after everything the turn released.
-        wakers.append(&mut self.scope.deferred.borrow_mut());
-        self.scope.wake_all(&mut wakers);
-        *self.scope.wake_buf.borrow_mut() = wakers;
+        self.scope.wake_deferred();
     }
 }

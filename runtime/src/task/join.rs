@@ -30,7 +30,7 @@ impl<T> JoinHandle<T> {
     }
 
     pub(crate) fn remote(link: RemoteJoin<T>) -> JoinHandle<T> {
-        JoinHandle { raw: JoinRaw::Remote(link), done: false }
+        JoinHandle { raw: JoinRaw::Remote(Box::new(link)), done: false }
     }
 
     /// Marks the task as owned by a `JoinSet`, or no longer: a panic of a

@@ -1,4 +1,6 @@
-//! The one allocation per task: a [`Header`] followed by the future's stage.
+//! The one allocation per task: a [`Header`] followed by the future's stage,
+//! taken from and given back to this thread's cache of freed task cells
+//! (`raw/cache.rs`).
 //!
 //! Protocol (see also `task/mod.rs`):
 //! - `Header::state` is the only field another thread may touch, through a
@@ -13,6 +15,7 @@
 //!   stage is `Consumed` or holds a `Send` [`JoinError`] whenever the last
 //!   reference can be dropped on another thread.
 
+use std::alloc::Layout;
 use std::cell::{Cell, UnsafeCell};
 use std::future::Future;
 use std::marker::PhantomData;
@@ -39,6 +42,9 @@ const IN_SET: u8 = 4;
 /// shutdown). A panic from its destructor is the task's `JoinError`, as in
 /// tokio's `cancel_task`, and never counts as unhandled.
 const CANCELLED: u8 = 8;
+/// The `JoinHandle` took the output: the stage is `Consumed`, so dropping
+/// the handle need not look at it.
+const OUTPUT_TAKEN: u8 = 16;
 
 /// The part of a task that does not depend on the future's type.
 pub(crate) struct Header {
@@ -117,8 +123,11 @@ where
         owned_key: Cell::new(usize::MAX),
         join_waker: Cell::new(None),
     };
-    let cell = Box::new(TaskCell { header, stage: UnsafeCell::new(Stage::Running(future)) });
-    let ptr = NonNull::from(Box::leak(cell)).cast::<Header>();
+    let mem = cache::alloc(Layout::new::<TaskCell<F>>()).cast::<TaskCell<F>>();
+    // SAFETY: `cache::alloc` returned memory of at least this size and
+    // alignment that nothing else uses.
+    unsafe { mem.as_ptr().write(TaskCell { header, stage: UnsafeCell::new(Stage::Running(future)) }) };
+    let ptr = mem.cast::<Header>();
     (TaskRef { ptr }, TaskRef { ptr }, JoinRef { ptr, _output: PhantomData })
 }
 
@@ -323,11 +332,16 @@ unsafe fn drop_output<F: Future>(ptr: NonNull<Header>) -> bool {
 /// # Safety
 /// `ptr` from `allocate::<F>`, and the last reference was just dropped.
 unsafe fn dealloc<F: Future>(ptr: NonNull<Header>) {
-    // SAFETY: the allocation came from `Box::leak` of this type, and with the
-    // last reference gone nothing else can reach it.
-    drop(unsafe { Box::from_raw(ptr.cast::<TaskCell<F>>().as_ptr()) });
+    let cell = ptr.cast::<TaskCell<F>>();
+    // SAFETY: `allocate::<F>` wrote a `TaskCell<F>` there, and with the last
+    // reference gone nothing else can reach it; it is dropped once.
+    unsafe { ptr::drop_in_place(cell.as_ptr()) };
+    // SAFETY: the memory came from `cache::alloc` with this layout and is
+    // no longer used.
+    unsafe { cache::free(cell.cast(), Layout::new::<TaskCell<F>>()) };
 }
 
+pub(crate) mod cache;
 mod refs;
 
 pub(crate) use refs::{JoinRef, TaskRef};

@@ -280,7 +280,8 @@ impl<T> Drop for RemoteJoin<T> {
 /// task spawned from another thread. Same methods as [`JoinRef`].
 pub(crate) enum JoinRaw<T> {
     Local(JoinRef<T>),
-    Remote(RemoteJoin<T>),
+    /// Boxed, so a `JoinHandle` is two words (the local case is the hot one).
+    Remote(Box<RemoteJoin<T>>),
 }
 
 impl<T> JoinRaw<T> {

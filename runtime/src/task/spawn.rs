@@ -25,7 +25,13 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    // A clone, so no borrow of the thread-local is held if the future is
-    // dropped at once (a runtime that is shutting down).
-    context::with(std::rc::Rc::clone).spawn(future)
+    // A runtime that is shutting down drops the future at once: then through
+    // a clone of the scope, so no borrow of the thread-local is held while
+    // its destructor runs (it may drop a `Runtime`, which enters its own).
+    // Otherwise nothing but the runtime's own code runs in `spawn`.
+    let spawned = context::with(|scope| if scope.is_shut_down() { Err(future) } else { Ok(scope.spawn(future)) });
+    match spawned {
+        Ok(handle) => handle,
+        Err(future) => context::with(std::rc::Rc::clone).spawn(future),
+    }
 }

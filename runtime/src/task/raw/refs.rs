@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::ptr::NonNull;
 use std::task::{Context, Poll};
 
-use super::{Header, RunOutcome, CANCEL_REQUESTED, IN_SET, JOIN_INTEREST};
+use super::{Header, RunOutcome, CANCEL_REQUESTED, IN_SET, JOIN_INTEREST, OUTPUT_TAKEN};
 use crate::task::error::JoinError;
 use crate::task::waker::{self, Schedule};
 
@@ -117,6 +117,7 @@ impl<T> JoinRef<T> {
         // SAFETY: `T` is the output type the task was allocated with, the
         // task is complete, and a JoinRef lives on the runtime's thread.
         unsafe { (header.vtable.read_output)(self.ptr, (&mut out as *mut Option<_>).cast()) };
+        header.flags.set(header.flags.get() | OUTPUT_TAKEN);
         Poll::Ready(out.expect("read_output always writes the output"))
     }
 
@@ -144,7 +145,12 @@ impl<T> JoinRef<T> {
     /// as unhandled.
     pub(crate) fn detach(&self) -> bool {
         let header = self.header();
-        header.flags.set(header.flags.get() & !JOIN_INTEREST);
+        let flags = header.flags.get();
+        header.flags.set(flags & !JOIN_INTEREST);
+        if flags & OUTPUT_TAKEN != 0 {
+            // The stage is `Consumed` and no waker is kept: nothing to drop.
+            return false;
+        }
         drop(header.join_waker.take());
         // SAFETY: complete, so the stage holds an output or nothing; runtime
         // thread; the vtable matches.
