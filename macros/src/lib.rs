@@ -81,8 +81,8 @@ impl Kind {
 ///
 /// Written `#[runtime::main(name = value, ...)]`, each at most once:
 ///
-/// - `driver = "epoll"` or `driver = "kqueue"`: the I/O driver
-///   (`Builder::driver`). By default the platform's own.
+/// - `driver = "epoll"`, `driver = "kqueue"` or `driver = "uring"`: the I/O
+///   driver (`Builder::driver`). By default the platform's own.
 /// - `event_capacity = N`: how many events one reactor turn can take in
 ///   (`Builder::event_capacity`).
 /// - `unhandled_panic = "ignore"` or `unhandled_panic = "shutdown_runtime"`:

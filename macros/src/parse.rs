@@ -177,16 +177,16 @@ fn qualifiers(c: &mut Cursor) -> Qualifiers {
     q
 }
 
-const OPTIONS: &str = "the options are `driver = \"epoll\"|\"kqueue\"`, `event_capacity = N`, `unhandled_panic = \"ignore\"|\"shutdown_runtime\"`, `start_paused = true|false` and `flavor = \"current_thread\"`";
+const OPTIONS: &str = "the options are `driver = \"epoll\"|\"kqueue\"|\"uring\"`, `event_capacity = N`, `unhandled_panic = \"ignore\"|\"shutdown_runtime\"`, `start_paused = true|false` and `flavor = \"current_thread\"`";
 const BAD_PAUSED: &str = "`start_paused` takes `true` or `false`, like `start_paused = true`";
 const BAD_FLAVOR: &str = "this runtime runs every task on the current thread: write `flavor = \"current_thread\"` \
      or remove `flavor`; for many cores, run one runtime per thread with `runtime::Pool` \
      (`runtime::Pool::builder().build()?.run(|index| ...)`) from a plain `fn main`";
-const BAD_DRIVER: &str = "`driver` takes \"epoll\" or \"kqueue\"";
+const BAD_DRIVER: &str = "`driver` takes \"epoll\", \"kqueue\" or \"uring\"";
 const BAD_CAPACITY: &str = "`event_capacity` takes an integer, like `event_capacity = 1024`";
 const BAD_PANIC: &str = "`unhandled_panic` takes \"ignore\" or \"shutdown_runtime\"";
 /// The literals `driver` and `unhandled_panic` take, as written, and the variant each names.
-const DRIVERS: &[(&str, &str)] = &[("\"epoll\"", "Epoll"), ("\"kqueue\"", "Kqueue")];
+const DRIVERS: &[(&str, &str)] = &[("\"epoll\"", "Epoll"), ("\"kqueue\"", "Kqueue"), ("\"uring\"", "Uring")];
 const PANICS: &[(&str, &str)] = &[("\"ignore\"", "Ignore"), ("\"shutdown_runtime\"", "ShutdownRuntime")];
 
 /// Reads `key = literal, ...` (a trailing comma is fine).

@@ -39,7 +39,7 @@ pub(crate) struct Config {
 
 impl Config {
     /// The defaults: the platform's driver (or the one `RUNTIME_DRIVER`
-    /// names: `epoll` or `kqueue`), 1024 events per wait, panics in detached
+    /// names: `epoll`, `kqueue` or `uring`), 1024 events per wait, panics in detached
     /// tasks ignored, at most 64 blocking threads kept 10 s when idle.
     pub(crate) fn new() -> Config {
         let mut config = Config {
@@ -55,6 +55,7 @@ impl Config {
             Err(_) | Ok("") => {}
             Ok("epoll") => config.driver = Driver::Epoll,
             Ok("kqueue") => config.driver = Driver::Kqueue,
+            Ok("uring") => config.driver = Driver::Uring,
             Ok(other) => config.bad_driver_env = Some(other.to_owned()),
         }
         config
@@ -66,7 +67,7 @@ impl Config {
         match &self.bad_driver_env {
             None => Ok(()),
             Some(bad) => {
-                let msg = format!("RUNTIME_DRIVER={bad:?} names no driver: use `epoll` or `kqueue`");
+                let msg = format!("RUNTIME_DRIVER={bad:?} names no driver: use `epoll`, `kqueue` or `uring`");
                 Err(io::Error::new(io::ErrorKind::InvalidInput, msg))
             }
         }

@@ -19,7 +19,14 @@ use crate::context::Scope;
 /// `wait_syscalls == ticks`, plus one for each wait retried after `EINTR`.
 /// A change the kernel refuses comes back in that call's event list and
 /// reaches its source in the same turn, with the events returned beside it;
-/// `failed_change_turns` counts those turns.
+/// `failed_change_turns` counts those turns. With io_uring every registration
+/// rides in the `io_uring_enter` that waits, and each removal is one
+/// `io_uring_enter` of its own (its poll holds the file open until then):
+/// `change_syscalls` counts removals.
+///
+/// A runtime asked to run on io_uring (`Driver::Uring`) that could not
+/// reports the driver that runs instead in `driver`, and `fallback_from ==
+/// Some("uring")` with the refusal's OS error in `fallback_errno`.
 ///
 /// ```
 /// runtime::block_on(async {
@@ -28,6 +35,7 @@ use crate::context::Scope;
 ///     assert!(m.ticks >= 1 && m.wait_syscalls >= 1);
 ///     match m.driver {
 ///         "kqueue" => assert_eq!(m.change_syscalls, 0),
+///         "uring" => assert!(m.change_syscalls <= m.changes),
 ///         _ => assert_eq!(m.change_syscalls, m.changes),
 ///     }
 /// });
@@ -35,8 +43,17 @@ use crate::context::Scope;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Metrics {
-    /// `"epoll"` or `"kqueue"`.
+    /// `"epoll"`, `"kqueue"` or `"uring"`: the driver that runs.
     pub driver: &'static str,
+    /// The driver asked for when it could not run and `driver` runs
+    /// instead: `Some("uring")` where io_uring is not compiled in (feature
+    /// `io-uring`, Linux only) or the kernel refused it. `None` otherwise.
+    pub fallback_from: Option<&'static str>,
+    /// Why `fallback_from` could not run: the OS error `io_uring_setup`
+    /// failed with (`ENOSYS`: no io_uring, or a kernel older than 5.13;
+    /// `EPERM`: `kernel.io_uring_disabled` or a seccomp filter), or 0 when
+    /// it was not compiled in. 0 without a fallback.
+    pub fallback_errno: i32,
     /// Tasks spawned, `spawn_blocking` jobs (and `net`'s name lookups) included.
     pub tasks_spawned: u64,
     /// Tasks whose future is not gone yet.
@@ -68,6 +85,8 @@ impl Metrics {
         let driver = reactor.counters();
         Metrics {
             driver: reactor.driver().name(),
+            fallback_from: driver.fallback.map(|(asked, _)| asked.name()),
+            fallback_errno: driver.fallback.map_or(0, |(_, errno)| errno),
             tasks_spawned: scope.tasks_spawned.get(),
             tasks_alive: scope.tasks_alive() as u64,
             polls: scope.polls.get(),

@@ -36,6 +36,7 @@ mod time_reset_wake;
 mod time_runtimes;
 mod time_sleep;
 mod time_timeout;
+mod uring_driver;
 #[macro_use]
 mod time_util;
 mod wake;

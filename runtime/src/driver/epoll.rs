@@ -189,7 +189,7 @@ impl Drop for SlackLease {
 
 /// Maps epoll's bits to [`Readiness`], the way mio reads them.
 #[inline]
-fn readiness(bits: u32) -> Readiness {
+pub(super) fn readiness(bits: u32) -> Readiness {
     let has = |flag: i32| bits & flag as u32 != 0;
     let mut r = Readiness::default();
     if has(libc::EPOLLIN | libc::EPOLLPRI) {

@@ -21,7 +21,12 @@
 //!
 //! Each driver counts its own system calls in [`DriverCounters`]. Which driver
 //! runs is chosen at run time ([`Driver`]), so `Poller` is an enum and each
-//! method is one `match`: both drivers must expose the same methods.
+//! method is one `match`: every driver must expose the same methods.
+//!
+//! The io_uring driver (`uring/`, Linux with the `io-uring` feature) is
+//! asked for, never assumed: where it cannot run (not compiled in, or the
+//! kernel refuses `io_uring_setup`), `Poller::new` makes the platform's
+//! driver instead and records why in its counters (`fallback`).
 
 use std::fmt;
 use std::io;
@@ -38,6 +43,9 @@ mod kqueue;
 #[cfg_attr(not(feature = "process"), allow(dead_code))]
 pub(crate) mod process;
 pub(crate) mod syscall;
+#[cfg(all(target_os = "linux", feature = "io-uring"))]
+#[allow(unsafe_code)]
+mod uring;
 
 #[cfg(not(any(
     target_os = "linux",
@@ -57,6 +65,14 @@ pub enum Driver {
     Epoll,
     /// BSD and macOS `kqueue`: every change of a tick rides in the `kevent` call that waits.
     Kqueue,
+    /// Linux `io_uring` (feature `io-uring`, Linux 5.13 or later), as a
+    /// readiness notifier: registrations ride in the `io_uring_enter` that
+    /// waits; a removal is submitted at once. Where it cannot run (another
+    /// platform, the feature off, or the kernel refuses it: `ENOSYS`,
+    /// `EPERM` from `io_uring_disabled` or seccomp) the platform's driver
+    /// runs instead, and [`Metrics::fallback_from`](crate::Metrics::fallback_from)
+    /// says so: asking for it never fails.
+    Uring,
 }
 
 impl Driver {
@@ -70,11 +86,12 @@ impl Driver {
         }
     }
 
-    /// The driver's name as metrics report it: `"epoll"` or `"kqueue"`.
+    /// The driver's name as metrics report it: `"epoll"`, `"kqueue"` or `"uring"`.
     pub const fn name(self) -> &'static str {
         match self {
             Driver::Epoll => "epoll",
             Driver::Kqueue => "kqueue",
+            Driver::Uring => "uring",
         }
     }
 }
@@ -158,6 +175,10 @@ pub(crate) struct DriverCounters {
     pub(crate) changes: u64,
     /// Turns in which a registration change failed (its source was told).
     pub(crate) failed_change_turns: u64,
+    /// This driver runs instead of the one asked for, which could not: the
+    /// driver asked for and the OS error that refused it (0: not compiled
+    /// in, or not for this platform).
+    pub(crate) fallback: Option<(Driver, i32)>,
 }
 
 /// The driver a reactor runs on, chosen at run time.
@@ -167,6 +188,8 @@ pub(crate) enum Poller {
     Epoll(epoll::Epoll),
     #[cfg(kqueue_driver)]
     Kqueue(Box<kqueue::Kqueue>), // boxed: its changelist and buffers make it several times epoll's size
+    #[cfg(all(target_os = "linux", feature = "io-uring"))]
+    Uring(Box<uring::Uring>),
 }
 
 /// Ends a driver's wait from any thread.
@@ -176,6 +199,8 @@ pub(crate) enum RemoteWaker {
     Epoll(epoll::RemoteWaker),
     #[cfg(kqueue_driver)]
     Kqueue(kqueue::RemoteWaker),
+    #[cfg(all(target_os = "linux", feature = "io-uring"))]
+    Uring(uring::RemoteWaker),
 }
 
 impl RemoteWaker {
@@ -185,6 +210,8 @@ impl RemoteWaker {
             RemoteWaker::Epoll(w) => w.wake(),
             #[cfg(kqueue_driver)]
             RemoteWaker::Kqueue(w) => w.wake(),
+            #[cfg(all(target_os = "linux", feature = "io-uring"))]
+            RemoteWaker::Uring(w) => w.wake(),
         }
     }
 
@@ -197,6 +224,8 @@ impl RemoteWaker {
             RemoteWaker::Epoll(w) => w.take_wakes(),
             #[cfg(any(not(target_os = "linux"), feature = "kqueue-emulation"))]
             RemoteWaker::Kqueue(_) => unimplemented!("the loom models run on the epoll driver"),
+            #[cfg(all(target_os = "linux", feature = "io-uring"))]
+            RemoteWaker::Uring(_) => unimplemented!("the loom models run on the epoll driver"),
         }
     }
 }
@@ -209,6 +238,8 @@ macro_rules! dispatch {
             Poller::Epoll($p) => $call,
             #[cfg(kqueue_driver)]
             Poller::Kqueue($p) => $call,
+            #[cfg(all(target_os = "linux", feature = "io-uring"))]
+            Poller::Uring($p) => $call,
         }
     };
 }
@@ -221,9 +252,25 @@ impl Poller {
             Driver::Epoll => Ok(Poller::Epoll(epoll::Epoll::new(capacity)?)),
             #[cfg(kqueue_driver)]
             Driver::Kqueue => Ok(Poller::Kqueue(Box::new(kqueue::Kqueue::new(capacity)?))),
+            Driver::Uring => Poller::uring_or_fallback(capacity),
             #[allow(unreachable_patterns)]
             other => Err(io::Error::new(io::ErrorKind::Unsupported, unsupported(other))),
         }
+    }
+
+    /// The io_uring driver, or where it cannot run, the platform's driver
+    /// with the reason in its counters.
+    fn uring_or_fallback(capacity: usize) -> io::Result<Poller> {
+        #[cfg(all(target_os = "linux", feature = "io-uring"))]
+        let errno = match uring::Uring::new(capacity) {
+            Ok(uring) => return Ok(Poller::Uring(Box::new(uring))),
+            Err(e) => e.raw_os_error().unwrap_or(libc::ENOSYS),
+        };
+        #[cfg(not(all(target_os = "linux", feature = "io-uring")))]
+        let errno = 0;
+        let mut poller = Poller::new(Driver::platform_default(), capacity)?;
+        dispatch!(&mut poller, p => p.counters.fallback = Some((Driver::Uring, errno)));
+        Ok(poller)
     }
 
     pub(crate) fn driver(&self) -> Driver {
@@ -232,6 +279,8 @@ impl Poller {
             Poller::Epoll(_) => Driver::Epoll,
             #[cfg(kqueue_driver)]
             Poller::Kqueue(_) => Driver::Kqueue,
+            #[cfg(all(target_os = "linux", feature = "io-uring"))]
+            Poller::Uring(_) => Driver::Uring,
         }
     }
 
@@ -239,9 +288,9 @@ impl Poller {
         dispatch!(self, p => p.register(fd, token))
     }
 
-    /// Stops reporting `fd`, whether or not the caller closes it next: both
-    /// drivers delete the registration (epoll at once, kqueue in its next
-    /// `kevent`).
+    /// Stops reporting `fd`, whether or not the caller closes it next: every
+    /// driver deletes the registration (epoll and io_uring at once, kqueue
+    /// in its next `kevent`).
     pub(crate) fn deregister(&mut self, fd: RawFd) -> io::Result<()> {
         dispatch!(self, p => p.deregister(fd))
     }
@@ -260,6 +309,8 @@ impl Poller {
         match self {
             #[cfg(target_os = "linux")]
             Poller::Epoll(p) => p.wait(timeout, on_event),
+            #[cfg(all(target_os = "linux", feature = "io-uring"))]
+            Poller::Uring(p) => p.wait(timeout, on_event),
             #[cfg(kqueue_driver)]
             Poller::Kqueue(p) => {
                 let result = p.wait(scratch, timeout);
@@ -275,6 +326,8 @@ impl Poller {
             Poller::Epoll(p) => p.remote_waker().map(RemoteWaker::Epoll),
             #[cfg(kqueue_driver)]
             Poller::Kqueue(p) => p.remote_waker().map(RemoteWaker::Kqueue),
+            #[cfg(all(target_os = "linux", feature = "io-uring"))]
+            Poller::Uring(p) => p.remote_waker().map(RemoteWaker::Uring),
         }
     }
 
@@ -290,5 +343,6 @@ fn unsupported(driver: Driver) -> &'static str {
             "the kqueue driver runs on Linux only with a test-only `runtime` feature: \
              `kqueue-emulation` or `libkqueue`"
         }
+        Driver::Uring => "the io_uring driver always falls back",
     }
 }

@@ -32,6 +32,11 @@ impl Poller {
             }
             #[cfg(kqueue_driver)]
             Poller::Kqueue(k) => k.register_process(pid, token),
+            #[cfg(all(target_os = "linux", feature = "io-uring"))]
+            Poller::Uring(_) => {
+                let _ = (pid, token);
+                Err(io::Error::new(io::ErrorKind::Unsupported, "io_uring watches a pidfd, not a pid"))
+            }
         }
     }
 
@@ -46,13 +51,17 @@ impl Poller {
             }
             #[cfg(kqueue_driver)]
             Poller::Kqueue(k) => k.deregister_process(pid, fired),
+            #[cfg(all(target_os = "linux", feature = "io-uring"))]
+            Poller::Uring(_) => {
+                let _ = (pid, fired);
+            }
         }
     }
 
     /// Stops reporting `fd`, which the caller owns alone and closes next.
     /// epoll: no system call, the close removes the registration (module
     /// docs). kqueue: a delete as for any fd (libkqueue keeps a filter after
-    /// `close`).
+    /// `close`). io_uring: a cancel as for any fd (its poll holds the file).
     pub(crate) fn deregister_closing(&mut self, fd: RawFd) -> io::Result<()> {
         match self {
             #[cfg(target_os = "linux")]
@@ -62,6 +71,8 @@ impl Poller {
             }
             #[cfg(kqueue_driver)]
             Poller::Kqueue(k) => k.deregister(fd),
+            #[cfg(all(target_os = "linux", feature = "io-uring"))]
+            Poller::Uring(k) => k.deregister(fd),
         }
     }
 }

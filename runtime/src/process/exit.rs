@@ -50,7 +50,7 @@ impl How {
     #[cfg(target_os = "linux")]
     fn for_driver(driver: Driver, pid: u32) -> How {
         match driver {
-            Driver::Epoll => match crate::driver::process::pidfd_open(pid) {
+            Driver::Epoll | Driver::Uring => match crate::driver::process::pidfd_open(pid) {
                 Ok(fd) => How::Pidfd(fd),
                 // ENOSYS (before 5.3), EPERM (a seccomp filter), EMFILE…
                 Err(_) => How::Sigchld(None),

@@ -52,13 +52,11 @@ impl Reactor {
         let capacity = capacity.max(1);
         let mut poller = Poller::new(driver, capacity)?;
         let remote = poller.remote_waker()?;
+        let scratch = if poller.driver() == Driver::Kqueue { capacity } else { 0 };
         let reactor = Reactor {
             poller,
             slots: Slab::new(),
-            events: match driver {
-                Driver::Epoll => Vec::new(),
-                Driver::Kqueue => Vec::with_capacity(capacity),
-            },
+            events: Vec::with_capacity(scratch),
             capacity,
             next_generation: 0,
             ticks: 0,
@@ -290,7 +288,7 @@ impl Reactor {
                 *events_delivered += 1;
             }
         });
-        debug_assert!(self.events.capacity() >= self.capacity || self.poller.driver() == Driver::Epoll);
+        debug_assert!(self.events.capacity() >= self.capacity || self.poller.driver() != Driver::Kqueue);
         result
     }
 

@@ -1,0 +1,335 @@
+//! The io_uring driver (Linux, feature `io-uring`), in readiness mode.
+//!
+//! Each source is one multishot `POLL_ADD` for `POLLIN | POLLOUT |
+//! POLLRDHUP` (no `POLLPRI`: see `readiness`). Without `IORING_POLL_ADD_LEVEL` the kernel arms it
+//! edge-triggered: a completion per wake-up, plus one at once if the file
+//! is ready when armed (the initial write edge epoll also gives). The poll
+//! mask means what epoll's bits mean, so [`epoll::readiness`] reads it.
+//!
+//! - **Adds ride in the wait.** `register` writes its SQE into the
+//!   submission queue; the `io_uring_enter` that waits submits it. Many
+//!   registrations in one tick cost no system call (a full queue is
+//!   submitted early, counted in `change_syscalls`).
+//! - **Removals are submitted at once.** An in-flight poll holds a
+//!   reference to its file: until its cancel is processed, closing the fd
+//!   closes nothing (no FIN, the port stays bound, a listener still takes
+//!   connections). So `deregister` queues an `ASYNC_CANCEL` (never
+//!   `POLL_REMOVE`, which can fail with `EALREADY`) and submits the queue
+//!   in one `io_uring_enter` that does not wait; the cancelled poll
+//!   completes in the task work that runs before that call returns. A
+//!   source removed in the tick it was added had its add still queued:
+//!   that SQE becomes a `NOP`, and nothing is submitted.
+//! - **Stale completions**: `user_data` is the fd and a per-registration
+//!   generation; a completion whose pair is not registered is dropped, so a
+//!   reused fd number never hears an old registration's events.
+//! - **A multishot poll can end** (a completion without `IORING_CQE_F_MORE`:
+//!   the completion queue was full, or the file has no wait queue). The
+//!   driver re-arms it, unless the file is a regular file or a directory,
+//!   which epoll refuses with `EPERM`: that error goes to the source.
+//! - **Remote wake**: an eventfd watched by its own multishot poll; each
+//!   write is a wake-up, hence a completion (never read back, as with
+//!   epoll).
+//! - **Setup**: `io_uring_setup` with `SUBMIT_ALL | COOP_TASKRUN`, or
+//!   without them on a kernel that refuses them (`EINVAL`). A kernel older
+//!   than 5.13 (no multishot poll), or no `EXT_ARG` (timed waits), is
+//!   refused with `ENOSYS`, and [`Poller::new`](super::Poller::new) runs the
+//!   epoll driver instead (so does any setup error: `ENOSYS`, `EPERM` from
+//!   `io_uring_disabled` or seccomp, `ENOMEM`).
+//! - **Timeouts** go to the kernel in nanoseconds (`IORING_ENTER_EXT_ARG`):
+//!   nothing to round.
+
+mod sys;
+
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::Arc;
+use std::time::Duration;
+
+use self::sys::{Ring, Sqe};
+use super::syscall::{annotate, cvt, retry};
+use super::{epoll, DriverCounters, Event, Readiness};
+
+/// `user_data` of the remote wake's poll.
+const WAKE_DATA: u64 = u64::MAX;
+/// `user_data` of cancels and `NOP`s, whose completions mean nothing. (A
+/// registration's `user_data` has a file descriptor, never `u32::MAX`, in
+/// its low half.)
+const NOTHING: u64 = u32::MAX as u64;
+
+/// No `POLLPRI`: see `readiness`.
+const POLL_EVENTS: u32 = (libc::POLLIN | libc::POLLOUT | libc::POLLRDHUP) as u32;
+
+/// One fd's registration: the reactor's token, and the generation that
+/// (with the fd) makes its `user_data`. Generation 0: not registered.
+#[derive(Debug, Clone, Copy, Default)]
+struct Reg {
+    token: u64,
+    generation: u32,
+    /// Where its `POLL_ADD` was written in the submission queue.
+    add_pos: u32,
+}
+
+/// An io_uring instance used as a readiness notifier.
+#[derive(Debug)]
+pub(crate) struct Uring {
+    ring: Ring,
+    /// Indexed by fd.
+    regs: Vec<Reg>,
+    next_generation: u32,
+    /// Registrations whose multishot poll ended, re-armed after the reap.
+    ended: Vec<(u32, u64, i32)>,
+    waker: Option<Arc<OwnedFd>>,
+    skip_success: u8,
+    pub(crate) counters: DriverCounters,
+}
+
+impl Uring {
+    pub(crate) fn new(capacity: usize) -> io::Result<Uring> {
+        let entries = capacity.clamp(64, 4096).next_power_of_two() as u32;
+        let flags = sys::IORING_SETUP_SUBMIT_ALL | sys::IORING_SETUP_COOP_TASKRUN;
+        // Errors keep their OS error (not annotated): the fallback reports it.
+        let ring = match Ring::new(entries, 4 * entries, flags) {
+            Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Ring::new(entries, 4 * entries, 0),
+            other => other,
+        }?;
+        let needed = sys::IORING_FEAT_NODROP | sys::IORING_FEAT_EXT_ARG | sys::IORING_FEAT_RSRC_TAGS;
+        if ring.features & needed != needed {
+            // No multishot poll or timed waits: older than Linux 5.13.
+            return Err(io::Error::from_raw_os_error(libc::ENOSYS));
+        }
+        let skip = ring.features & sys::IORING_FEAT_CQE_SKIP != 0;
+        Ok(Uring {
+            ring,
+            regs: Vec::new(),
+            next_generation: 0,
+            ended: Vec::new(),
+            waker: None,
+            skip_success: if skip { sys::IOSQE_CQE_SKIP_SUCCESS } else { 0 },
+            counters: DriverCounters::default(),
+        })
+    }
+
+    pub(crate) fn register(&mut self, fd: RawFd, token: u64) -> io::Result<()> {
+        let index =
+            usize::try_from(fd).map_err(|_| annotate(io::Error::from_raw_os_error(libc::EBADF), "io_uring poll"))?;
+        if self.regs.get(index).is_some_and(|r| r.generation != 0) {
+            return Err(annotate(io::Error::from_raw_os_error(libc::EEXIST), "io_uring poll"));
+        }
+        if index >= self.regs.len() {
+            self.regs.resize(index + 1, Reg::default());
+        }
+        self.next_generation = self.next_generation.wrapping_add(1).max(1);
+        let generation = self.next_generation;
+        let add_pos = self.push(poll_add(fd, user_data(fd, generation)))?;
+        self.regs[index] = Reg { token, generation, add_pos };
+        self.counters.changes += 1;
+        Ok(())
+    }
+
+    /// Cancels `fd`'s poll at once (module docs), or drops its add if that
+    /// was never submitted.
+    pub(crate) fn deregister(&mut self, fd: RawFd) -> io::Result<()> {
+        let reg = usize::try_from(fd).ok().and_then(|i| self.regs.get_mut(i)).map(std::mem::take);
+        let Some(reg) = reg.filter(|r| r.generation != 0) else {
+            return Err(annotate(io::Error::from_raw_os_error(libc::ENOENT), "io_uring cancel"));
+        };
+        let data = user_data(fd, reg.generation);
+        if self.ring.is_unsubmitted(reg.add_pos) {
+            let sqe = self.ring.get_mut(reg.add_pos);
+            if sqe.user_data == data && sqe.opcode == sys::IORING_OP_POLL_ADD {
+                *sqe =
+                    Sqe { opcode: sys::IORING_OP_NOP, flags: self.skip_success, user_data: NOTHING, ..Sqe::default() };
+                self.counters.changes -= 1;
+                return Ok(());
+            }
+        }
+        let cancel = Sqe {
+            opcode: sys::IORING_OP_ASYNC_CANCEL,
+            flags: self.skip_success,
+            fd: -1,
+            addr: data,
+            user_data: NOTHING,
+            ..Sqe::default()
+        };
+        self.push(cancel)?;
+        self.counters.changes += 1;
+        self.submit().map_err(|e| annotate(e, "io_uring_enter (cancel)"))
+    }
+
+    /// Queues `sqe`; a full queue is submitted first.
+    fn push(&mut self, sqe: Sqe) -> io::Result<u32> {
+        loop {
+            if let Some(pos) = self.ring.push(sqe) {
+                return Ok(pos);
+            }
+            self.submit().map_err(|e| annotate(e, "io_uring_enter (full queue)"))?;
+        }
+    }
+
+    /// Submits the queue without waiting: a change system call.
+    fn submit(&mut self) -> io::Result<()> {
+        self.counters.change_syscalls += 1;
+        retry(|| self.ring.enter(None))
+    }
+
+    /// Submits the queued changes and waits once, in one `io_uring_enter`,
+    /// then hands each completion to `on_event`, read in place.
+    #[inline]
+    pub(crate) fn wait(&mut self, timeout: Option<Duration>, mut on_event: impl FnMut(Event)) -> io::Result<()> {
+        retry(|| {
+            self.counters.wait_syscalls += 1;
+            self.ring.enter(Some(timeout))
+        })
+        .map_err(|e| annotate(e, "io_uring_enter"))?;
+        // Read in place, like epoll's events: no closure between the
+        // queue and `on_event`.
+        let (mut pos, tail) = self.ring.completions();
+        while pos != tail {
+            let cqe = self.ring.cqe(pos);
+            pos = pos.wrapping_add(1);
+            let data = cqe.user_data;
+            let more = cqe.flags & sys::IORING_CQE_F_MORE != 0;
+            // A reserved `user_data` (low half all ones) finds no entry.
+            match self.regs.get(data as u32 as usize) {
+                Some(reg) if reg.generation == (data >> 32) as u32 => {
+                    if !more {
+                        self.ended.push((data as u32, data, cqe.res));
+                    } else if cqe.res > 0 {
+                        on_event(Event { token: reg.token, readiness: readiness(cqe.res), error: 0, socket_error: 0 });
+                    }
+                }
+                // Cancelled, an earlier registration of this fd, a cancel or NOP.
+                _ if data != WAKE_DATA || more => {}
+                _ => self.ended.push((u32::MAX, 0, 0)),
+            }
+        }
+        self.ring.consume(tail);
+        if !self.ended.is_empty() {
+            self.rearm(&mut on_event)?;
+        }
+        Ok(())
+    }
+
+    /// Re-arms the polls that ended in this turn's completions; a file that
+    /// cannot be polled, or a poll the kernel refused, reports its error.
+    #[cold]
+    fn rearm(&mut self, on_event: &mut impl FnMut(Event)) -> io::Result<()> {
+        let mut failed = false;
+        let mut ended = std::mem::take(&mut self.ended);
+        for &(fd, data, res) in &ended {
+            if fd == u32::MAX {
+                if let Some(waker) = &self.waker {
+                    let fd = waker.as_raw_fd();
+                    self.push(poll_add(fd, WAKE_DATA))?;
+                }
+                continue;
+            }
+            let Some(reg) =
+                self.regs.get(fd as usize).copied().filter(|r| user_data(fd as RawFd, r.generation) == data)
+            else {
+                continue;
+            };
+            let error = match res {
+                _ if res >= 0 && !pollable(fd as RawFd) => libc::EPERM,
+                r if r >= 0 || r == -libc::ECANCELED => 0,
+                r => -r,
+            };
+            if error != 0 {
+                failed = true;
+                on_event(Event { token: reg.token, readiness: Readiness::ERROR, error, socket_error: 0 });
+                continue;
+            }
+            if res > 0 {
+                on_event(Event { token: reg.token, readiness: readiness(res), error: 0, socket_error: 0 });
+            }
+            let add_pos = self.push(poll_add(fd as RawFd, data))?;
+            self.regs[fd as usize].add_pos = add_pos;
+            self.counters.changes += 1;
+        }
+        ended.clear();
+        self.ended = ended;
+        if failed {
+            self.counters.failed_change_turns += 1;
+        }
+        Ok(())
+    }
+
+    /// The eventfd other threads wake this driver with, watched by a poll
+    /// that the next wait submits.
+    pub(crate) fn remote_waker(&mut self) -> io::Result<RemoteWaker> {
+        // SAFETY: eventfd takes no pointers; the result is checked by cvt.
+        let fd = cvt(unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) })
+            .map_err(|e| annotate(e, "eventfd"))?;
+        // SAFETY: `fd` was just returned by the kernel and nothing else owns it.
+        let fd = Arc::new(unsafe { OwnedFd::from_raw_fd(fd) });
+        self.push(poll_add(fd.as_raw_fd(), WAKE_DATA))?;
+        self.waker = Some(fd.clone());
+        Ok(RemoteWaker { fd })
+    }
+}
+
+fn user_data(fd: RawFd, generation: u32) -> u64 {
+    (u64::from(generation) << 32) | u64::from(fd as u32)
+}
+
+fn poll_add(fd: RawFd, user_data: u64) -> Sqe {
+    // The kernel swaps the halves of `poll32_events` on big-endian targets.
+    let events = if cfg!(target_endian = "big") { POLL_EVENTS.rotate_left(16) } else { POLL_EVENTS };
+    Sqe {
+        opcode: sys::IORING_OP_POLL_ADD,
+        fd,
+        len: sys::IORING_POLL_ADD_MULTI,
+        op_flags: events,
+        user_data,
+        ..Sqe::default()
+    }
+}
+
+/// A completion's mask is the wake-up's key, not the file's state: a
+/// socket's "data arrived" wake names `EPOLLPRI` whether or not the data is
+/// urgent. So `POLLPRI` is dropped, and `PRIORITY` is never reported (as
+/// with kqueue); every other bit means what epoll's does.
+#[inline]
+fn readiness(mask: i32) -> Readiness {
+    epoll::readiness(mask as u32 & !(libc::POLLPRI as u32))
+}
+
+/// Whether epoll would watch `fd`: not a regular file or a directory.
+fn pollable(fd: RawFd) -> bool {
+    // SAFETY: `st` is written by fstat before it is read; a bad fd is an error.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    if unsafe { libc::fstat(fd, &mut st) } != 0 {
+        return true;
+    }
+    !matches!(st.st_mode & libc::S_IFMT, libc::S_IFREG | libc::S_IFDIR)
+}
+
+/// Ends a wait from any thread: a write to the driver's eventfd.
+#[derive(Debug)]
+pub(crate) struct RemoteWaker {
+    fd: Arc<OwnedFd>,
+}
+
+impl RemoteWaker {
+    pub(crate) fn wake(&self) -> io::Result<()> {
+        loop {
+            // SAFETY: writes 8 bytes from a live buffer to an eventfd we own.
+            let n = unsafe { libc::write(self.fd.as_raw_fd(), 1u64.to_ne_bytes().as_ptr().cast(), 8) };
+            match cvt(n) {
+                Ok(_) => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                // The counter is about to overflow: reset it and write again.
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    let mut buf = [0u8; 8];
+                    // SAFETY: reads 8 bytes into a live buffer from an eventfd we own.
+                    unsafe { libc::read(self.fd.as_raw_fd(), buf.as_mut_ptr().cast(), 8) };
+                }
+                Err(e) => return Err(annotate(e, "write (eventfd)")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,148 @@
+//! The io_uring driver on its own, below the reactor.
+
+use std::io::Write;
+use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
+use std::time::{Duration, Instant};
+
+use super::Uring;
+use crate::driver::{Event, Readiness};
+
+fn events(u: &mut Uring, timeout: Option<Duration>) -> Vec<Event> {
+    let mut out = Vec::new();
+    u.wait(timeout, |e| out.push(e)).unwrap();
+    out
+}
+
+#[test]
+fn uring_registration_rides_in_the_wait_and_reports_the_initial_write_edge() {
+    let mut u = Uring::new(8).unwrap();
+    let (a, _b) = UnixStream::pair().unwrap();
+    u.register(a.as_raw_fd(), 7).unwrap();
+    assert_eq!((u.counters.changes, u.counters.change_syscalls), (1, 0));
+    let got = events(&mut u, Some(Duration::from_secs(5)));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].token, 7);
+    assert!(got[0].readiness.intersects(Readiness::WRITABLE), "{got:?}");
+    assert!(!got[0].readiness.intersects(Readiness::READABLE), "{got:?}");
+    assert_eq!(u.counters.wait_syscalls, 1);
+}
+
+#[test]
+fn uring_each_write_is_a_new_read_edge_and_eof_is_read_closed() {
+    let mut u = Uring::new(8).unwrap();
+    let (a, mut b) = UnixStream::pair().unwrap();
+    u.register(a.as_raw_fd(), 3).unwrap();
+    events(&mut u, Some(Duration::ZERO));
+    for _ in 0..2 {
+        b.write_all(b"x").unwrap();
+        let got = events(&mut u, Some(Duration::from_secs(5)));
+        assert!(got.iter().any(|e| e.token == 3 && e.readiness.intersects(Readiness::READABLE)), "{got:?}");
+        // The wake-up's key names EPOLLPRI with any data: not reported.
+        assert!(!got.iter().any(|e| e.readiness.intersects(Readiness::PRIORITY)), "{got:?}");
+    }
+    drop(b);
+    let got = events(&mut u, Some(Duration::from_secs(5)));
+    assert!(got.iter().any(|e| e.readiness.intersects(Readiness::READ_CLOSED)), "{got:?}");
+}
+
+#[test]
+fn uring_timeout_is_not_cut_short() {
+    let mut u = Uring::new(8).unwrap();
+    let start = Instant::now();
+    assert!(events(&mut u, Some(Duration::from_micros(1500))).is_empty());
+    assert!(start.elapsed() >= Duration::from_micros(1500));
+}
+
+#[test]
+fn uring_remote_wake_ends_a_wait_without_an_event() {
+    let mut u = Uring::new(8).unwrap();
+    let waker = u.remote_waker().unwrap();
+    let t = std::thread::spawn(move || waker.wake().unwrap());
+    assert!(events(&mut u, None).is_empty());
+    t.join().unwrap();
+}
+
+#[test]
+fn uring_deregistered_fd_reports_nothing_more_and_costs_one_enter() {
+    let mut u = Uring::new(8).unwrap();
+    let (a, mut b) = UnixStream::pair().unwrap();
+    u.register(a.as_raw_fd(), 1).unwrap();
+    events(&mut u, Some(Duration::ZERO));
+    u.deregister(a.as_raw_fd()).unwrap();
+    assert_eq!((u.counters.changes, u.counters.change_syscalls), (2, 1));
+    b.write_all(b"x").unwrap();
+    assert!(events(&mut u, Some(Duration::from_millis(1))).is_empty());
+    assert_eq!(u.deregister(a.as_raw_fd()).unwrap_err().raw_os_error(), None, "annotated ENOENT");
+}
+
+#[test]
+fn uring_add_then_remove_in_one_tick_reaches_no_kernel() {
+    let mut u = Uring::new(8).unwrap();
+    let (a, _b) = UnixStream::pair().unwrap();
+    u.register(a.as_raw_fd(), 1).unwrap();
+    u.deregister(a.as_raw_fd()).unwrap();
+    assert_eq!((u.counters.changes, u.counters.change_syscalls), (0, 0));
+    assert!(events(&mut u, Some(Duration::from_millis(1))).is_empty());
+    // The number may be registered again, under a new generation.
+    u.register(a.as_raw_fd(), 2).unwrap();
+    assert!(u.register(a.as_raw_fd(), 3).is_err(), "one registration per fd, as epoll");
+    let got = events(&mut u, Some(Duration::from_secs(5)));
+    assert!(got.iter().all(|e| e.token == 2) && !got.is_empty(), "{got:?}");
+}
+
+#[test]
+fn uring_regular_file_is_refused_with_eperm_like_epoll() {
+    let mut u = Uring::new(8).unwrap();
+    let file = std::fs::File::open("/proc/self/exe").unwrap();
+    u.register(file.as_raw_fd(), 9).unwrap();
+    let got = events(&mut u, Some(Duration::from_secs(5)));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].token, got[0].error), (9, libc::EPERM));
+    assert!(events(&mut u, Some(Duration::from_millis(1))).is_empty(), "not re-armed");
+}
+
+#[test]
+fn uring_full_submission_queue_is_submitted_early() {
+    let mut u = Uring::new(1).unwrap(); // 64 entries
+    let pairs: Vec<_> = (0..100).map(|_| UnixStream::pair().unwrap()).collect();
+    for (i, (a, _)) in pairs.iter().enumerate() {
+        u.register(a.as_raw_fd(), i as u64).unwrap();
+    }
+    assert_eq!(u.counters.change_syscalls, 1);
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..4 {
+        for e in events(&mut u, Some(Duration::from_millis(10))) {
+            seen.insert(e.token);
+        }
+    }
+    assert_eq!(seen.len(), 100);
+}
+
+#[test]
+fn uring_polls_ended_by_a_full_completion_queue_are_rearmed() {
+    // 64 SQEs and 256 CQEs: 300 initial write edges overflow the completion
+    // queue, and the kernel ends the multishot polls it could not post for.
+    let mut u = Uring::new(1).unwrap();
+    let mut pairs: Vec<_> = (0..300).map(|_| UnixStream::pair().unwrap()).collect();
+    for (i, (a, _)) in pairs.iter().enumerate() {
+        u.register(a.as_raw_fd(), i as u64).unwrap();
+    }
+    for _ in 0..4 {
+        events(&mut u, Some(Duration::from_millis(10)));
+    }
+    let rearms = u.counters.changes - 300;
+    assert!(rearms > 0, "the queue overflowed and polls ended: {:?}", u.counters);
+    for (_, b) in &mut pairs {
+        b.write_all(b"x").unwrap();
+    }
+    let mut readable = std::collections::HashSet::new();
+    for _ in 0..8 {
+        for e in events(&mut u, Some(Duration::from_millis(10))) {
+            if e.readiness.intersects(Readiness::READABLE) {
+                readable.insert(e.token);
+            }
+        }
+    }
+    assert_eq!(readable.len(), 300, "every poll, re-armed or not, sees its edge");
+}
