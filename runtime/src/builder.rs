@@ -21,13 +21,16 @@ pub struct Builder {
 
 impl Builder {
     /// The defaults: the platform's driver (or the one `RUNTIME_DRIVER`
-    /// names: `epoll` or `kqueue`), 1024 events per wait, panics in detached
+    /// names: `epoll`, `kqueue` or `uring`), 1024 events per wait, panics in detached
     /// tasks ignored, at most 64 blocking threads kept 10 s when idle.
     pub fn new() -> Builder {
         Builder { config: Config::new() }
     }
 
     /// Which kernel interface to wait on; overrides `RUNTIME_DRIVER`.
+    /// [`Driver::Uring`] runs only with the `io-uring` feature on Linux and
+    /// where the kernel allows io_uring; elsewhere the platform's driver runs
+    /// and [`Metrics::fallback_from`](crate::Metrics::fallback_from) names it.
     pub fn driver(mut self, driver: Driver) -> Builder {
         self.config.driver = driver;
         self.config.bad_driver_env = None;
