@@ -245,9 +245,12 @@ impl RemoteWaker {
 pub(crate) fn timeout_ms(timeout: Option<Duration>) -> i32 {
     match timeout {
         None => -1,
+        // In 64-bit steps: `as_nanos` is a `u128`, and its division a
+        // library call on every wait, the zero-timeout turns of `yield_now`
+        // included.
         Some(d) => {
-            let ms = d.as_nanos().div_ceil(1_000_000);
-            ms.min(i32::MAX as u128) as i32
+            let ms = d.as_secs().saturating_mul(1000).saturating_add(u64::from(d.subsec_nanos().div_ceil(1_000_000)));
+            ms.min(i32::MAX as u64) as i32
         }
     }
 }
@@ -299,6 +302,9 @@ mod tests {
         assert_eq!(timeout_ms(Some(Duration::ZERO)), 0);
         assert_eq!(timeout_ms(Some(Duration::from_nanos(1))), 1);
         assert_eq!(timeout_ms(Some(Duration::from_micros(1500))), 2);
+        assert_eq!(timeout_ms(Some(Duration::new(2, 999_000_001))), 3000);
+        assert_eq!(timeout_ms(Some(Duration::new(2, 999_000_000))), 2999);
+        assert_eq!(timeout_ms(Some(Duration::from_millis(i32::MAX as u64 + 1))), i32::MAX);
         assert_eq!(timeout_ms(Some(Duration::from_secs(u64::MAX))), i32::MAX);
     }
 }
