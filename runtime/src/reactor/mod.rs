@@ -73,7 +73,9 @@ impl Reactor {
         self.poller.counters()
     }
 
-    /// Registers `fd` for read and write readiness.
+    /// Registers `fd` for read and write readiness (a child's pidfd: an
+    /// `AsyncFd` uses [`register_shared`](Self::register_shared)).
+    #[cfg_attr(not(feature = "process"), allow(dead_code))]
     pub(crate) fn register(&mut self, fd: RawFd) -> io::Result<Token> {
         self.register_shared(fd).map(|(token, _)| token)
     }
