@@ -24,7 +24,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use self::pool::Pool;
-use crate::context;
+use crate::context::{self, Scope};
 use crate::loom::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use crate::loom::thread;
 use crate::task::join::JoinHandle;
@@ -187,10 +187,7 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    let f = context::carry_into_blocking(f);
-    let scope = context::with(Rc::clone);
-    let (job, task) = blocking_job(f, scope.clock.inhibit_auto_advance());
-    scope.blocking.submit(job);
+    let (scope, task) = submit_to_pool(f, Pool::submit);
     scope.tasks_spawned.set(scope.tasks_spawned.get() + 1);
     Blocking { task }
 }
@@ -223,13 +220,25 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
+    let (scope, task) = submit_to_pool(f, submit);
+    scope.spawn(task)
+}
+
+/// Hands `f` to the current runtime's pool with `submit`; returns the
+/// runtime and the half that awaits the result.
+#[track_caller]
+fn submit_to_pool<F, T>(f: F, submit: fn(&Pool, pool::Job)) -> (Rc<Scope>, BlockingTask<T>)
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
     let f = context::carry_into_blocking(f);
     // A clone, so no borrow of the thread-local is held while a rejected
     // job's destructor runs.
     let scope = context::with(Rc::clone);
     let (job, task) = blocking_job(f, scope.clock.inhibit_auto_advance());
     submit(&scope.blocking, job);
-    scope.spawn(task)
+    (scope, task)
 }
 
 /// The pool's half (the job) and the awaiting task's half of `f`.
