@@ -55,8 +55,8 @@ pub(crate) struct Header {
     /// # Invariant
     /// This and the fields below are touched only on the runtime's thread.
     flags: Cell<u8>,
-    /// Key of the task in the runtime's owned list.
-    owned_key: Cell<usize>,
+    /// The task's place in the runtime's owned list.
+    links: owned::Links,
     /// Woken when the task completes.
     join_waker: Cell<Option<Waker>>,
 }
@@ -120,7 +120,7 @@ where
         vtable,
         scheduler,
         flags: Cell::new(JOIN_INTEREST),
-        owned_key: Cell::new(usize::MAX),
+        links: owned::Links::new(),
         join_waker: Cell::new(None),
     };
     let mem = cache::alloc(Layout::new::<TaskCell<F>>()).cast::<TaskCell<F>>();
@@ -342,8 +342,10 @@ unsafe fn dealloc<F: Future>(ptr: NonNull<Header>) {
 }
 
 pub(crate) mod cache;
+mod owned;
 mod refs;
 
+pub(crate) use owned::OwnedTasks;
 pub(crate) use refs::{JoinRef, TaskRef};
 
 #[cfg(all(test, loom))]

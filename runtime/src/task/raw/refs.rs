@@ -58,14 +58,6 @@ impl TaskRef {
     pub(crate) fn abort(&self) {
         abort(self.ptr);
     }
-
-    pub(crate) fn owned_key(&self) -> usize {
-        self.header().owned_key.get()
-    }
-
-    pub(crate) fn set_owned_key(&self, key: usize) {
-        self.header().owned_key.set(key);
-    }
 }
 
 impl Drop for TaskRef {
