@@ -45,9 +45,11 @@ impl TaskRef {
 
 /// The tasks a runtime owns.
 pub(crate) struct OwnedTasks {
-    /// The ring's sentinel: boxed, so its address stays put when the list moves.
-    /// Its `next` is the newest task; with no task it points to itself.
-    sentinel: Box<Links>,
+    /// The ring's sentinel, allocated by `new` and freed by `drop` (a raw
+    /// pointer, not a `Box`: moving a `Box` would invalidate the pointers the
+    /// ring holds to it), so its address stays put when the list moves. Its
+    /// `next` is the newest task; with no task it points to itself.
+    sentinel: NonNull<Links>,
     len: usize,
 }
 
@@ -64,11 +66,18 @@ unsafe fn header_of(links: *const Links) -> NonNull<Header> {
 
 impl OwnedTasks {
     pub(crate) fn new() -> OwnedTasks {
-        let sentinel = Box::new(Links::new());
-        let at: *const Links = &*sentinel;
-        sentinel.prev.set(at);
-        sentinel.next.set(at);
+        let sentinel = NonNull::from(Box::leak(Box::new(Links::new())));
+        let at: *const Links = sentinel.as_ptr();
+        // SAFETY: just allocated, and only shared references (to `Cell`s) are made.
+        let links = unsafe { sentinel.as_ref() };
+        links.prev.set(at);
+        links.next.set(at);
         OwnedTasks { sentinel, len: 0 }
+    }
+
+    fn sentinel(&self) -> &Links {
+        // SAFETY: allocated by `new`, freed only by `drop`.
+        unsafe { self.sentinel.as_ref() }
     }
 
     /// Tasks linked.
@@ -79,9 +88,12 @@ impl OwnedTasks {
     /// Links `task`, whose reference the list keeps until the task is
     /// removed. A task is linked at most once (it is inserted when spawned).
     pub(crate) fn insert(&mut self, task: TaskRef) {
-        let node: *const Links = &task.header().links;
-        let head: *const Links = &*self.sentinel;
-        let first = self.sentinel.next.get();
+        // Derived from the header pointer, not from a reference to the
+        // field, so that `header_of` may step back from it to the header.
+        // SAFETY: `task` keeps the header alive.
+        let node: *const Links = unsafe { ptr::addr_of!((*task.ptr.as_ptr()).links) };
+        let head: *const Links = self.sentinel.as_ptr();
+        let first = self.sentinel().next.get();
         // SAFETY: `first` is the sentinel or a linked task's links, which
         // the list's reference keeps alive; `node` is alive through `task`,
         // whose reference the list now holds.
@@ -90,7 +102,7 @@ impl OwnedTasks {
             (*node).next.set(first);
             (*first).prev.set(node);
         }
-        self.sentinel.next.set(node);
+        self.sentinel().next.set(node);
         self.len += 1;
         std::mem::forget(task);
     }
@@ -104,8 +116,8 @@ impl OwnedTasks {
 
     /// Unlinks the oldest task and returns the list's reference to it.
     pub(crate) fn pop(&mut self) -> Option<TaskRef> {
-        let last = self.sentinel.prev.get();
-        if ptr::eq(last, &*self.sentinel) {
+        let last = self.sentinel().prev.get();
+        if ptr::eq(last, self.sentinel.as_ptr()) {
             return None;
         }
         // SAFETY: a node other than the sentinel is a linked task's links,
@@ -143,6 +155,9 @@ impl Drop for OwnedTasks {
         while let Some(task) = self.pop() {
             drop(task);
         }
+        // SAFETY: `new` leaked this box; the ring is empty, so nothing
+        // points to the sentinel any more.
+        drop(unsafe { Box::from_raw(self.sentinel.as_ptr()) });
     }
 }
 
