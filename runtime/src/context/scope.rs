@@ -14,7 +14,6 @@ use std::sync::Arc;
 use std::task::Waker;
 use std::time::Duration;
 
-
 use super::Budget;
 use crate::blocking::pool::Pool;
 use crate::config::Config;
