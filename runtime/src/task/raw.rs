@@ -237,7 +237,7 @@ unsafe fn poll_stage<F: Future>(stage: *mut Stage<F>, flags: &Cell<u8>, cx: &mut
 /// `std::thread::panicking()`, so a `MutexGuard` it holds is poisoned. A
 /// destructor that panics then is a panic during a panic, which aborts the
 /// process, as for any value dropped by an unwinding panic. (A future that
-/// returns `Ready` is dropped afterwards, by `clear_stage`, which catches a
+/// returns `Ready` is dropped afterwards, by `drop_future`, which catches a
 /// panic of its destructor.) Forgotten when `poll` returns.
 struct DropOnUnwind<'a, F: Future> {
     /// # Invariant
