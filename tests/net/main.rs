@@ -39,6 +39,7 @@ mod tcp_stream;
 mod try_io;
 mod udp;
 mod udp_poll;
+mod uring_completion;
 mod unix;
 mod unix_abstract;
 mod unix_surface;
