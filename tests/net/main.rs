@@ -39,10 +39,10 @@ mod tcp_stream;
 mod try_io;
 mod udp;
 mod udp_poll;
-mod uring_completion;
 mod unix;
 mod unix_abstract;
 mod unix_surface;
+mod uring_completion;
 mod vectored;
 mod waiters;
 

@@ -9,8 +9,8 @@ use std::os::fd::RawFd;
 
 use super::sys::{self, BufRing, Cqe, Ring, Sqe};
 use super::{
-    poll_add, user_data, Bufs, Conn, Uring, BGID, BUF_COUNT, BUF_SIZE, COMPLETION, EOF, HIGH_MARK, LOW_MARK,
-    NOTHING, NO_BID, POLL_OUT, RECV_ARMED, RECV_BIT, STARVED,
+    poll_add, user_data, Bufs, Conn, Uring, BGID, BUF_COUNT, BUF_SIZE, COMPLETION, EOF, HIGH_MARK, LOW_MARK, NOTHING,
+    NO_BID, POLL_OUT, RECV_ARMED, RECV_BIT, STARVED,
 };
 use crate::driver::syscall::annotate;
 use crate::driver::{Event, Readiness};
@@ -133,11 +133,13 @@ impl Uring {
         let Some(bufs) = self.bufs.as_deref_mut() else { return Ok(()) };
         let fd = cqe.user_data as u32;
         let generation = (cqe.user_data >> 32) as u32 & !RECV_BIT;
-        let bid = (cqe.flags & sys::IORING_CQE_F_BUFFER != 0).then_some((cqe.flags >> sys::IORING_CQE_BUFFER_SHIFT) as u16);
+        let bid =
+            (cqe.flags & sys::IORING_CQE_F_BUFFER != 0).then_some((cqe.flags >> sys::IORING_CQE_BUFFER_SHIFT) as u16);
         if bid.is_some() {
             bufs.held += 1;
         }
-        let live = self.regs.get_mut(fd as usize).filter(|r| r.generation == generation && r.conn.state & COMPLETION != 0);
+        let live =
+            self.regs.get_mut(fd as usize).filter(|r| r.generation == generation && r.conn.state & COMPLETION != 0);
         let Some(reg) = live else {
             if let Some(bid) = bid {
                 bufs.give(bid);
@@ -285,9 +287,15 @@ impl Uring {
         }
         Ok(())
     }
-
 }
 
 fn cancel(data: u64, skip_success: u8) -> Sqe {
-    Sqe { opcode: sys::IORING_OP_ASYNC_CANCEL, flags: skip_success, fd: -1, addr: data, user_data: NOTHING, ..Sqe::default() }
+    Sqe {
+        opcode: sys::IORING_OP_ASYNC_CANCEL,
+        flags: skip_success,
+        fd: -1,
+        addr: data,
+        user_data: NOTHING,
+        ..Sqe::default()
+    }
 }

@@ -148,8 +148,9 @@ pub(crate) struct Uring {
     waker: Option<Arc<OwnedFd>>,
     skip_success: u8,
     pub(crate) counters: DriverCounters,
-    /// Completion mode's buffers; `None` where the kernel cannot (before
-    /// Linux 6.3 here: provided-buffer rings are 5.19, multishot recv 6.0).
+    /// Completion mode's buffers; `None` where it was not asked for
+    /// (`completion_asked`) or the kernel cannot (before Linux 6.3 here:
+    /// provided-buffer rings are 5.19, buffer-select recv on sockets 6.0).
     /// After `ring`: the ring's fd closes before this memory is unmapped.
     bufs: Option<Box<Bufs>>,
 }
@@ -169,7 +170,11 @@ impl Uring {
             return Err(io::Error::from_raw_os_error(libc::ENOSYS));
         }
         let skip = ring.features & sys::IORING_FEAT_CQE_SKIP != 0;
-        let bufs = if ring.features & sys::IORING_FEAT_REG_REG_RING != 0 { Bufs::new(&ring).ok() } else { None };
+        let bufs = if completion_asked() && ring.features & sys::IORING_FEAT_REG_REG_RING != 0 {
+            Bufs::new(&ring).ok()
+        } else {
+            None
+        };
         Ok(Uring {
             ring,
             regs: Vec::new(),
@@ -357,6 +362,12 @@ impl Uring {
         self.waker = Some(fd.clone());
         Ok(RemoteWaker { fd })
     }
+}
+
+/// Completion mode is opt-in while it loses to readiness on bulk
+/// transfers (`docs/URING.md`): `RUNTIME_URING_COMPLETION=1`.
+fn completion_asked() -> bool {
+    std::env::var_os("RUNTIME_URING_COMPLETION").is_some_and(|v| v == "1")
 }
 
 fn user_data(fd: RawFd, generation: u32) -> u64 {

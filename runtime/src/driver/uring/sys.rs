@@ -481,7 +481,8 @@ impl BufRing {
         // entry 0 is not written here.
         unsafe {
             let e = self.entries.ptr.as_ptr().cast::<BufEntry>().add(index);
-            std::ptr::addr_of_mut!((*e).addr).write(self.bufs.ptr.as_ptr().add(usize::from(bid) * self.size as usize) as u64);
+            std::ptr::addr_of_mut!((*e).addr)
+                .write(self.bufs.ptr.as_ptr().add(usize::from(bid) * self.size as usize) as u64);
             std::ptr::addr_of_mut!((*e).len).write(self.size);
             std::ptr::addr_of_mut!((*e).bid).write(bid);
         }
