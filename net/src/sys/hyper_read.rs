@@ -11,6 +11,7 @@ use super::cvt;
 /// Reads from `fd` into the unfilled part of `cursor` and advances it by
 /// the bytes read. Returns that count (0 at end of stream, or when the
 /// cursor has no room).
+#[inline]
 pub(crate) fn read_into(fd: RawFd, cursor: &mut ReadBufCursor<'_>) -> io::Result<usize> {
     // SAFETY: `as_mut` asks that no initialised byte be de-initialised; the
     // slice goes only to `read(2)`, which stores bytes it read, never

@@ -120,6 +120,7 @@ pub(crate) mod name {
 /// Writes `bufs` in order with one `sendmsg(2)` (a gather write); a peer
 /// that has gone gives `BrokenPipe`, never `SIGPIPE`. At most 1024 slices
 /// (the smallest `IOV_MAX`) are sent in one call.
+#[inline]
 pub(crate) fn send_vectored(fd: RawFd, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
     let bufs = &bufs[..bufs.len().min(1024)];
     let mut msg: libc::msghdr = zeroed();
