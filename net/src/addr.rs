@@ -75,9 +75,22 @@ pub(crate) async fn resolve(addr: &(impl ToSocketAddrs + ?Sized)) -> io::Result<
             // Awaited in place, with no task of its own (a task for
             // the lookup would be one more task type in every program
             // that binds or connects to a string).
-            runtime::__net::run_blocking(lookup).await?
+            match runtime::__net::run_blocking(lookup).await {
+                Ok(addrs) => addrs,
+                Err(e) => Err(join_error(e.is_panic())),
+            }
         }
     }
+}
+
+/// The error for a lookup that did not run to its end, as tokio words it
+/// (its lookup awaits a `spawn_blocking` handle and converts the
+/// `JoinError`): kind `Other`, "task panicked" or "task was cancelled" (the
+/// runtime shut down before a thread took the job). Not `JoinError`'s own
+/// conversion, which formats the panic's message: only the flag is needed.
+#[cold]
+fn join_error(panicked: bool) -> io::Error {
+    io::Error::other(if panicked { "task panicked" } else { "task was cancelled" })
 }
 
 /// Runs `op` on each address of `addr` in order until one succeeds;
