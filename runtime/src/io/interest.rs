@@ -106,6 +106,8 @@ impl ops::BitOrAssign for Interest {
 }
 
 impl fmt::Debug for Interest {
+    // Compiled only in the crates that format one.
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Written name by name: no `Vec` and `join` compiled into every build.
         let names = [(READABLE, "READABLE"), (WRITABLE, "WRITABLE"), (ERROR, "ERROR"), (PRIORITY, "PRIORITY")];
