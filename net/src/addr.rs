@@ -237,3 +237,17 @@ pub(crate) fn unix_addr(path: &std::path::Path) -> io::Result<std::os::unix::net
         None => checked.and_then(|()| SocketAddr::from_pathname(path)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// tokio's `impl From<JoinError> for io::Error`, which its lookup's `?` uses.
+    #[test]
+    fn lookup_join_error_is_worded_as_tokio_words_it() {
+        let panicked = super::join_error(true);
+        assert_eq!(panicked.kind(), std::io::ErrorKind::Other);
+        assert_eq!(panicked.to_string(), "task panicked");
+        let cancelled = super::join_error(false);
+        assert_eq!(cancelled.kind(), std::io::ErrorKind::Other);
+        assert_eq!(cancelled.to_string(), "task was cancelled");
+    }
+}
