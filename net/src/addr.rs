@@ -70,14 +70,34 @@ pub(crate) async fn resolve(addr: &(impl ToSocketAddrs + ?Sized)) -> io::Result<
             let lookup = move || -> io::Result<Vec<SocketAddr>> {
                 let addrs = std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
                     .map_err(|e| io::Error::new(e.kind(), format!("resolve {host}: {e}")))?;
-                Ok(addrs.collect())
+                // A loop, not `collect`: `Vec`'s `FromIterator` for
+                // std's lookup iterator is a monomorphised copy of its own
+                // (echo: 272 bytes more).
+                let mut list = Vec::new();
+                for a in addrs {
+                    list.push(a);
+                }
+                Ok(list)
             };
             // Awaited in place, with no task of its own (a task for
             // the lookup would be one more task type in every program
             // that binds or connects to a string).
-            runtime::__net::run_blocking(lookup).await?
+            match runtime::__net::run_blocking(lookup).await {
+                Ok(addrs) => addrs,
+                Err(e) => Err(join_error(e.is_panic())),
+            }
         }
     }
+}
+
+/// The error for a lookup that did not run to its end, as tokio words it
+/// (its lookup awaits a `spawn_blocking` handle and converts the
+/// `JoinError`): kind `Other`, "task panicked" or "task was cancelled" (the
+/// runtime shut down before a thread took the job). Not `JoinError`'s own
+/// conversion, which formats the panic's message: only the flag is needed.
+#[cold]
+fn join_error(panicked: bool) -> io::Error {
+    io::Error::other(if panicked { "task panicked" } else { "task was cancelled" })
 }
 
 /// Runs `op` on each address of `addr` in order until one succeeds;
@@ -215,5 +235,19 @@ pub(crate) fn unix_addr(path: &std::path::Path) -> io::Result<std::os::unix::net
     match crate::sys::abstract_name(path) {
         Some(name) => checked.and_then(|()| crate::sys::abstract_addr(name)),
         None => checked.and_then(|()| SocketAddr::from_pathname(path)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// tokio's `impl From<JoinError> for io::Error`, which its lookup's `?` uses.
+    #[test]
+    fn lookup_join_error_is_worded_as_tokio_words_it() {
+        let panicked = super::join_error(true);
+        assert_eq!(panicked.kind(), std::io::ErrorKind::Other);
+        assert_eq!(panicked.to_string(), "task panicked");
+        let cancelled = super::join_error(false);
+        assert_eq!(cancelled.kind(), std::io::ErrorKind::Other);
+        assert_eq!(cancelled.to_string(), "task was cancelled");
     }
 }

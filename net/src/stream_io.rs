@@ -223,7 +223,7 @@ where
     let n = if T::COMPLETION && fd.completion_reads() {
         ready!(fd.poll_read_completion(cx, None, len, false, |bytes| cursor.put_slice(bytes)))?
     } else {
-        ready!(fd.poll_read_with(cx, |s| sys::read_into(s.as_fd(), cursor)))?
+        ready!(fd.poll_read_with(cx, |s| sys::read_into(s.as_raw_fd(), cursor)))?
     };
     after_read(fd, n, len);
     Poll::Ready(Ok(()))
@@ -311,7 +311,7 @@ fn poll_write_in<T: AsRawFd + AsFd>(
     wait: Option<&mut WaitId>,
     buf: &[u8],
 ) -> Poll<io::Result<usize>> {
-    let result = fd.poll_write_io(cx, wait, |s| sys::send(s.as_fd(), buf));
+    let result = fd.poll_write_io(cx, wait, |s| sys::send(s.as_raw_fd(), buf));
     if let Poll::Ready(Ok(n)) = result {
         after_write(fd, n, buf.len());
     }
@@ -319,12 +319,12 @@ fn poll_write_in<T: AsRawFd + AsFd>(
 }
 
 pub(crate) fn try_write<T: AsRawFd + AsFd>(fd: &AsyncFd<T>, buf: &[u8]) -> io::Result<usize> {
-    fd.try_write_with(|s| sys::send(s.as_fd(), buf))
+    fd.try_write_with(|s| sys::send(s.as_raw_fd(), buf))
 }
 
 /// Writes `bufs` in order with one `sendmsg`, if the socket can take data.
 pub(crate) fn try_write_vectored<T: AsRawFd + AsFd>(fd: &AsyncFd<T>, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-    fd.try_write_with(|s| sys::send_vectored(s.as_fd(), bufs))
+    fd.try_write_with(|s| sys::send_vectored(s.as_raw_fd(), bufs))
 }
 
 pub(crate) fn write_vectored<'a, T: AsRawFd + AsFd>(
@@ -351,7 +351,7 @@ fn poll_write_vectored_in<T: AsRawFd + AsFd>(
     wait: Option<&mut WaitId>,
     bufs: &[IoSlice<'_>],
 ) -> Poll<io::Result<usize>> {
-    let result = fd.poll_write_io(cx, wait, |s| sys::send_vectored(s.as_fd(), bufs));
+    let result = fd.poll_write_io(cx, wait, |s| sys::send_vectored(s.as_raw_fd(), bufs));
     if let Poll::Ready(Ok(n)) = result {
         after_write(fd, n, bufs.iter().map(|b| b.len()).sum());
     }

@@ -21,7 +21,7 @@
 use std::io;
 use std::mem::{self, size_of};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
@@ -190,9 +190,14 @@ pub(crate) fn accept(listener: BorrowedFd<'_>) -> io::Result<(OwnedFd, SockAddr)
 
 /// Writes `buf` to the connected socket `fd` with `send(2)`; a peer that has
 /// gone gives `BrokenPipe`, never `SIGPIPE`.
-pub(crate) fn send(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<usize> {
+///
+/// The per-operation calls (`send`, `send_vectored`, `read_into`) take the
+/// raw fd: callers pass `as_raw_fd()`, which std inlines, where std's
+/// `AsFd::as_fd` for its sockets is an out-of-line call on every operation.
+/// An fd that is not open only makes the call fail with `EBADF`.
+pub(crate) fn send(fd: RawFd, buf: &[u8]) -> io::Result<usize> {
     // SAFETY: `buf` is a readable slice of `buf.len()` bytes for the call.
-    let n = cvt(unsafe { libc::send(fd.as_raw_fd(), buf.as_ptr().cast(), buf.len(), os::SEND_FLAGS) })?;
+    let n = cvt(unsafe { libc::send(fd, buf.as_ptr().cast(), buf.len(), os::SEND_FLAGS) })?;
     Ok(n.unsigned_abs())
 }
 

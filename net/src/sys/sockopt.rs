@@ -7,7 +7,7 @@
 
 use std::io::{self, IoSlice};
 use std::mem::size_of;
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::time::Duration;
 
 use super::{cvt, os, zeroed};
@@ -120,7 +120,8 @@ pub(crate) mod name {
 /// Writes `bufs` in order with one `sendmsg(2)` (a gather write); a peer
 /// that has gone gives `BrokenPipe`, never `SIGPIPE`. At most 1024 slices
 /// (the smallest `IOV_MAX`) are sent in one call.
-pub(crate) fn send_vectored(fd: BorrowedFd<'_>, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+#[inline]
+pub(crate) fn send_vectored(fd: RawFd, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
     let bufs = &bufs[..bufs.len().min(1024)];
     let mut msg: libc::msghdr = zeroed();
     // `IoSlice` is ABI-compatible with `iovec` on Unix (std guarantees it);
@@ -129,6 +130,6 @@ pub(crate) fn send_vectored(fd: BorrowedFd<'_>, bufs: &[IoSlice<'_>]) -> io::Res
     msg.msg_iovlen = bufs.len() as _;
     // SAFETY: `msg` names no address and `bufs.len()` valid iovecs that live
     // for the call; the control buffer is null with length 0.
-    let n = cvt(unsafe { libc::sendmsg(fd.as_raw_fd(), &msg, os::SEND_FLAGS) })?;
+    let n = cvt(unsafe { libc::sendmsg(fd, &msg, os::SEND_FLAGS) })?;
     Ok(n.unsigned_abs())
 }

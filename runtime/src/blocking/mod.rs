@@ -172,6 +172,10 @@ where
 /// place, with no task of its own: `net`'s name lookups use it, so a program
 /// that resolves names compiles no task for the job (not a public API).
 ///
+/// Unlike a [`spawn_blocking`] job, `f` runs without the runtime as its
+/// context (`Handle::current()` there panics): a name lookup is std's and
+/// the C library's code only, and so the echo links no context hand-over.
+///
 /// As a [`spawn_blocking`] job it counts in `metrics().tasks_spawned`, and
 /// a paused clock does not auto-advance while it is outstanding. Its
 /// result is `Err` if `f` panicked, or if the job was dropped unrun (the
@@ -220,7 +224,7 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    let (scope, task) = submit_to_pool(f, submit);
+    let (scope, task) = submit_to_pool(context::carry_into_blocking(f), submit);
     scope.spawn(task)
 }
 
@@ -232,7 +236,6 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    let f = context::carry_into_blocking(f);
     // A clone, so no borrow of the thread-local is held while a rejected
     // job's destructor runs.
     let scope = context::with(Rc::clone);

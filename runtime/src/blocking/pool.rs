@@ -149,21 +149,24 @@ impl Pool {
         drop(rejected);
     }
 
-    /// [`submit`](Self::submit), returning the jobs to drop once unlocked.
-    fn try_submit(&self, queued: Queued) -> Vec<Queued> {
+    /// [`submit`](Self::submit), returning the jobs to drop once unlocked
+    /// (a queue, as the pool's own is: one queue type's code, not two).
+    fn try_submit(&self, queued: Queued) -> VecDeque<Queued> {
         let mut state = self.inner.lock();
         if state.shutdown {
-            return vec![queued];
+            let mut rejected = VecDeque::new();
+            rejected.push_back(queued);
+            return rejected;
         }
         state.jobs.push_back(queued);
         if state.idle > 0 {
             state.idle -= 1;
             state.notified += 1;
             self.inner.work.notify_one();
-            return Vec::new();
+            return VecDeque::new();
         }
         if state.threads >= self.inner.max_threads {
-            return Vec::new();
+            return VecDeque::new();
         }
         state.started = Some(&STARTED);
         let inner = self.inner.clone();
@@ -173,11 +176,11 @@ impl Pool {
                 state.threads += 1;
                 state.handles.retain(|h| !h.is_finished());
                 state.handles.push(handle);
-                Vec::new()
+                VecDeque::new()
             }
             // Some thread runs and will come back for the queue.
-            Err(_) if state.threads > 0 => Vec::new(),
-            Err(_) => state.jobs.drain(..).collect(),
+            Err(_) if state.threads > 0 => VecDeque::new(),
+            Err(_) => mem::take(&mut state.jobs),
         }
     }
 
@@ -215,12 +218,16 @@ impl Pool {
     fn close_started(&self) {
         let dropped = {
             let mut state = self.inner.lock();
-            let mut dropped = Vec::new();
-            let mut i = 0;
-            while i < state.jobs.len() {
-                match state.jobs[i].mandatory {
-                    true => i += 1,
-                    false => dropped.extend(state.jobs.remove(i)),
+            let mut dropped = mem::take(&mut state.jobs);
+            // Only `fs` and `io-std` (and the tests) submit mandatory jobs;
+            // without them every queued job is dropped.
+            if cfg!(any(test, feature = "fs", feature = "io-std")) {
+                let mut i = 0;
+                while i < dropped.len() {
+                    match dropped[i].mandatory {
+                        true => state.jobs.extend(dropped.remove(i)),
+                        false => i += 1,
+                    }
                 }
             }
             dropped

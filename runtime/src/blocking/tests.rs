@@ -203,3 +203,16 @@ fn run_blocking_whose_job_is_dropped_unrun_is_cancelled() {
     let polled = blocking.as_mut().poll(&mut Context::from_waker(Waker::noop()));
     assert!(matches!(polled, Poll::Ready(Err(ref e)) if e.is_cancelled()), "{polled:?}");
 }
+
+#[test]
+fn run_blocking_runs_its_job_without_the_runtime_as_context_and_spawn_blocking_with_it() {
+    let (in_run_blocking, in_spawn_blocking) = bounded(|| {
+        crate::block_on(async {
+            let a = super::run_blocking(|| crate::Handle::try_current().is_ok()).await.unwrap();
+            let b = super::spawn_blocking(|| crate::Handle::try_current().is_ok()).await.unwrap();
+            (a, b)
+        })
+    });
+    assert!(!in_run_blocking, "net's lookups carry no context");
+    assert!(in_spawn_blocking, "a spawn_blocking job finds its runtime, as tokio's does");
+}

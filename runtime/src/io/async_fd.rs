@@ -258,31 +258,9 @@ impl<T: AsRawFd> AsyncFd<T> {
     #[inline(always)]
     fn unless_orphaned<R>(&self, poll: Poll<io::Result<R>>) -> Poll<io::Result<R>> {
         match poll {
-            Poll::Pending if !self.scope.entered.get() => Poll::Ready(Err(self.orphaned())),
+            Poll::Pending if !self.scope.entered.get() => Poll::Ready(Err(orphaned(&self.scope, self.token))),
             other => other,
         }
-    }
-
-    /// The error for a source that would wait while its runtime is not
-    /// running it: nothing would ever wake the task.
-    #[cold]
-    fn orphaned(&self) -> io::Error {
-        let msg = if self.scope.is_shut_down() {
-            // Nobody will turn this reactor again: the waker just stored
-            // (and any other) would only keep its task alive. They are
-            // woken, so dropped, after the borrow ends.
-            let waiters = self.scope.reactor.borrow_mut().release(self.token);
-            waiters.into_iter().for_each(std::task::Waker::wake);
-            "the runtime this I/O source was registered with has shut down"
-        } else if context::try_with(|_| ()).is_some() {
-            "this I/O source was polled from a different runtime than the one it was \
-             registered with: a source is driven only by its own runtime, so create it \
-             inside the runtime that uses it"
-        } else {
-            "this I/O source was polled outside its runtime (not inside its \
-             `Runtime::block_on`), where nothing drives it"
-        };
-        io::Error::other(msg)
     }
 
     /// The readiness query behind `ready(interest)`: `Ready` once any state
@@ -396,7 +374,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     #[inline(always)]
     fn charge(&self, cx: &mut Context<'_>) -> Poll<()> {
         if !self.scope.entered.get() {
-            return Self::charge_elsewhere(cx);
+            return charge_elsewhere(cx);
         }
         if self.scope.budget.try_charge() {
             return Poll::Ready(());
@@ -405,30 +383,14 @@ impl<T: AsRawFd> AsyncFd<T> {
         Poll::Pending
     }
 
-    /// [`charge`](Self::charge) when the source's runtime is not the one
-    /// running (rare: out of line, so its thread-local lookup is not
-    /// prepared on every operation).
-    #[cold]
-    #[inline(never)]
-    fn charge_elsewhere(cx: &mut Context<'_>) -> Poll<()> {
-        crate::task::coop::poll_proceed(cx)
-    }
-
     /// Gives back the unit [`charge`](Self::charge) took.
     #[inline(always)]
     fn refund(&self) {
         if self.scope.entered.get() {
             self.scope.budget.refund();
         } else {
-            Self::refund_elsewhere();
+            refund_elsewhere();
         }
-    }
-
-    /// [`refund`](Self::refund) when another runtime (or none) is running.
-    #[cold]
-    #[inline(never)]
-    fn refund_elsewhere() {
-        context::try_with(|scope| scope.budget.refund());
     }
 
     pub(super) fn try_dir<R>(&self, dir: Direction, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
@@ -462,6 +424,46 @@ impl<T: AsRawFd> AsyncFd<T> {
         // The slot's wakers are dropped here, after the reactor borrow ended.
         drop(slot);
     }
+}
+
+// Out of the generic `impl`, so one copy serves every `T`.
+
+/// The error for a source that would wait while its runtime is not
+/// running it: nothing would ever wake the task.
+#[cold]
+fn orphaned(scope: &Scope, token: Token) -> io::Error {
+    let msg = if scope.is_shut_down() {
+        // Nobody will turn this reactor again: the waker just stored
+        // (and any other) would only keep its task alive. They are
+        // woken, so dropped, after the borrow ends.
+        let waiters = scope.reactor.borrow_mut().release(token);
+        waiters.into_iter().for_each(std::task::Waker::wake);
+        "the runtime this I/O source was registered with has shut down"
+    } else if context::try_with(|_| ()).is_some() {
+        "this I/O source was polled from a different runtime than the one it was \
+         registered with: a source is driven only by its own runtime, so create it \
+         inside the runtime that uses it"
+    } else {
+        "this I/O source was polled outside its runtime (not inside its \
+         `Runtime::block_on`), where nothing drives it"
+    };
+    io::Error::other(msg)
+}
+
+/// [`charge`](AsyncFd::charge) when the source's runtime is not the one
+/// running (rare: out of line, so its thread-local lookup is not
+/// prepared on every operation).
+#[cold]
+#[inline(never)]
+fn charge_elsewhere(cx: &mut Context<'_>) -> Poll<()> {
+    crate::task::coop::poll_proceed(cx)
+}
+
+/// [`refund`](AsyncFd::refund) when another runtime (or none) is running.
+#[cold]
+#[inline(never)]
+fn refund_elsewhere() {
+    context::try_with(|scope| scope.budget.refund());
 }
 
 impl<T: AsRawFd> AsRawFd for AsyncFd<T> {

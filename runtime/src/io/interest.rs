@@ -106,9 +106,32 @@ impl ops::BitOrAssign for Interest {
 }
 
 impl fmt::Debug for Interest {
+    // Compiled only in the crates that format one.
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Written name by name: no `Vec` and `join` compiled into every build.
         let names = [(READABLE, "READABLE"), (WRITABLE, "WRITABLE"), (ERROR, "ERROR"), (PRIORITY, "PRIORITY")];
-        let set: Vec<_> = names.iter().filter(|(bit, _)| self.0 & bit != 0).map(|(_, name)| *name).collect();
-        write!(f, "{}", set.join(" | "))
+        let mut sep = "";
+        for (bit, name) in names {
+            if self.0 & bit != 0 {
+                f.write_str(sep)?;
+                f.write_str(name)?;
+                sep = " | ";
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Interest;
+
+    #[test]
+    fn interest_debug_names_each_direction_joined_by_a_bar() {
+        assert_eq!(format!("{:?}", Interest::READABLE), "READABLE");
+        assert_eq!(format!("{:?}", Interest::READABLE | Interest::WRITABLE), "READABLE | WRITABLE");
+        let all = Interest::PRIORITY | Interest::ERROR | Interest::WRITABLE | Interest::READABLE;
+        assert_eq!(format!("{all:?}"), "READABLE | WRITABLE | ERROR | PRIORITY");
     }
 }

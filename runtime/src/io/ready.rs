@@ -205,6 +205,8 @@ impl ops::Sub for Ready {
 }
 
 impl fmt::Debug for Ready {
+    // Compiled only in the crates that format one.
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ready")
             .field("is_readable", &self.is_readable())
