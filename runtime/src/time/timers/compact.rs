@@ -2,27 +2,29 @@
 //! after a burst, with the record that keeps their keys valid (see
 //! `timers.rs`, "Memory falls back after a burst").
 
-use super::{Lane, TimerKey, Timers, IN_LANE, NIL};
+use super::wheel::LEVELS;
+use super::{TimerKey, Timers, NIL};
 
 impl Timers {
     /// Moves the timers in high slots to free low ones (marking each one
     /// moved), rebuilds the record of moved timers and gives the unused
-    /// capacity back. Lane links are fixed after the moves, from the lane's
-    /// order taken before them.
+    /// capacity back. The wheel's lists are linked again after the moves,
+    /// in the order they had before.
     #[cold]
     pub(super) fn shrink(&mut self) {
-        let mut lane = Vec::new();
-        let mut slot = self.lane.head;
-        while slot != NIL {
-            let entry = &self.entries[slot];
-            lane.push(TimerKey { index: slot, seq: entry.seq });
-            slot = entry.next;
-        }
-        let Timers { entries, heap, .. } = self;
-        entries.compact(|entry, _from, to| {
-            if entry.pos != IN_LANE {
-                heap[entry.pos].index = to;
+        // Every list, in order: (wheel slot, key) runs.
+        let mut lists = Vec::with_capacity(self.entries.len());
+        for level in 0..LEVELS {
+            for (slot, list) in self.wheel.lists[level].iter().enumerate() {
+                let mut at = list.head;
+                while at != NIL {
+                    let entry = &self.entries[at];
+                    lists.push((level, slot, TimerKey { index: at, seq: entry.seq }));
+                    at = entry.next;
+                }
             }
+        }
+        self.entries.compact(|entry, _from, _to| {
             entry.moved = true;
             true
         });
@@ -31,18 +33,16 @@ impl Timers {
         self.moved.sort_unstable();
         self.marked = self.moved.len();
         self.moved.shrink_to_fit();
-        let (mut prev, mut first) = (NIL, NIL);
-        for key in lane {
-            let slot = self.find(key).expect("a lane timer survives compaction");
-            let entry = &mut self.entries[slot];
-            (entry.prev, entry.next) = (prev, NIL);
-            match prev {
-                NIL => first = slot,
-                _ => self.entries[prev].next = slot,
-            }
-            prev = slot;
+        // The lists again, emptied and then appended to in the old order;
+        // occupancy and bounds come out as they were.
+        for &(level, slot, _) in &lists {
+            let _ = self.wheel.take(level, slot);
         }
-        self.lane = Lane { head: first, tail: prev };
-        self.heap.shrink_to_fit();
+        for (level, slot, key) in lists {
+            let index = self.find(key).expect("a timer survives compaction");
+            self.wheel.append(&mut self.entries, index, level, slot);
+            let bound = &mut self.wheel.bounds[level][slot];
+            *bound = (*bound).min(self.entries[index].deadline);
+        }
     }
 }

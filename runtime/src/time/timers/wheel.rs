@@ -1,0 +1,170 @@
+//! The wheel half of the deadline store: levels of slots, each a list of
+//! timers linked through the slab (see `timers.rs`).
+//!
+//! A deadline is kept to the nanosecond; the wheel only sorts timers into
+//! ticks of [`TICK_NS`]. Level `l` has 64 slots of `64^l` ticks each. A
+//! timer goes to the level of the highest 6-bit group in which its tick
+//! differs from `elapsed` (the tick the wheel has been processed to), and
+//! to the slot that group names: so every slot of a level lies after
+//! `elapsed` and inside its block of the level above, slots never wrap,
+//! and the first occupied slot is the lowest set bit of the lowest level
+//! with one. When `elapsed` reaches a slot of level > 0, its timers are
+//! *cascaded*: linked again, each to a lower level. 8 levels of 6 bits
+//! above 16 bits of tick cover every `u64` nanosecond: no deadline is
+//! beyond the top level.
+//!
+//! Each slot also keeps `bound`, the earliest deadline linked to it since
+//! it was last empty: no timer in it is due before. A cancelled timer
+//! leaves its bound behind (recomputing it would cost a walk of the slot),
+//! which only makes the executor wake once early.
+
+use slab::Slab;
+
+use super::{Entry, NIL};
+
+/// log2 of a tick in nanoseconds: a tick is 65.536 µs.
+pub(super) const TICK_SHIFT: u32 = 16;
+#[cfg(test)]
+pub(super) const TICK_NS: u64 = 1 << TICK_SHIFT;
+pub(super) const LEVELS: usize = 8;
+const SLOT_BITS: u32 = 6;
+const SLOTS: usize = 1 << SLOT_BITS;
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct List {
+    pub(super) head: usize,
+    pub(super) tail: usize,
+}
+
+const EMPTY: List = List { head: NIL, tail: NIL };
+
+/// # Invariants
+/// - `occupied[l]` has bit `s` set iff `lists[l][s]` is non-empty;
+/// - every timer in `lists[l][s]` has its `slot` set to `l * 64 + s`, and
+///   `max(its tick, elapsed)` at level `l` and slot `s` for `elapsed`;
+/// - `bounds[l][s]` is at most every deadline in that slot, and
+///   `u64::MAX` when it is empty.
+#[derive(Debug)]
+pub(super) struct Wheel {
+    /// The tick the wheel has been processed to.
+    pub(super) elapsed: u64,
+    occupied: [u64; LEVELS],
+    pub(super) lists: [[List; SLOTS]; LEVELS],
+    pub(super) bounds: [[u64; SLOTS]; LEVELS],
+}
+
+/// The level a timer due at `tick` goes to, seen from `elapsed`
+/// (`tick >= elapsed`).
+#[inline]
+fn level_for(elapsed: u64, tick: u64) -> usize {
+    let masked = (elapsed ^ tick) | (SLOTS as u64 - 1);
+    let significant = 63 - masked.leading_zeros();
+    (significant / SLOT_BITS) as usize
+}
+
+impl Wheel {
+    pub(super) fn new() -> Wheel {
+        Wheel {
+            elapsed: 0,
+            occupied: [0; LEVELS],
+            lists: [[EMPTY; SLOTS]; LEVELS],
+            bounds: [[u64::MAX; SLOTS]; LEVELS],
+        }
+    }
+
+    /// Links the timer in slot `index` (in no list) at the tail of the
+    /// wheel slot its deadline names; a deadline before `elapsed` goes to
+    /// the slot of `elapsed`, which the next `fire` looks at.
+    #[inline]
+    pub(super) fn link(&mut self, entries: &mut Slab<Entry>, index: usize) {
+        let deadline = entries[index].deadline;
+        let tick = (deadline >> TICK_SHIFT).max(self.elapsed);
+        let level = level_for(self.elapsed, tick);
+        let slot = ((tick >> (level as u32 * SLOT_BITS)) as usize) & (SLOTS - 1);
+        let bound = &mut self.bounds[level][slot];
+        *bound = (*bound).min(deadline);
+        self.append(entries, index, level, slot);
+    }
+
+    /// Appends the timer in slot `index` to wheel slot `(level, slot)`.
+    #[inline]
+    pub(super) fn append(&mut self, entries: &mut Slab<Entry>, index: usize, level: usize, slot: usize) {
+        let list = &mut self.lists[level][slot];
+        let tail = list.tail;
+        let entry = &mut entries[index];
+        (entry.slot, entry.prev, entry.next) = ((level * SLOTS + slot) as u16, tail, NIL);
+        match tail {
+            NIL => list.head = index,
+            _ => entries[tail].next = index,
+        }
+        list.tail = index;
+        self.occupied[level] |= 1 << slot;
+    }
+
+    /// Takes the timer in slot `index` out of its list.
+    #[inline]
+    pub(super) fn unlink(&mut self, entries: &mut Slab<Entry>, index: usize) {
+        let entry = &entries[index];
+        let (prev, next, code) = (entry.prev, entry.next, entry.slot as usize);
+        let (level, slot) = (code / SLOTS, code % SLOTS);
+        let list = &mut self.lists[level][slot];
+        match prev {
+            NIL => list.head = next,
+            _ => entries[prev].next = next,
+        }
+        match next {
+            NIL => list.tail = prev,
+            _ => entries[next].prev = prev,
+        }
+        if list.head == NIL {
+            self.occupied[level] &= !(1 << slot);
+            self.bounds[level][slot] = u64::MAX;
+        }
+    }
+
+    /// Empties wheel slot `(level, slot)`; returns its list's head (the
+    /// rest follows along `next`).
+    #[inline]
+    pub(super) fn take(&mut self, level: usize, slot: usize) -> usize {
+        self.occupied[level] &= !(1 << slot);
+        self.bounds[level][slot] = u64::MAX;
+        std::mem::replace(&mut self.lists[level][slot], EMPTY).head
+    }
+
+    /// The first occupied slot, as `(level, slot)`.
+    #[inline]
+    pub(super) fn first(&self) -> Option<(usize, usize)> {
+        let level = self.occupied.iter().position(|&bits| bits != 0)?;
+        Some((level, self.occupied[level].trailing_zeros() as usize))
+    }
+
+    /// The first tick of wheel slot `(level, slot)`.
+    #[inline]
+    pub(super) fn start(&self, level: usize, slot: usize) -> u64 {
+        let above = (level as u32 + 1) * SLOT_BITS;
+        let block = if above >= 64 { 0 } else { self.elapsed >> above << above };
+        block | (slot as u64) << (level as u32 * SLOT_BITS)
+    }
+
+    /// The earliest time (ns) at which `fire` has work: the first slot's
+    /// start, or its bound if later; `u64::MAX` if the wheel is empty.
+    #[inline]
+    pub(super) fn next_wake(&self) -> u64 {
+        match self.first() {
+            Some((level, slot)) => (self.start(level, slot) << TICK_SHIFT).max(self.bounds[level][slot]),
+            None => u64::MAX,
+        }
+    }
+
+    #[cfg(test)]
+    pub(super) fn occupied(&self, level: usize) -> u64 {
+        self.occupied[level]
+    }
+
+    #[cfg(test)]
+    pub(super) fn expected_slot(&self, deadline: u64) -> (usize, usize) {
+        let tick = (deadline >> TICK_SHIFT).max(self.elapsed);
+        let level = level_for(self.elapsed, tick);
+        (level, ((tick >> (level as u32 * SLOT_BITS)) as usize) & (SLOTS - 1))
+    }
+}
