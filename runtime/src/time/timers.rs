@@ -13,13 +13,25 @@
 //! the store is asked). A timer that fires leaves the store at once; its
 //! key then names nothing, which [`Timers::poll`] reports as fired (`seq`
 //! is unique over the store's life, so a key never names a later timer in
-//! the same slot). Timers fire in tick order, and within a tick in the
-//! order they were linked (so timers due at the same instant fire in the
-//! order they were armed).
+//! the same slot). Timers fire in tick order; within a tick, those of the
+//! wheel in the order they were linked, then those of the lane (below) in
+//! theirs (so timers due at the same instant and armed in one run of
+//! deadline order fire in the order they were armed).
 //!
-//! A cached lower bound of the next time `fire` has work, `next_wake`,
-//! lets a turn with nothing due return after one clock read and one
-//! comparison.
+//! # The lane: timers armed in deadline order skip the wheel
+//!
+//! A server arms the same timeout again and again, so most deadlines come
+//! in order: each at or after the one armed before. Such a timer goes to
+//! the *lane*, one more list, sorted by `(deadline, seq)` because it is
+//! only ever appended to: arming it costs one comparison with the lane's
+//! last and no conversion of its deadline to ticks; cancelling unlinks it,
+//! and it fires from the front. A timer due before the lane's last goes to
+//! the wheel. `fire` takes the lane's timers in with the wheel's, tick by
+//! tick.
+//!
+//! A cached lower bound of the next time the wheel has work, `wheel_wake`,
+//! lets a turn with nothing due return after one clock read and two
+//! comparisons of instants (with it, and with the lane's first deadline).
 //!
 //! # Memory falls back after a burst
 //!
@@ -59,7 +71,7 @@ use super::orphans::Orphans;
 mod compact;
 mod wheel;
 
-use wheel::{Wheel, TICK_SHIFT};
+use wheel::{Wheel, LANE, TICK_SHIFT};
 
 /// The slab capacity below which the store never compacts: small stores
 /// keep their memory, and no compaction runs on a store of a few timers.
@@ -80,12 +92,14 @@ pub(crate) struct TimerKey {
 #[derive(Debug)]
 pub(crate) struct Entry {
     seq: u64,
-    /// Nanoseconds from the store's `origin` (0 for a deadline before it).
-    deadline: u64,
-    /// The list neighbours in its wheel slot (slab slots, or [`NIL`]).
+    deadline: Instant,
+    /// In the wheel: the deadline in nanoseconds from the store's `origin`
+    /// (0 before it, `u64::MAX` 584 years or more after it).
+    ns: u64,
+    /// The list neighbours (slab slots, or [`NIL`]).
     prev: usize,
     next: usize,
-    /// Its wheel slot: `level * 64 + slot`.
+    /// Its list: `level * 64 + slot` in the wheel, or [`LANE`].
     slot: u16,
     /// Compaction moved it: its key names another slot, and `moved` says
     /// where it is.
@@ -109,8 +123,9 @@ pub(crate) enum TimerPoll {
 /// All timers of a runtime.
 ///
 /// # Invariants
-/// - every entry is in one wheel list, once (see `Wheel`);
-/// - `next_wake` is at most `wheel.next_wake()`;
+/// - every entry is in one list (a wheel slot, or the lane), once (see
+///   `Wheel`); the lane is in `(deadline, seq)` order;
+/// - `wheel_wake` is at most the instant of `wheel.next_wake()`;
 /// - `moved` is sorted by `seq` and holds `(seq, slot)` for every live
 ///   timer marked `moved` (and maybe for timers that are gone: their slot
 ///   holds another `seq`, or nothing); `marked` counts the marked timers,
@@ -121,8 +136,8 @@ pub(crate) struct Timers {
     wheel: Wheel,
     /// The instant deadlines are counted from.
     origin: Instant,
-    /// No timer is due, and no slot needs a cascade, before this (ns).
-    next_wake: u64,
+    /// No timer of the wheel is due, and no slot needs a cascade, before this.
+    wheel_wake: Instant,
     /// `(seq, slot)` of timers compaction moved, sorted by `seq`.
     moved: Vec<(u64, usize)>,
     /// Live timers marked `moved`.
@@ -135,11 +150,12 @@ pub(crate) struct Timers {
 impl Timers {
     /// The store of runtime `id`.
     pub(crate) fn new(id: u64) -> Timers {
+        let origin = Instant::from_std(std::time::Instant::now());
         Timers {
             entries: Slab::new(),
             wheel: Wheel::new(),
-            origin: Instant::from_std(std::time::Instant::now()),
-            next_wake: u64::MAX,
+            origin,
+            wheel_wake: origin.far_future(),
             moved: Vec::new(),
             marked: 0,
             next_seq: 0,
@@ -166,15 +182,66 @@ impl Timers {
         }
     }
 
+    /// The instant `ns` nanoseconds after `origin`.
+    #[inline]
+    fn instant(&self, ns: u64) -> Instant {
+        self.origin.saturating_add(Duration::from_nanos(ns))
+    }
+
     #[inline]
     pub(crate) fn insert(&mut self, deadline: Instant, waker: Waker) -> TimerKey {
         self.next_seq += 1;
         let seq = self.next_seq;
-        let deadline = self.nanos(deadline);
-        let index = self.entries.insert(Entry { seq, deadline, prev: NIL, next: NIL, slot: 0, moved: false, waker });
-        self.wheel.link(&mut self.entries, index);
-        self.next_wake = self.next_wake.min(deadline);
+        let entry = Entry { seq, deadline, ns: 0, prev: NIL, next: NIL, slot: LANE, moved: false, waker };
+        let index = self.entries.insert(entry);
+        self.attach(index, deadline, seq);
         TimerKey { index, seq }
+    }
+
+    /// Links the timer in slot `index` (whose deadline is set, in no list):
+    /// to the lane if it comes after the lane's last by `(deadline, seq)`
+    /// (always, for a new timer due no earlier), else to the wheel.
+    #[inline(always)]
+    fn attach(&mut self, index: usize, deadline: Instant, seq: u64) {
+        let tail = self.wheel.lane.tail;
+        if tail == NIL || (deadline, seq) > (self.entries[tail].deadline, self.entries[tail].seq) {
+            let entry = &mut self.entries[index];
+            (entry.slot, entry.prev, entry.next) = (LANE, tail, NIL);
+            match tail {
+                NIL => self.wheel.lane.head = index,
+                _ => self.entries[tail].next = index,
+            }
+            self.wheel.lane.tail = index;
+        } else {
+            self.attach_to_wheel(index, deadline);
+        }
+    }
+
+    #[inline(never)]
+    fn attach_to_wheel(&mut self, index: usize, deadline: Instant) {
+        self.entries[index].ns = self.nanos(deadline);
+        self.wheel.link(&mut self.entries, index);
+        if deadline < self.wheel_wake {
+            self.wheel_wake = deadline;
+        }
+    }
+
+    /// Takes the timer in slot `index` out of its list.
+    #[inline(always)]
+    fn unlink(&mut self, index: usize) {
+        let entry = &self.entries[index];
+        if entry.slot != LANE {
+            return self.wheel.unlink(&mut self.entries, index);
+        }
+        let (prev, next) = (entry.prev, entry.next);
+        match prev {
+            NIL => self.wheel.lane.head = next,
+            _ => self.entries[prev].next = next,
+        }
+        match next {
+            NIL => self.wheel.lane.tail = prev,
+            _ => self.entries[next].prev = prev,
+        }
     }
 
     /// Whether the timer has fired, and whether it holds `waker`.
@@ -201,11 +268,9 @@ impl Timers {
         let Some(index) = self.find(key) else {
             return false;
         };
-        let deadline = self.nanos(deadline);
-        self.wheel.unlink(&mut self.entries, index);
+        self.unlink(index);
         self.entries[index].deadline = deadline;
-        self.wheel.link(&mut self.entries, index);
-        self.next_wake = self.next_wake.min(deadline);
+        self.attach(index, deadline, key.seq);
         true
     }
 
@@ -214,7 +279,7 @@ impl Timers {
     #[inline]
     pub(crate) fn remove(&mut self, key: TimerKey) -> Option<Waker> {
         let index = self.find(key)?;
-        self.wheel.unlink(&mut self.entries, index);
+        self.unlink(index);
         let waker = self.release(index);
         self.maybe_shrink();
         Some(waker)
@@ -229,8 +294,11 @@ impl Timers {
         if self.entries.is_empty() {
             return None;
         }
-        self.next_wake = self.wheel.next_wake();
-        Some(self.origin.saturating_add(Duration::from_nanos(self.next_wake)))
+        self.wheel_wake = self.instant(self.wheel.next_wake());
+        Some(match self.entries.get(self.wheel.lane.head) {
+            Some(first) => first.deadline.min(self.wheel_wake),
+            None => self.wheel_wake,
+        })
     }
 
     /// Fires every timer whose deadline is at or before `now()` (read only
@@ -248,11 +316,9 @@ impl Timers {
         if self.entries.is_empty() {
             return orphaned;
         }
-        // A deadline 584 years or more after `origin` saturates to
-        // `u64::MAX`; a clock read never does, so such a timer never fires
-        // early (it never fires at all).
-        let now = self.nanos(now()).min(u64::MAX - 1);
-        if now >= self.next_wake {
+        let now = now();
+        let lane_due = self.entries.get(self.wheel.lane.head).is_some_and(|first| first.deadline <= now);
+        if lane_due || now >= self.wheel_wake {
             self.fire_due(now, wakers);
         }
         orphaned
@@ -263,10 +329,10 @@ impl Timers {
         keys.into_iter().filter_map(|key| self.remove(key)).collect()
     }
 
-    /// Walks the wheel's slots up to `now` (ns): cascades, fires, and sets
-    /// `next_wake` again.
-    fn fire_due(&mut self, now: u64, wakers: &mut Vec<Waker>) {
-        let now_tick = now >> TICK_SHIFT;
+    /// Walks the wheel's slots up to `now` and the lane's front: cascades,
+    /// fires, and sets `wheel_wake` again.
+    fn fire_due(&mut self, now: Instant, wakers: &mut Vec<Waker>) {
+        let now_tick = self.nanos(now) >> TICK_SHIFT;
         while let Some((level, slot)) = self.wheel.first() {
             let start = self.wheel.start(level, slot);
             if start > now_tick {
@@ -284,6 +350,8 @@ impl Timers {
                 }
                 continue;
             }
+            // The lane's timers due before this tick go first.
+            self.fire_lane(self.instant((start << TICK_SHIFT).saturating_sub(1)), wakers);
             // A tick that has passed: all its timers are due.
             if start < now_tick {
                 while at != NIL {
@@ -307,15 +375,30 @@ impl Timers {
         }
         // Every slot before `now_tick` is done; those after it stay put.
         self.wheel.elapsed = self.wheel.elapsed.max(now_tick);
-        self.next_wake = self.wheel.next_wake();
+        self.fire_lane(now, wakers);
+        let _ = self.next_deadline();
         self.maybe_shrink();
+    }
+
+    /// Fires the lane's timers due at or before `through`.
+    #[inline]
+    fn fire_lane(&mut self, through: Instant, wakers: &mut Vec<Waker>) {
+        loop {
+            let head = self.wheel.lane.head;
+            match self.entries.get(head) {
+                Some(entry) if entry.deadline <= through => {}
+                _ => return,
+            }
+            self.unlink(head);
+            wakers.push(self.release(head));
+        }
     }
 
     /// Takes every timer out (the runtime is shutting down); the caller
     /// drops them, and so their wakers, after the borrow ends.
     pub(crate) fn clear(&mut self) -> Slab<Entry> {
         self.wheel = Wheel::new();
-        self.next_wake = u64::MAX;
+        self.wheel_wake = self.origin.far_future();
         (self.moved, self.marked) = (Vec::new(), 0);
         std::mem::take(&mut self.entries)
     }
@@ -340,7 +423,7 @@ impl Timers {
         self.entries.get(slot).is_some_and(|e| e.seq == seq).then_some(slot)
     }
 
-    /// Takes the timer in slot `index` (in no wheel list) out of the slab.
+    /// Takes the timer in slot `index` (in no list) out of the slab.
     #[inline]
     fn release(&mut self, index: usize) -> Waker {
         let entry = self.entries.remove(index);

@@ -2,7 +2,7 @@
 //! after a burst, with the record that keeps their keys valid (see
 //! `timers.rs`, "Memory falls back after a burst").
 
-use super::wheel::LEVELS;
+use super::wheel::{Wheel, LANE, LEVELS};
 use super::{TimerKey, Timers, NIL};
 
 impl Timers {
@@ -12,16 +12,19 @@ impl Timers {
     /// in the order they had before.
     #[cold]
     pub(super) fn shrink(&mut self) {
-        // Every list, in order: (wheel slot, key) runs.
+        // Every list, in order: (list code, key) runs.
         let mut lists = Vec::with_capacity(self.entries.len());
+        let mut heads = vec![(LANE, self.wheel.lane.head)];
         for level in 0..LEVELS {
             for (slot, list) in self.wheel.lists[level].iter().enumerate() {
-                let mut at = list.head;
-                while at != NIL {
-                    let entry = &self.entries[at];
-                    lists.push((level, slot, TimerKey { index: at, seq: entry.seq }));
-                    at = entry.next;
-                }
+                heads.push(((level * 64 + slot) as u16, list.head));
+            }
+        }
+        for (code, mut at) in heads {
+            while at != NIL {
+                let entry = &self.entries[at];
+                lists.push((code, TimerKey { index: at, seq: entry.seq }));
+                at = entry.next;
             }
         }
         self.entries.compact(|entry, _from, _to| {
@@ -33,16 +36,15 @@ impl Timers {
         self.moved.sort_unstable();
         self.marked = self.moved.len();
         self.moved.shrink_to_fit();
-        // The lists again, emptied and then appended to in the old order;
-        // occupancy and bounds come out as they were.
-        for &(level, slot, _) in &lists {
-            let _ = self.wheel.take(level, slot);
-        }
-        for (level, slot, key) in lists {
+        // The lists again, from empty, appended to in the old order; the
+        // bounds come out exact.
+        let elapsed = self.wheel.elapsed;
+        self.wheel = Wheel::new();
+        self.wheel.elapsed = elapsed;
+        for (code, key) in lists {
             let index = self.find(key).expect("a timer survives compaction");
-            self.wheel.append(&mut self.entries, index, level, slot);
-            let bound = &mut self.wheel.bounds[level][slot];
-            *bound = (*bound).min(self.entries[index].deadline);
+            self.wheel.append(&mut self.entries, index, code);
+            self.wheel.occupy(code, self.entries[index].ns);
         }
     }
 }

@@ -1,4 +1,4 @@
-use super::wheel::LEVELS;
+use super::wheel::{LANE, LEVELS};
 use super::*;
 
 /// Each test gets its own id, so its orphan list is its own.
@@ -107,7 +107,19 @@ fn timers_remove_keys_sent_from_away() {
 
 /// Checks every invariant of the store (see `Timers` and `Wheel`).
 pub(super) fn check(t: &Timers) {
-    let mut seen = 0;
+    // The lane, walked both ways: in order, and every entry marked as in it.
+    let (mut lane, mut at, mut prev) = (Vec::new(), t.wheel.lane.head, NIL);
+    while at != NIL {
+        let entry = &t.entries[at];
+        assert_eq!((entry.slot, entry.prev), (LANE, prev), "lane entry {at}");
+        if let Some(&(d, s)) = lane.last() {
+            assert!((d, s) <= (entry.deadline, entry.seq), "the lane is out of order at {at}");
+        }
+        lane.push((entry.deadline, entry.seq));
+        (prev, at) = (at, entry.next);
+    }
+    assert_eq!(t.wheel.lane.tail, prev);
+    let mut seen = lane.len();
     for level in 0..LEVELS {
         for (slot, list) in t.wheel.lists[level].iter().enumerate() {
             let (mut at, mut prev) = (list.head, NIL);
@@ -119,8 +131,9 @@ pub(super) fn check(t: &Timers) {
                 let entry = &t.entries[at];
                 assert_eq!(entry.prev, prev, "links of {at}");
                 assert_eq!(usize::from(entry.slot), level * 64 + slot);
-                assert_eq!(t.wheel.expected_slot(entry.deadline), (level, slot), "timer {at} is in the wrong slot");
-                assert!(t.wheel.bounds[level][slot] <= entry.deadline, "the bound of ({level}, {slot})");
+                assert_eq!(t.wheel.expected_slot(entry.ns), (level, slot), "timer {at} is in the wrong slot");
+                assert_eq!(entry.ns, t.nanos(entry.deadline));
+                assert!(t.wheel.bounds[level][slot] <= entry.ns, "the bound of ({level}, {slot})");
                 seen += 1;
                 (prev, at) = (at, entry.next);
             }
@@ -128,7 +141,7 @@ pub(super) fn check(t: &Timers) {
         }
     }
     assert_eq!(seen, t.entries.len(), "a timer is in no list");
-    assert!(t.next_wake <= t.wheel.next_wake());
+    assert!(t.wheel_wake <= t.instant(t.wheel.next_wake()));
     // Every marked timer is found through the record, which is sorted;
     // records of timers that are gone are allowed, but name no live timer.
     assert!(t.moved.windows(2).all(|w| w[0].0 < w[1].0), "the move record is out of order");

@@ -17,6 +17,9 @@
 //! it was last empty: no timer in it is due before. A cancelled timer
 //! leaves its bound behind (recomputing it would cost a walk of the slot),
 //! which only makes the executor wake once early.
+//!
+//! Beside the slots, one more list: the *lane* (`timers.rs`), code
+//! [`LANE`], for timers armed in deadline order.
 
 use slab::Slab;
 
@@ -38,10 +41,14 @@ pub(super) struct List {
 
 const EMPTY: List = List { head: NIL, tail: NIL };
 
+/// The `slot` code of a timer in the lane.
+pub(super) const LANE: u16 = u16::MAX;
+
 /// # Invariants
 /// - `occupied[l]` has bit `s` set iff `lists[l][s]` is non-empty;
 /// - every timer in `lists[l][s]` has its `slot` set to `l * 64 + s`, and
 ///   `max(its tick, elapsed)` at level `l` and slot `s` for `elapsed`;
+///   every timer in `lane` has `slot` [`LANE`];
 /// - `bounds[l][s]` is at most every deadline in that slot, and
 ///   `u64::MAX` when it is empty.
 #[derive(Debug)]
@@ -51,6 +58,8 @@ pub(super) struct Wheel {
     occupied: [u64; LEVELS],
     pub(super) lists: [[List; SLOTS]; LEVELS],
     pub(super) bounds: [[u64; SLOTS]; LEVELS],
+    /// Timers armed in deadline order (kept by `timers.rs`).
+    pub(super) lane: List,
 }
 
 /// The level a timer due at `tick` goes to, seen from `elapsed`
@@ -69,6 +78,7 @@ impl Wheel {
             occupied: [0; LEVELS],
             lists: [[EMPTY; SLOTS]; LEVELS],
             bounds: [[u64::MAX; SLOTS]; LEVELS],
+            lane: EMPTY,
         }
     }
 
@@ -77,48 +87,69 @@ impl Wheel {
     /// the slot of `elapsed`, which the next `fire` looks at.
     #[inline]
     pub(super) fn link(&mut self, entries: &mut Slab<Entry>, index: usize) {
-        let deadline = entries[index].deadline;
+        let deadline = entries[index].ns;
         let tick = (deadline >> TICK_SHIFT).max(self.elapsed);
         let level = level_for(self.elapsed, tick);
         let slot = ((tick >> (level as u32 * SLOT_BITS)) as usize) & (SLOTS - 1);
         let bound = &mut self.bounds[level][slot];
         *bound = (*bound).min(deadline);
-        self.append(entries, index, level, slot);
+        self.occupied[level] |= 1 << slot;
+        self.append(entries, index, (level * SLOTS + slot) as u16);
     }
 
-    /// Appends the timer in slot `index` to wheel slot `(level, slot)`.
+    /// The list of `code` (a wheel slot, or [`LANE`]).
     #[inline]
-    pub(super) fn append(&mut self, entries: &mut Slab<Entry>, index: usize, level: usize, slot: usize) {
-        let list = &mut self.lists[level][slot];
-        let tail = list.tail;
-        let entry = &mut entries[index];
-        (entry.slot, entry.prev, entry.next) = ((level * SLOTS + slot) as u16, tail, NIL);
-        match tail {
-            NIL => list.head = index,
-            _ => entries[tail].next = index,
+    fn list(&mut self, code: u16) -> &mut List {
+        match code {
+            LANE => &mut self.lane,
+            _ => &mut self.lists[usize::from(code) / SLOTS][usize::from(code) % SLOTS],
         }
+    }
+
+    /// Appends the timer in slot `index` to list `code`, whose occupancy
+    /// bit (for a wheel slot) the caller sets.
+    #[inline]
+    pub(super) fn append(&mut self, entries: &mut Slab<Entry>, index: usize, code: u16) {
+        let list = self.list(code);
+        let tail = list.tail;
         list.tail = index;
-        self.occupied[level] |= 1 << slot;
+        if tail == NIL {
+            list.head = index;
+        } else {
+            entries[tail].next = index;
+        }
+        let entry = &mut entries[index];
+        (entry.slot, entry.prev, entry.next) = (code, tail, NIL);
     }
 
     /// Takes the timer in slot `index` out of its list.
-    #[inline]
+    #[inline(never)]
     pub(super) fn unlink(&mut self, entries: &mut Slab<Entry>, index: usize) {
         let entry = &entries[index];
-        let (prev, next, code) = (entry.prev, entry.next, entry.slot as usize);
-        let (level, slot) = (code / SLOTS, code % SLOTS);
-        let list = &mut self.lists[level][slot];
-        match prev {
-            NIL => list.head = next,
-            _ => entries[prev].next = next,
-        }
+        let (prev, next, code) = (entry.prev, entry.next, entry.slot);
+        let list = self.list(code);
         match next {
             NIL => list.tail = prev,
             _ => entries[next].prev = prev,
         }
-        if list.head == NIL {
+        match prev {
+            NIL => list.head = next,
+            _ => entries[prev].next = next,
+        }
+        if list.head == NIL && code != LANE {
+            let (level, slot) = (usize::from(code) / SLOTS, usize::from(code) % SLOTS);
             self.occupied[level] &= !(1 << slot);
             self.bounds[level][slot] = u64::MAX;
+        }
+    }
+
+    /// Marks wheel slot `code` occupied, and its bound at most `ns`
+    /// (compaction, which appends timers to their lists again).
+    pub(super) fn occupy(&mut self, code: u16, ns: u64) {
+        if code != LANE {
+            let (level, slot) = (usize::from(code) / SLOTS, usize::from(code) % SLOTS);
+            self.occupied[level] |= 1 << slot;
+            self.bounds[level][slot] = self.bounds[level][slot].min(ns);
         }
     }
 

@@ -1,12 +1,22 @@
-//! The wheel itself: levels, cascades, deadlines to the nanosecond, a
+//! The wheel itself (its timers armed behind a later one in the lane, so
+//! that they go to the wheel): levels, cascades, deadlines to the nanosecond, a
 //! deadline far beyond a level's reach, cancels and resets around a fire,
 //! and many timers in one slot.
 
 use std::time::Duration;
 
 use super::tests::{check, noop, store};
-use super::wheel::{LEVELS, TICK_NS};
+use super::wheel::{LANE, LEVELS, TICK_NS};
 use super::*;
+
+/// A store whose lane holds one timer a millennium ahead, so that every
+/// timer armed before that goes to the wheel; and that timer's key.
+fn wheel_store() -> (Timers, TimerKey) {
+    let mut t = store();
+    let sentinel = t.origin + Duration::from_secs(86400 * 365 * 1000);
+    let key = t.insert(sentinel, noop());
+    (t, key)
+}
 
 /// Plays the executor with a paused clock: jumps to `next_deadline` and
 /// fires, until the store is empty or `steps` jumps were made. Returns
@@ -33,7 +43,7 @@ fn run_down(t: &mut Timers, keys: &[TimerKey], steps: usize) -> (Vec<Option<Inst
 /// level 0, up to 64^2 to level 1, and so on up to the top.
 #[test]
 fn wheel_timers_go_to_the_level_of_their_distance() {
-    let mut t = store();
+    let (mut t, _) = wheel_store();
     let origin = t.origin;
     for level in 0..LEVELS {
         // Just inside level `level`'s reach from tick 0.
@@ -53,7 +63,7 @@ fn wheel_timers_go_to_the_level_of_their_distance() {
 /// the next (auto-advance), after at most one cascade per level.
 #[test]
 fn wheel_cascades_fire_every_timer_at_its_nanosecond() {
-    let mut t = store();
+    let (mut t, sentinel) = wheel_store();
     let start = t.origin + Duration::from_nanos(12_345);
     let mut keys = Vec::new();
     let mut deadlines = Vec::new();
@@ -66,6 +76,7 @@ fn wheel_cascades_fire_every_timer_at_its_nanosecond() {
         keys.push(t.insert(deadline, noop()));
         deadlines.push(deadline);
     }
+    assert!(t.remove(sentinel).is_some());
     check(&t);
     let (fired_at, jumps) = run_down(&mut t, &keys, keys.len() * (LEVELS + 1));
     for (i, at) in fired_at.iter().enumerate() {
@@ -85,11 +96,12 @@ fn wheel_cascades_fire_every_timer_at_its_nanosecond() {
 /// even when the clock passes every level's reach on the way.
 #[test]
 fn wheel_far_deadline_fires_neither_early_nor_late() {
-    let mut t = store();
+    let (mut t, sentinel) = wheel_store();
     let now = t.origin;
     let far = now.far_future();
     let near = now + Duration::from_millis(3);
     let (kfar, knear) = (t.insert(far, noop()), t.insert(near, noop()));
+    assert!(t.remove(sentinel).is_some());
     let mut woken = Vec::new();
     for step in [Duration::from_millis(3), Duration::from_secs(86400), Duration::from_secs(86400 * 365 * 29)] {
         let _ = t.fire(|| now + step, &mut woken);
@@ -102,11 +114,17 @@ fn wheel_far_deadline_fires_neither_early_nor_late() {
     assert_eq!(t.next_deadline(), Some(far));
     let _ = t.fire(|| far, &mut woken);
     assert_eq!(t.poll(kfar, &noop()), TimerPoll::Fired);
-    // Beyond what a `u64` of nanoseconds holds: it never fires early.
+    // Beyond what a `u64` of nanoseconds holds (in the wheel, behind a
+    // later timer in the lane): it fires neither early nor late.
     let beyond = now + Duration::from_secs(u64::MAX / 1_000_000_000 + 10);
+    let later = t.insert(beyond + Duration::from_secs(1), noop());
     let k = t.insert(beyond, noop());
+    assert_ne!(t.entries[k.index].slot, LANE);
     let _ = t.fire(|| beyond - Duration::from_secs(5), &mut woken);
     assert_eq!(t.poll(k, &noop()), TimerPoll::Pending);
+    let _ = t.fire(|| beyond, &mut woken);
+    assert_eq!(t.poll(k, &noop()), TimerPoll::Fired);
+    assert_eq!(t.poll(later, &noop()), TimerPoll::Pending);
 }
 
 /// Timers cancelled and reset between fires of one slot (in the turn
@@ -114,7 +132,7 @@ fn wheel_far_deadline_fires_neither_early_nor_late() {
 /// not fired, and a timer fired in a slot scan is gone for its key.
 #[test]
 fn wheel_cancel_and_reset_around_a_fire() {
-    let mut t = store();
+    let (mut t, sentinel) = wheel_store();
     let now = t.origin + Duration::from_millis(5);
     // Ten timers in one tick, 1 ns apart.
     let keys: Vec<_> = (0..10u64).map(|i| t.insert(now + Duration::from_nanos(i), noop())).collect();
@@ -139,7 +157,8 @@ fn wheel_cancel_and_reset_around_a_fire() {
     assert_eq!(woken.len(), 3, "7 and 8");
     assert_eq!(t.poll(keys[5], &noop()), TimerPoll::Pending);
     let _ = t.fire(|| now + Duration::from_secs(10), &mut woken);
-    assert_eq!((woken.len(), t.len()), (4, 0));
+    assert_eq!((woken.len(), t.len()), (4, 1));
+    assert!(t.remove(sentinel).is_some());
     check(&t);
 }
 
@@ -147,12 +166,14 @@ fn wheel_cancel_and_reset_around_a_fire() {
 /// fires it then; a reset to a later one keeps it from firing before.
 #[test]
 fn wheel_reset_earlier_and_later() {
-    let mut t = store();
+    let (mut t, sentinel) = wheel_store();
     let now = t.origin;
     let hour = t.insert(now + Duration::from_secs(3600), noop());
     let soon = t.insert(now + Duration::from_micros(100), noop());
     assert!(t.reset(hour, now + Duration::from_micros(70)));
     assert!(t.reset(soon, now + Duration::from_secs(7200)));
+    assert!([hour, soon].iter().all(|k| t.entries[k.index].slot != LANE));
+    assert!(t.remove(sentinel).is_some());
     check(&t);
     let (fired_at, _) = run_down(&mut t, &[hour, soon], 40);
     assert_eq!(fired_at, vec![Some(now + Duration::from_micros(70)), Some(now + Duration::from_secs(7200))]);
@@ -163,17 +184,18 @@ fn wheel_reset_earlier_and_later() {
 #[test]
 fn wheel_many_timers_in_one_slot() {
     for ahead in [Duration::from_micros(10), Duration::from_secs(40)] {
-        let mut t = store();
+        let (mut t, sentinel) = wheel_store();
         let now = t.origin + ahead;
         let wakers: Vec<Waker> = (0..100_000).map(|_| Waker::from(std::sync::Arc::new(super::tests::Flag))).collect();
         for (i, waker) in wakers.iter().enumerate() {
             t.insert(now + Duration::from_nanos(i as u64 % 7), waker.clone());
         }
+        assert!(t.remove(sentinel).is_some());
         let mut woken = Vec::new();
         let _ = t.fire(|| now + Duration::from_nanos(6), &mut woken);
         assert_eq!(woken.len(), wakers.len());
-        let same_order = woken.iter().zip(&wakers).all(|(a, b)| a.will_wake(b));
-        assert!(same_order, "{ahead:?}: fired out of arming order");
+        let first_off = woken.iter().zip(&wakers).position(|(a, b)| !a.will_wake(b));
+        assert_eq!(first_off, None, "{ahead:?}: fired out of arming order");
         assert_eq!(t.len(), 0);
         check(&t);
     }
