@@ -333,6 +333,7 @@ impl Timers {
     /// fires, and sets `wheel_wake` again.
     fn fire_due(&mut self, now: Instant, wakers: &mut Vec<Waker>) {
         let now_tick = self.nanos(now) >> TICK_SHIFT;
+        let mut lane_tick = self.lane_tick();
         while let Some((level, slot)) = self.wheel.first() {
             let start = self.wheel.start(level, slot);
             if start > now_tick {
@@ -351,7 +352,10 @@ impl Timers {
                 continue;
             }
             // The lane's timers due before this tick go first.
-            self.fire_lane(self.instant((start << TICK_SHIFT).saturating_sub(1)), wakers);
+            if lane_tick < start {
+                self.fire_lane(self.instant((start << TICK_SHIFT) - 1), wakers);
+                lane_tick = self.lane_tick();
+            }
             // A tick that has passed: all its timers are due.
             if start < now_tick {
                 while at != NIL {
@@ -378,6 +382,14 @@ impl Timers {
         self.fire_lane(now, wakers);
         let _ = self.next_deadline();
         self.maybe_shrink();
+    }
+
+    /// The tick of the lane's first deadline (`u64::MAX` if it is empty).
+    fn lane_tick(&self) -> u64 {
+        match self.entries.get(self.wheel.lane.head) {
+            Some(first) => self.nanos(first.deadline) >> TICK_SHIFT,
+            None => u64::MAX,
+        }
     }
 
     /// Fires the lane's timers due at or before `through`.

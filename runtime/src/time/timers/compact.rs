@@ -2,8 +2,8 @@
 //! after a burst, with the record that keeps their keys valid (see
 //! `timers.rs`, "Memory falls back after a burst").
 
-use super::wheel::{Wheel, LANE, LEVELS};
-use super::{TimerKey, Timers, NIL};
+use super::wheel::{Wheel, LANE};
+use super::{Timers, NIL};
 
 impl Timers {
     /// Moves the timers in high slots to free low ones (marking each one
@@ -12,23 +12,20 @@ impl Timers {
     /// in the order they had before.
     #[cold]
     pub(super) fn shrink(&mut self) {
-        // Every list, in order: (list code, key) runs.
+        // Every list, in order: (list code, slot) runs.
         let mut lists = Vec::with_capacity(self.entries.len());
-        let mut heads = vec![(LANE, self.wheel.lane.head)];
-        for level in 0..LEVELS {
-            for (slot, list) in self.wheel.lists[level].iter().enumerate() {
-                heads.push(((level * 64 + slot) as u16, list.head));
-            }
-        }
-        for (code, mut at) in heads {
+        let heads = std::iter::once((LANE, self.wheel.lane.head));
+        for (code, mut at) in heads.chain(self.wheel.lists.iter().enumerate().map(|(c, l)| (c as u16, l.head))) {
             while at != NIL {
-                let entry = &self.entries[at];
-                lists.push((code, TimerKey { index: at, seq: entry.seq }));
-                at = entry.next;
+                lists.push((code, at));
+                at = self.entries[at].next;
             }
         }
-        self.entries.compact(|entry, _from, _to| {
+        // Where each moved timer went, by the slot it left.
+        let mut to_of = vec![NIL; self.entries.capacity()];
+        self.entries.compact(|entry, from, to| {
             entry.moved = true;
+            to_of[from] = to;
             true
         });
         self.moved.clear();
@@ -41,8 +38,11 @@ impl Timers {
         let elapsed = self.wheel.elapsed;
         self.wheel = Wheel::new();
         self.wheel.elapsed = elapsed;
-        for (code, key) in lists {
-            let index = self.find(key).expect("a timer survives compaction");
+        for (code, from) in lists {
+            let index = match to_of[from] {
+                NIL => from,
+                to => to,
+            };
             self.wheel.append(&mut self.entries, index, code);
             self.wheel.occupy(code, self.entries[index].ns);
         }

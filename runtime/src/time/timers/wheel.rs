@@ -44,20 +44,23 @@ const EMPTY: List = List { head: NIL, tail: NIL };
 /// The `slot` code of a timer in the lane.
 pub(super) const LANE: u16 = u16::MAX;
 
+/// Wheel slot `code` is `level * 64 + slot`.
+const CODES: usize = LEVELS * SLOTS;
+
 /// # Invariants
-/// - `occupied[l]` has bit `s` set iff `lists[l][s]` is non-empty;
-/// - every timer in `lists[l][s]` has its `slot` set to `l * 64 + s`, and
-///   `max(its tick, elapsed)` at level `l` and slot `s` for `elapsed`;
-///   every timer in `lane` has `slot` [`LANE`];
-/// - `bounds[l][s]` is at most every deadline in that slot, and
+/// - `occupied[l]` has bit `s` set iff list `l * 64 + s` is non-empty;
+/// - every timer in list `c` has its `slot` set to `c`, which is
+///   `max(its tick, elapsed)`'s level and slot for `elapsed`; every timer
+///   in `lane` has `slot` [`LANE`];
+/// - `bounds[c]` is at most every deadline (`ns`) in list `c`, and
 ///   `u64::MAX` when it is empty.
 #[derive(Debug)]
 pub(super) struct Wheel {
     /// The tick the wheel has been processed to.
     pub(super) elapsed: u64,
     occupied: [u64; LEVELS],
-    pub(super) lists: [[List; SLOTS]; LEVELS],
-    pub(super) bounds: [[u64; SLOTS]; LEVELS],
+    pub(super) lists: [List; CODES],
+    pub(super) bounds: [u64; CODES],
     /// Timers armed in deadline order (kept by `timers.rs`).
     pub(super) lane: List,
 }
@@ -73,44 +76,37 @@ fn level_for(elapsed: u64, tick: u64) -> usize {
 
 impl Wheel {
     pub(super) fn new() -> Wheel {
-        Wheel {
-            elapsed: 0,
-            occupied: [0; LEVELS],
-            lists: [[EMPTY; SLOTS]; LEVELS],
-            bounds: [[u64::MAX; SLOTS]; LEVELS],
-            lane: EMPTY,
-        }
+        Wheel { elapsed: 0, occupied: [0; LEVELS], lists: [EMPTY; CODES], bounds: [u64::MAX; CODES], lane: EMPTY }
+    }
+
+    /// The wheel slot (code) of a deadline (`ns`), seen from `elapsed`; a
+    /// deadline before `elapsed` goes to the slot of `elapsed`, which the
+    /// next `fire` looks at.
+    #[inline]
+    pub(super) fn code_for(&self, ns: u64) -> usize {
+        let tick = (ns >> TICK_SHIFT).max(self.elapsed);
+        let level = level_for(self.elapsed, tick);
+        level * SLOTS + ((tick >> (level as u32 * SLOT_BITS)) as usize & (SLOTS - 1))
     }
 
     /// Links the timer in slot `index` (in no list) at the tail of the
-    /// wheel slot its deadline names; a deadline before `elapsed` goes to
-    /// the slot of `elapsed`, which the next `fire` looks at.
+    /// wheel slot its deadline names.
     #[inline]
     pub(super) fn link(&mut self, entries: &mut Slab<Entry>, index: usize) {
-        let deadline = entries[index].ns;
-        let tick = (deadline >> TICK_SHIFT).max(self.elapsed);
-        let level = level_for(self.elapsed, tick);
-        let slot = ((tick >> (level as u32 * SLOT_BITS)) as usize) & (SLOTS - 1);
-        let bound = &mut self.bounds[level][slot];
-        *bound = (*bound).min(deadline);
-        self.occupied[level] |= 1 << slot;
-        self.append(entries, index, (level * SLOTS + slot) as u16);
+        let ns = entries[index].ns;
+        let code = self.code_for(ns);
+        self.occupy(code as u16, ns);
+        self.append(entries, index, code as u16);
     }
 
-    /// The list of `code` (a wheel slot, or [`LANE`]).
-    #[inline]
-    fn list(&mut self, code: u16) -> &mut List {
-        match code {
-            LANE => &mut self.lane,
-            _ => &mut self.lists[usize::from(code) / SLOTS][usize::from(code) % SLOTS],
-        }
-    }
-
-    /// Appends the timer in slot `index` to list `code`, whose occupancy
-    /// bit (for a wheel slot) the caller sets.
+    /// Appends the timer in slot `index` to list `code` (a wheel slot the
+    /// caller marks occupied, or [`LANE`]).
     #[inline]
     pub(super) fn append(&mut self, entries: &mut Slab<Entry>, index: usize, code: u16) {
-        let list = self.list(code);
+        let list = match code {
+            LANE => &mut self.lane,
+            _ => &mut self.lists[usize::from(code) % CODES],
+        };
         let tail = list.tail;
         list.tail = index;
         if tail == NIL {
@@ -122,12 +118,22 @@ impl Wheel {
         (entry.slot, entry.prev, entry.next) = (code, tail, NIL);
     }
 
-    /// Takes the timer in slot `index` out of its list.
+    /// Marks wheel slot `code` occupied, with a bound at most `ns`.
+    #[inline]
+    pub(super) fn occupy(&mut self, code: u16, ns: u64) {
+        if code != LANE {
+            let code = usize::from(code) % CODES;
+            self.occupied[code / SLOTS] |= 1 << (code % SLOTS);
+            self.bounds[code] = self.bounds[code].min(ns);
+        }
+    }
+
+    /// Takes the timer in slot `index` out of its wheel slot's list.
     #[inline(never)]
     pub(super) fn unlink(&mut self, entries: &mut Slab<Entry>, index: usize) {
         let entry = &entries[index];
-        let (prev, next, code) = (entry.prev, entry.next, entry.slot);
-        let list = self.list(code);
+        let (prev, next, code) = (entry.prev, entry.next, usize::from(entry.slot) % CODES);
+        let list = &mut self.lists[code];
         match next {
             NIL => list.tail = prev,
             _ => entries[next].prev = prev,
@@ -136,20 +142,9 @@ impl Wheel {
             NIL => list.head = next,
             _ => entries[prev].next = next,
         }
-        if list.head == NIL && code != LANE {
-            let (level, slot) = (usize::from(code) / SLOTS, usize::from(code) % SLOTS);
-            self.occupied[level] &= !(1 << slot);
-            self.bounds[level][slot] = u64::MAX;
-        }
-    }
-
-    /// Marks wheel slot `code` occupied, and its bound at most `ns`
-    /// (compaction, which appends timers to their lists again).
-    pub(super) fn occupy(&mut self, code: u16, ns: u64) {
-        if code != LANE {
-            let (level, slot) = (usize::from(code) / SLOTS, usize::from(code) % SLOTS);
-            self.occupied[level] |= 1 << slot;
-            self.bounds[level][slot] = self.bounds[level][slot].min(ns);
+        if list.head == NIL {
+            self.occupied[code / SLOTS] &= !(1 << (code % SLOTS));
+            self.bounds[code] = u64::MAX;
         }
     }
 
@@ -157,9 +152,10 @@ impl Wheel {
     /// rest follows along `next`).
     #[inline]
     pub(super) fn take(&mut self, level: usize, slot: usize) -> usize {
-        self.occupied[level] &= !(1 << slot);
-        self.bounds[level][slot] = u64::MAX;
-        std::mem::replace(&mut self.lists[level][slot], EMPTY).head
+        let code = (level * SLOTS + slot) % CODES;
+        self.occupied[level % LEVELS] &= !(1 << slot);
+        self.bounds[code] = u64::MAX;
+        std::mem::replace(&mut self.lists[code], EMPTY).head
     }
 
     /// The first occupied slot, as `(level, slot)`.
@@ -182,7 +178,7 @@ impl Wheel {
     #[inline]
     pub(super) fn next_wake(&self) -> u64 {
         match self.first() {
-            Some((level, slot)) => (self.start(level, slot) << TICK_SHIFT).max(self.bounds[level][slot]),
+            Some((level, slot)) => (self.start(level, slot) << TICK_SHIFT).max(self.bounds[level * SLOTS + slot]),
             None => u64::MAX,
         }
     }
@@ -193,9 +189,8 @@ impl Wheel {
     }
 
     #[cfg(test)]
-    pub(super) fn expected_slot(&self, deadline: u64) -> (usize, usize) {
-        let tick = (deadline >> TICK_SHIFT).max(self.elapsed);
-        let level = level_for(self.elapsed, tick);
-        (level, ((tick >> (level as u32 * SLOT_BITS)) as usize) & (SLOTS - 1))
+    pub(super) fn expected_slot(&self, ns: u64) -> (usize, usize) {
+        let code = self.code_for(ns);
+        (code / SLOTS, code % SLOTS)
     }
 }
