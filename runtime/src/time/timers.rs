@@ -69,9 +69,10 @@ use super::instant::Instant;
 use super::orphans::Orphans;
 
 mod compact;
+mod fire;
 mod wheel;
 
-use wheel::{Wheel, LANE, TICK_SHIFT};
+use wheel::{Wheel, LANE};
 
 /// The slab capacity below which the store never compacts: small stores
 /// keep their memory, and no compaction runs on a store of a few timers.
@@ -327,83 +328,6 @@ impl Timers {
     #[cold]
     fn remove_orphans(&mut self, keys: Vec<TimerKey>) -> Vec<Waker> {
         keys.into_iter().filter_map(|key| self.remove(key)).collect()
-    }
-
-    /// Walks the wheel's slots up to `now` and the lane's front: cascades,
-    /// fires, and sets `wheel_wake` again.
-    fn fire_due(&mut self, now: Instant, wakers: &mut Vec<Waker>) {
-        let now_tick = self.nanos(now) >> TICK_SHIFT;
-        let mut lane_tick = self.lane_tick();
-        while let Some((level, slot)) = self.wheel.first() {
-            let start = self.wheel.start(level, slot);
-            if start > now_tick {
-                break;
-            }
-            self.wheel.elapsed = start;
-            let mut at = self.wheel.take(level, slot);
-            // Cascade: each timer goes to a lower level (its tick is at or
-            // after `start`, in this slot's range).
-            if level > 0 {
-                while at != NIL {
-                    let next = self.entries[at].next;
-                    self.wheel.link(&mut self.entries, at);
-                    at = next;
-                }
-                continue;
-            }
-            // The lane's timers due before this tick go first.
-            if lane_tick < start {
-                self.fire_lane(self.instant((start << TICK_SHIFT) - 1), wakers);
-                lane_tick = self.lane_tick();
-            }
-            // A tick that has passed: all its timers are due.
-            if start < now_tick {
-                while at != NIL {
-                    let next = self.entries[at].next;
-                    wakers.push(self.release(at));
-                    at = next;
-                }
-                continue;
-            }
-            // The current tick: those due fire, the others go back.
-            while at != NIL {
-                let next = self.entries[at].next;
-                if self.entries[at].deadline <= now {
-                    wakers.push(self.release(at));
-                } else {
-                    self.wheel.link(&mut self.entries, at);
-                }
-                at = next;
-            }
-            break;
-        }
-        // Every slot before `now_tick` is done; those after it stay put.
-        self.wheel.elapsed = self.wheel.elapsed.max(now_tick);
-        self.fire_lane(now, wakers);
-        let _ = self.next_deadline();
-        self.maybe_shrink();
-    }
-
-    /// The tick of the lane's first deadline (`u64::MAX` if it is empty).
-    fn lane_tick(&self) -> u64 {
-        match self.entries.get(self.wheel.lane.head) {
-            Some(first) => self.nanos(first.deadline) >> TICK_SHIFT,
-            None => u64::MAX,
-        }
-    }
-
-    /// Fires the lane's timers due at or before `through`.
-    #[inline]
-    fn fire_lane(&mut self, through: Instant, wakers: &mut Vec<Waker>) {
-        loop {
-            let head = self.wheel.lane.head;
-            match self.entries.get(head) {
-                Some(entry) if entry.deadline <= through => {}
-                _ => return,
-            }
-            self.unlink(head);
-            wakers.push(self.release(head));
-        }
     }
 
     /// Takes every timer out (the runtime is shutting down); the caller
