@@ -314,15 +314,19 @@ impl Timers {
             Some(keys) => self.remove_orphans(keys),
             None => Vec::new(),
         };
-        if self.entries.is_empty() {
-            return orphaned;
+        if !self.entries.is_empty() {
+            self.fire_at(now(), wakers);
         }
-        let now = now();
+        orphaned
+    }
+
+    /// `fire` with the clock read (one copy, whatever closure reads it).
+    #[inline(never)]
+    fn fire_at(&mut self, now: Instant, wakers: &mut Vec<Waker>) {
         let lane_due = self.entries.get(self.wheel.lane.head).is_some_and(|first| first.deadline <= now);
         if lane_due || now >= self.wheel_wake {
             self.fire_due(now, wakers);
         }
-        orphaned
     }
 
     #[cold]
@@ -333,7 +337,7 @@ impl Timers {
     /// Takes every timer out (the runtime is shutting down); the caller
     /// drops them, and so their wakers, after the borrow ends.
     pub(crate) fn clear(&mut self) -> Slab<Entry> {
-        self.wheel = Wheel::new();
+        self.wheel.reset();
         self.wheel_wake = self.origin.far_future();
         (self.moved, self.marked) = (Vec::new(), 0);
         std::mem::take(&mut self.entries)

@@ -2,7 +2,7 @@
 //! after a burst, with the record that keeps their keys valid (see
 //! `timers.rs`, "Memory falls back after a burst").
 
-use super::wheel::{Wheel, LANE};
+use super::wheel::LANE;
 use super::{Timers, NIL};
 
 impl Timers {
@@ -36,7 +36,7 @@ impl Timers {
         // The lists again, from empty, appended to in the old order; the
         // bounds come out exact.
         let elapsed = self.wheel.elapsed;
-        self.wheel = Wheel::new();
+        self.wheel.reset();
         self.wheel.elapsed = elapsed;
         for (code, from) in lists {
             let index = match to_of[from] {

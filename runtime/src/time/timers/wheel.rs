@@ -75,8 +75,19 @@ fn level_for(elapsed: u64, tick: u64) -> usize {
 }
 
 impl Wheel {
+    #[inline(never)]
     pub(super) fn new() -> Wheel {
         Wheel { elapsed: 0, occupied: [0; LEVELS], lists: [EMPTY; CODES], bounds: [u64::MAX; CODES], lane: EMPTY }
+    }
+
+    /// Empties the wheel, as new.
+    #[inline(never)]
+    pub(super) fn reset(&mut self) {
+        self.elapsed = 0;
+        self.occupied = [0; LEVELS];
+        self.lists.fill(EMPTY);
+        self.bounds.fill(u64::MAX);
+        self.lane = EMPTY;
     }
 
     /// The wheel slot (code) of a deadline (`ns`), seen from `elapsed`; a
@@ -91,7 +102,7 @@ impl Wheel {
 
     /// Links the timer in slot `index` (in no list) at the tail of the
     /// wheel slot its deadline names.
-    #[inline]
+    #[inline(never)]
     pub(super) fn link(&mut self, entries: &mut Slab<Entry>, index: usize) {
         let ns = entries[index].ns;
         let code = self.code_for(ns);
@@ -168,9 +179,9 @@ impl Wheel {
     /// The first tick of wheel slot `(level, slot)`.
     #[inline]
     pub(super) fn start(&self, level: usize, slot: usize) -> u64 {
+        // At most 48: ticks have 48 bits.
         let above = (level as u32 + 1) * SLOT_BITS;
-        let block = if above >= 64 { 0 } else { self.elapsed >> above << above };
-        block | (slot as u64) << (level as u32 * SLOT_BITS)
+        self.elapsed >> above << above | (slot as u64) << (level as u32 * SLOT_BITS)
     }
 
     /// The earliest time (ns) at which `fire` has work: the first slot's
