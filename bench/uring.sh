@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The io_uring driver (readiness mode) against the epoll driver, tokio and the
+# The io_uring driver (readiness mode, and completion reads for TCP streams:
+# runtime-uring-cq, RUNTIME_URING_COMPLETION=1) against the epoll driver, tokio and the
 # hand-written epoll loop, in one run: 64 B echo, closed loop, C=64 (and C=1,
 # C=1000). Per server: req/s and server CPU µs/request over REPS interleaved
 # runs (medians, min-max); system calls per request (strace -f -c over 20,000
@@ -29,6 +30,7 @@ start() { # start NAME: the server NAME on CPU 0
     epoll-loop) bin=$REL/echo_epoll ;;
     runtime-epoll) bin=$REL/echo_runtime; env=(RUNTIME_DRIVER=epoll) ;;
     runtime-uring) bin=$UR/echo_runtime; env=(RUNTIME_DRIVER=uring) ;;
+    runtime-uring-cq) bin=$UR/echo_runtime; env=(RUNTIME_DRIVER=uring RUNTIME_URING_COMPLETION=1) ;;
     tokio) bin=$REL/echo_tokio ;;
   esac
   rm -f "$OUT/userver.out" # else the wait below may read the last server's address
@@ -43,7 +45,7 @@ start() { # start NAME: the server NAME on CPU 0
 }
 stop() { kill "$SPID" 2>/dev/null || true; wait "$SPID" 2>/dev/null || true; }
 load() { taskset -c 1 "$REL/load" --addr "$SADDR" --pid "$SPID" "$@" | sed -n 's/^result //p'; }
-SERVERS="epoll-loop runtime-epoll runtime-uring tokio"
+SERVERS=${SERVERS:-"epoll-loop runtime-epoll runtime-uring runtime-uring-cq tokio"}
 
 echo "== closed loop, 64 B echo: $REPS interleaved runs"
 for rep in $(seq "$REPS"); do

@@ -49,10 +49,15 @@ where
     fn take_error(&self) -> io::Result<Option<io::Error>>;
     /// Whether the socket has a peer (`getpeername` succeeds).
     fn is_connected(&self) -> io::Result<bool>;
+    /// Whether it reads in completion mode where the driver can (TCP
+    /// only; see `docs/URING.md`).
+    const COMPLETION: bool;
 }
 
 #[cfg(feature = "tcp")]
 impl StreamSocket for std::net::TcpStream {
+    const COMPLETION: bool = true;
+
     fn take_error(&self) -> io::Result<Option<io::Error>> {
         std::net::TcpStream::take_error(self)
     }
@@ -64,6 +69,8 @@ impl StreamSocket for std::net::TcpStream {
 
 #[cfg(feature = "unix")]
 impl StreamSocket for std::os::unix::net::UnixStream {
+    const COMPLETION: bool = false;
+
     fn take_error(&self) -> io::Result<Option<io::Error>> {
         std::os::unix::net::UnixStream::take_error(self)
     }
@@ -129,7 +136,7 @@ fn after_write<T: AsRawFd>(fd: &AsyncFd<T>, n: usize, len: usize) {
 
 pub(crate) fn read<'a, T>(fd: &'a AsyncFd<T>, buf: &'a mut [u8]) -> impl Future<Output = io::Result<usize>> + 'a
 where
-    T: AsRawFd,
+    T: StreamSocket,
     for<'b> &'b T: Read,
 {
     fd.waiting(move |cx, wait| poll_read_in(fd, cx, Some(wait), buf))
@@ -138,7 +145,7 @@ where
 #[inline]
 pub(crate) fn poll_read<T>(fd: &AsyncFd<T>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>>
 where
-    T: AsRawFd,
+    T: StreamSocket,
     for<'a> &'a T: Read,
 {
     poll_read_in(fd, cx, None, buf)
@@ -152,18 +159,47 @@ fn poll_read_in<T>(
     buf: &mut [u8],
 ) -> Poll<io::Result<usize>>
 where
-    T: AsRawFd,
+    T: StreamSocket,
     for<'a> &'a T: Read,
 {
     if buf.is_empty() {
         return Poll::Ready(Ok(0));
     }
     let len = buf.len();
-    let result = fd.poll_read_io(cx, wait, |s| (&*s).read(buf));
+    let result = if T::COMPLETION && fd.completion_reads() {
+        let mut filled = 0;
+        fd.poll_read_completion(cx, wait, len, false, |bytes| {
+            buf[filled..filled + bytes.len()].copy_from_slice(bytes);
+            filled += bytes.len();
+        })
+    } else {
+        fd.poll_read_io(cx, wait, |s| (&*s).read(buf))
+    };
     if let Poll::Ready(Ok(n)) = result {
         after_read(fd, n, len);
     }
     result
+}
+
+/// A TCP stream's `peek` (`recv(2)` with `MSG_PEEK`), in async form with
+/// the future's `wait`, or in poll form with `None`. In completion mode
+/// the bytes are in the runtime's queue, not the socket's, and are copied
+/// from there and left queued.
+#[cfg(feature = "tcp")]
+pub(crate) fn poll_peek(
+    fd: &AsyncFd<std::net::TcpStream>,
+    cx: &mut Context<'_>,
+    wait: Option<&mut WaitId>,
+    buf: &mut [u8],
+) -> Poll<io::Result<usize>> {
+    if fd.in_completion_mode() {
+        let mut filled = 0;
+        return fd.poll_read_completion(cx, wait, buf.len(), true, |bytes| {
+            buf[filled..filled + bytes.len()].copy_from_slice(bytes);
+            filled += bytes.len();
+        });
+    }
+    fd.poll_read_io(cx, wait, |s| s.peek(buf))
 }
 
 /// [`poll_read`] into hyper's read buffer, whose unfilled part may be
@@ -177,24 +213,36 @@ pub(crate) fn poll_read_cursor<T>(
     cursor: &mut ::hyper::rt::ReadBufCursor<'_>,
 ) -> Poll<io::Result<()>>
 where
-    T: AsRawFd + AsFd,
+    T: StreamSocket,
+    for<'a> &'a T: Read,
 {
     let len = cursor.remaining();
     if len == 0 {
         return Poll::Ready(Ok(()));
     }
-    let n = ready!(fd.poll_read_with(cx, |s| sys::read_into(s.as_fd(), cursor)))?;
+    let n = if T::COMPLETION && fd.completion_reads() {
+        ready!(fd.poll_read_completion(cx, None, len, false, |bytes| cursor.put_slice(bytes)))?
+    } else {
+        ready!(fd.poll_read_with(cx, |s| sys::read_into(s.as_fd(), cursor)))?
+    };
     after_read(fd, n, len);
     Poll::Ready(Ok(()))
 }
 
 pub(crate) fn try_read<T>(fd: &AsyncFd<T>, buf: &mut [u8]) -> io::Result<usize>
 where
-    T: AsRawFd,
+    T: StreamSocket,
     for<'a> &'a T: Read,
 {
     if buf.is_empty() {
         return Ok(0);
+    }
+    if T::COMPLETION && fd.completion_reads() {
+        let mut filled = 0;
+        return fd.try_read_completion(buf.len(), |bytes| {
+            buf[filled..filled + bytes.len()].copy_from_slice(bytes);
+            filled += bytes.len();
+        });
     }
     fd.try_read_with(|s| (&*s).read(buf))
 }
@@ -202,15 +250,31 @@ where
 /// Reads once into `bufs`, in order (`readv`), if data is ready.
 pub(crate) fn try_read_vectored<T>(fd: &AsyncFd<T>, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize>
 where
-    T: AsRawFd,
+    T: StreamSocket,
     for<'a> &'a T: Read,
 {
+    if T::COMPLETION && fd.completion_reads() {
+        let len = bufs.iter().map(|b| b.len()).sum();
+        let (mut slice, mut at) = (0, 0);
+        return fd.try_read_completion(len, |mut bytes| {
+            while !bytes.is_empty() {
+                let dst = &mut bufs[slice][at..];
+                let n = dst.len().min(bytes.len());
+                dst[..n].copy_from_slice(&bytes[..n]);
+                bytes = &bytes[n..];
+                at += n;
+                if at == bufs[slice].len() {
+                    (slice, at) = (slice + 1, 0);
+                }
+            }
+        });
+    }
     fd.try_read_with(|s| (&*s).read_vectored(bufs))
 }
 
 pub(crate) fn read_exact<'a, T>(fd: &'a AsyncFd<T>, mut buf: &'a mut [u8]) -> impl Future<Output = io::Result<()>> + 'a
 where
-    T: AsRawFd,
+    T: StreamSocket,
     for<'b> &'b T: Read,
 {
     fd.waiting(move |cx, wait| {

@@ -120,13 +120,13 @@ impl TcpStream {
 
     /// Reads into `buf` without taking the data from the socket.
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.fd.read_with(|s| s.peek(buf)).await
+        self.fd.waiting(|cx, wait| stream_io::poll_peek(&self.fd, cx, Some(wait), buf)).await
     }
 
     /// The poll form of [`peek`](Self::peek), on a plain slice: `Ready(Ok(n))`
     /// with `n` bytes copied (0 at end of stream), `Pending` until data comes.
     pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        self.fd.poll_read_with(cx, |s| s.peek(buf))
+        stream_io::poll_peek(&self.fd, cx, None, buf)
     }
 
     /// Reads once if data is ready; `WouldBlock` if not.

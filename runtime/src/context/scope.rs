@@ -14,15 +14,13 @@ use std::sync::Arc;
 use std::task::Waker;
 use std::time::Duration;
 
-use slab::Slab;
-
 use super::Budget;
 use crate::blocking::pool::Pool;
 use crate::config::Config;
 use crate::reactor::Reactor;
 use crate::shared::Shared;
 use crate::task::join::JoinHandle;
-use crate::task::raw::{self, TaskRef};
+use crate::task::raw::{self, OwnedTasks, TaskRef};
 use crate::task::waker::wake_local;
 use crate::task::waker::Schedule;
 use crate::time::clock::Clock;
@@ -35,8 +33,8 @@ pub(crate) struct Scope {
     pub(crate) id: u64,
     pub(crate) shared: Arc<Shared>,
     pub(crate) run_queue: RefCell<VecDeque<TaskRef>>,
-    /// Every task whose future is not gone yet, keyed by `Header::owned_key`.
-    pub(crate) owned: RefCell<Slab<TaskRef>>,
+    /// Every task whose future is not gone yet.
+    pub(crate) owned: RefCell<OwnedTasks>,
     pub(crate) reactor: RefCell<Reactor>,
     pub(crate) timers: RefCell<Timers>,
     /// What `time::Instant::now()` reads in this runtime; pausable.
@@ -67,7 +65,7 @@ impl Scope {
             id,
             shared: Arc::new(Shared::new(remote, config.unhandled_panic)),
             run_queue: RefCell::new(VecDeque::with_capacity(256)),
-            owned: RefCell::new(Slab::new()),
+            owned: RefCell::new(OwnedTasks::new()),
             reactor: RefCell::new(reactor),
             timers: RefCell::new(Timers::new(id)),
             clock: Clock::new(config.start_paused),
@@ -97,8 +95,7 @@ impl Scope {
             let _ = owned.cancel();
             return JoinHandle::new(join);
         }
-        let key = self.owned.borrow_mut().insert(owned);
-        queued.set_owned_key(key);
+        self.owned.borrow_mut().insert(owned);
         self.run_queue.borrow_mut().push_back(queued);
         JoinHandle::new(join)
     }
@@ -196,14 +193,11 @@ impl Scope {
             return;
         }
         self.blocking.close();
+        // One at a time, with no borrow held while a future is dropped.
         loop {
-            let tasks: Vec<TaskRef> = self.owned.borrow_mut().drain().collect();
-            if tasks.is_empty() {
-                break;
-            }
-            for task in &tasks {
-                let _ = task.cancel();
-            }
+            let next = self.owned.borrow_mut().pop();
+            let Some(task) = next else { break };
+            let _ = task.cancel();
         }
         // Every task still waiting on one of our sources (another
         // executor's) learns that the runtime is gone; its waker is dropped.

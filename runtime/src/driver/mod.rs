@@ -175,6 +175,11 @@ pub(crate) struct DriverCounters {
     pub(crate) changes: u64,
     /// Turns in which a registration change failed (its source was told).
     pub(crate) failed_change_turns: u64,
+    /// io_uring: entries submitted and completions reaped; buffers of the
+    /// provided-buffer ring held by connections now (zero elsewhere).
+    pub(crate) submissions: u64,
+    pub(crate) completions: u64,
+    pub(crate) buffers_held: u64,
     /// This driver runs instead of the one asked for, which could not: the
     /// driver asked for and the OS error that refused it (0: not compiled
     /// in, or not for this platform).

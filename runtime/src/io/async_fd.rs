@@ -63,6 +63,9 @@ pub struct AsyncFd<T: AsRawFd> {
     /// source reads and clears them here, without borrowing the reactor.
     pub(super) flags: Rc<Flags>,
     pub(super) scope: Rc<Scope>,
+    /// Completion reads (`io/completion.rs`): 0 not asked yet, 1 no, 2 yes.
+    #[cfg(all(target_os = "linux", feature = "io-uring"))]
+    pub(super) completion: std::cell::Cell<u8>,
 }
 
 impl<T: AsRawFd> AsyncFd<T> {
@@ -91,7 +94,14 @@ impl<T: AsRawFd> AsyncFd<T> {
         }
         let registered = scope.reactor.borrow_mut().register_shared(inner.as_raw_fd());
         match registered {
-            Ok((token, flags)) => Ok(AsyncFd { inner: Some(inner), token, flags, scope }),
+            Ok((token, flags)) => Ok(AsyncFd {
+                inner: Some(inner),
+                token,
+                flags,
+                scope,
+                #[cfg(all(target_os = "linux", feature = "io-uring"))]
+                completion: std::cell::Cell::new(0),
+            }),
             Err(e) => Err((inner, e)),
         }
     }
@@ -331,7 +341,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// [`poll_io_again`](Self::poll_io_again) takes over. (A loop here
     /// makes the compiler hoist its invariants into every poll.)
     #[inline]
-    fn poll_io<R>(
+    pub(super) fn poll_io<R>(
         &self,
         dir: Direction,
         cx: &mut Context<'_>,
@@ -421,7 +431,7 @@ impl<T: AsRawFd> AsyncFd<T> {
         context::try_with(|scope| scope.budget.refund());
     }
 
-    fn try_dir<R>(&self, dir: Direction, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
+    pub(super) fn try_dir<R>(&self, dir: Direction, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
         if !self.flags.ready_without_error(dir, true) && !self.scope.reactor.borrow_mut().try_ready(self.token, dir)? {
             return Err(io::ErrorKind::WouldBlock.into());
         }

@@ -3,6 +3,7 @@
 //! [`copy_bidirectional`] joins two streams of the futures-io traits.
 
 mod async_fd;
+mod completion;
 // `Buf` serves both; `Blocking` only the standard streams.
 #[cfg(any(feature = "fs", feature = "io-std"))]
 #[cfg_attr(not(all(feature = "fs", feature = "io-std")), allow(dead_code))]

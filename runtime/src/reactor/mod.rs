@@ -10,6 +10,8 @@
 //! Called by `io::AsyncFd` (register, poll_ready, clear_readiness,
 //! deregister) and by the executor (turn).
 
+#[cfg(all(target_os = "linux", feature = "io-uring"))]
+mod completion;
 #[cfg_attr(not(feature = "process"), allow(dead_code))]
 mod process;
 mod slot;

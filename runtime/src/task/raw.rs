@@ -12,13 +12,19 @@
 //!   may be dropped on any thread, never finds a future in the stage.
 //! - An output is stored only while a `JoinHandle` is interested; the handle
 //!   (which never leaves the runtime's thread) takes it or drops it. So the
-//!   stage is `Consumed` or holds a `Send` [`JoinError`] whenever the last
+//!   stage is empty or holds a `Send` [`JoinError`] whenever the last
 //!   reference can be dropped on another thread.
+//! - The stage is a union of the future and the output; two header flags
+//!   say which it holds ([`FUTURE`], [`OUTPUT`]). Its offset is in the
+//!   vtable as data, so the `JoinHandle`, which knows the output type, reads
+//!   or drops the output itself, with no call through the vtable (as
+//!   async-task's `Task<T>` does).
 
 use std::alloc::Layout;
 use std::cell::{Cell, UnsafeCell};
 use std::future::Future;
 use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::ptr::{self, NonNull};
@@ -42,9 +48,10 @@ const IN_SET: u8 = 4;
 /// shutdown). A panic from its destructor is the task's `JoinError`, as in
 /// tokio's `cancel_task`, and never counts as unhandled.
 const CANCELLED: u8 = 8;
-/// The `JoinHandle` took the output: the stage is `Consumed`, so dropping
-/// the handle need not look at it.
-const OUTPUT_TAKEN: u8 = 16;
+/// The stage holds the output, for the `JoinHandle` to take or drop.
+const OUTPUT: u8 = 16;
+/// The stage holds the future: the task has not completed.
+const FUTURE: u8 = 32;
 
 /// The part of a task that does not depend on the future's type.
 pub(crate) struct Header {
@@ -55,8 +62,8 @@ pub(crate) struct Header {
     /// # Invariant
     /// This and the fields below are touched only on the runtime's thread.
     flags: Cell<u8>,
-    /// Key of the task in the runtime's owned list.
-    owned_key: Cell<usize>,
+    /// The task's place in the runtime's owned list.
+    links: owned::Links,
     /// Woken when the task completes.
     join_waker: Cell<Option<Waker>>,
 }
@@ -68,19 +75,22 @@ struct TaskCell<F: Future> {
     stage: UnsafeCell<Stage<F>>,
 }
 
-enum Stage<F: Future> {
-    Running(F),
-    Finished(Result<F::Output, JoinError>),
-    Consumed,
+/// The future until the task completes, then the output if a `JoinHandle`
+/// wants it, else nothing; the header's [`FUTURE`] and [`OUTPUT`] flags say
+/// which (at most one is set).
+#[repr(C)]
+union Stage<F: Future> {
+    future: ManuallyDrop<F>,
+    output: ManuallyDrop<Result<F::Output, JoinError>>,
 }
 
 /// Type-erased operations on a `TaskCell<F>`.
 struct Vtable {
     poll: unsafe fn(NonNull<Header>) -> RunOutcome,
     cancel: unsafe fn(NonNull<Header>) -> RunOutcome,
-    read_output: unsafe fn(NonNull<Header>, *mut ()),
-    drop_output: unsafe fn(NonNull<Header>) -> bool,
     dealloc: unsafe fn(NonNull<Header>),
+    /// Where the stage, and so the output, starts, in bytes from the header.
+    output_offset: usize,
 }
 
 /// Holds the vtable of `TaskCell<F>` as a constant, so each `F` gets one static.
@@ -90,9 +100,8 @@ impl<F: Future> VtableFor<F> {
     const VTABLE: Vtable = Vtable {
         poll: poll::<F>,
         cancel: cancel::<F>,
-        read_output: read_output::<F>,
-        drop_output: drop_output::<F>,
         dealloc: dealloc::<F>,
+        output_offset: std::mem::offset_of!(TaskCell<F>, stage),
     };
 }
 
@@ -119,14 +128,16 @@ where
         state: State::new(),
         vtable,
         scheduler,
-        flags: Cell::new(JOIN_INTEREST),
-        owned_key: Cell::new(usize::MAX),
+        flags: Cell::new(JOIN_INTEREST | FUTURE),
+        links: owned::Links::new(),
         join_waker: Cell::new(None),
     };
     let mem = cache::alloc(Layout::new::<TaskCell<F>>()).cast::<TaskCell<F>>();
     // SAFETY: `cache::alloc` returned memory of at least this size and
     // alignment that nothing else uses.
-    unsafe { mem.as_ptr().write(TaskCell { header, stage: UnsafeCell::new(Stage::Running(future)) }) };
+    unsafe {
+        mem.as_ptr().write(TaskCell { header, stage: UnsafeCell::new(Stage { future: ManuallyDrop::new(future) }) })
+    };
     let ptr = mem.cast::<Header>();
     (TaskRef { ptr }, TaskRef { ptr }, JoinRef { ptr, _output: PhantomData })
 }
@@ -141,18 +152,24 @@ unsafe fn cell<'a, F: Future>(ptr: NonNull<Header>) -> &'a TaskCell<F> {
     unsafe { ptr.cast::<TaskCell<F>>().as_ref() }
 }
 
-/// Drops whatever the stage holds, in place, and leaves it `Consumed`.
-/// A panic from a destructor is caught and returned.
+/// Drops the future, in place, if the stage holds it, and marks the stage
+/// empty. A panic from its destructor is caught and returned.
 ///
 /// # Safety
 /// Runtime thread only, with no other reference into the stage alive.
-unsafe fn clear_stage<F: Future>(stage: *mut Stage<F>) -> Option<Box<dyn std::any::Any + Send>> {
-    // SAFETY: the caller guarantees exclusive access; the value is dropped in
-    // place (a pinned future is never moved) and then overwritten without a
-    // second drop, even if its destructor panicked part way.
-    let dropped = catch_unwind(AssertUnwindSafe(|| unsafe { ptr::drop_in_place(stage) }));
-    // SAFETY: as above; `stage` is valid for writes.
-    unsafe { ptr::write(stage, Stage::Consumed) };
+unsafe fn drop_future<F: Future>(cell: &TaskCell<F>) -> Option<Box<dyn std::any::Any + Send>> {
+    let flags = cell.header.flags.get();
+    if flags & FUTURE == 0 {
+        return None;
+    }
+    // Marked first: the future is not dropped twice, even if its destructor
+    // panics part way.
+    cell.header.flags.set(flags & !FUTURE);
+    let stage = cell.stage.get();
+    // SAFETY: the caller guarantees exclusive access, and `FUTURE` said the
+    // stage holds the future; it is dropped in place (a pinned future is
+    // never moved).
+    let dropped = catch_unwind(AssertUnwindSafe(|| unsafe { ManuallyDrop::drop(&mut (*stage).future) }));
     dropped.err()
 }
 
@@ -165,20 +182,23 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
         // SAFETY: guaranteed by the caller.
         return unsafe { cancel::<F>(ptr) };
     }
+    if cell.header.flags.get() & FUTURE == 0 {
+        return RunOutcome::AlreadyComplete;
+    }
     let stage = cell.stage.get();
     let waker = waker::waker_ref(ptr);
     let mut cx = Context::from_waker(&waker);
     // The closure captures the stage as a raw pointer: a reference captured
     // there would be protected for the whole call, and `DropOnUnwind` could
     // not drop the future inside it (Miri's Stacked Borrows says so).
-    // SAFETY: runtime thread, and no other reference into the stage exists
-    // while the executor polls (JoinHandle reads it only once complete).
-    let polled = catch_unwind(AssertUnwindSafe(|| unsafe { poll_stage(stage, &mut cx) }));
+    // SAFETY: runtime thread, the stage holds the future (`FUTURE`), and no
+    // other reference into it exists while the executor polls (JoinHandle
+    // reads it only once complete).
+    let polled = catch_unwind(AssertUnwindSafe(|| unsafe { poll_stage(stage, &cell.header.flags, &mut cx) }));
     let result = match polled {
-        Ok(None) => return RunOutcome::AlreadyComplete,
-        Ok(Some(Poll::Pending)) => return RunOutcome::Pending,
+        Ok(Poll::Pending) => return RunOutcome::Pending,
         // SAFETY: the borrow of the future ended with the poll.
-        Ok(Some(Poll::Ready(output))) => match unsafe { clear_stage(stage) } {
+        Ok(Poll::Ready(output)) => match unsafe { drop_future(cell) } {
             None => Ok(output),
             // A panic in the future's destructor is the task's panic, even
             // after `Ready` (as in tokio): the output is dropped.
@@ -187,30 +207,29 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
                 Err(JoinError::panic(panic))
             }
         },
-        // `DropOnUnwind` has dropped the future: the stage is `Consumed`.
+        // `DropOnUnwind` has dropped the future: the stage is empty.
         Err(panic) => Err(JoinError::panic(panic)),
     };
-    // SAFETY: as above; the stage is `Consumed`.
+    // SAFETY: as above; the stage is empty.
     unsafe { complete(cell, result) }
 }
 
-/// Polls the future in `stage`; `None` if there is none. If `poll` panics,
-/// the future is dropped as the panic unwinds (see [`DropOnUnwind`]).
+/// Polls the future in `stage`. If `poll` panics, the future is dropped as
+/// the panic unwinds (see [`DropOnUnwind`]).
 ///
 /// # Safety
-/// Runtime thread; no other reference into the stage is alive.
-unsafe fn poll_stage<F: Future>(stage: *mut Stage<F>, cx: &mut Context<'_>) -> Option<Poll<F::Output>> {
+/// Runtime thread; the stage holds the future (`flags` has [`FUTURE`]);
+/// no other reference into the stage is alive.
+unsafe fn poll_stage<F: Future>(stage: *mut Stage<F>, flags: &Cell<u8>, cx: &mut Context<'_>) -> Poll<F::Output> {
     // SAFETY: guaranteed by the caller.
-    let Stage::Running(future) = (unsafe { &mut *stage }) else {
-        return None;
-    };
+    let future: &mut F = unsafe { &mut (*stage).future };
     // SAFETY: the future lives in a heap cell that is never moved, and is
-    // dropped in place by `clear_stage` or `DropOnUnwind`.
+    // dropped in place by `drop_future` or `DropOnUnwind`.
     let future = unsafe { Pin::new_unchecked(future) };
-    let guard = DropOnUnwind { stage };
+    let guard = DropOnUnwind { stage, flags };
     let poll = future.poll(cx);
     std::mem::forget(guard);
-    Some(poll)
+    poll
 }
 
 /// Drops the future in place if `poll` unwinds, while the panic is still
@@ -218,27 +237,27 @@ unsafe fn poll_stage<F: Future>(stage: *mut Stage<F>, cx: &mut Context<'_>) -> O
 /// `std::thread::panicking()`, so a `MutexGuard` it holds is poisoned. A
 /// destructor that panics then is a panic during a panic, which aborts the
 /// process, as for any value dropped by an unwinding panic. (A future that
-/// returns `Ready` is dropped afterwards, by `clear_stage`, which catches a
+/// returns `Ready` is dropped afterwards, by `drop_future`, which catches a
 /// panic of its destructor.) Forgotten when `poll` returns.
-struct DropOnUnwind<F: Future> {
+struct DropOnUnwind<'a, F: Future> {
     /// # Invariant
     /// Points to the stage of a task being polled on this thread, which
     /// holds the future being polled.
     stage: *mut Stage<F>,
+    /// The task's flags, where [`FUTURE`] is cleared.
+    flags: &'a Cell<u8>,
 }
 
-impl<F: Future> Drop for DropOnUnwind<F> {
+impl<F: Future> Drop for DropOnUnwind<'_, F> {
     fn drop(&mut self) {
+        // Cleared first, so the future is never dropped twice.
+        self.flags.set(self.flags.get() & !FUTURE);
         // SAFETY: the guard lives only in `poll_stage`, so it is dropped
         // while `Future::poll` unwinds: the borrow of the future passed to it
         // ended with it (the reference `poll_stage` made is not used again),
-        // and nothing else reaches the stage.
-        // The future is dropped in place (it is pinned) and the stage is then
-        // overwritten without a second drop.
-        unsafe {
-            ptr::drop_in_place(self.stage);
-            ptr::write(self.stage, Stage::Consumed);
-        }
+        // and nothing else reaches the stage, which holds the future.
+        // It is dropped in place (it is pinned).
+        unsafe { ManuallyDrop::drop(&mut (*self.stage).future) };
     }
 }
 
@@ -257,9 +276,9 @@ unsafe fn cancel<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
     }
     cell.header.flags.set(cell.header.flags.get() | CANCELLED);
     // SAFETY: guaranteed by the caller.
-    let panic = unsafe { clear_stage(cell.stage.get()) };
+    let panic = unsafe { drop_future(cell) };
     let error = panic.map_or_else(JoinError::cancelled, JoinError::panic);
-    // SAFETY: no borrow of the stage is alive, and it is `Consumed`.
+    // SAFETY: no borrow of the stage is alive, and it is empty.
     unsafe { complete(cell, Err(error)) }
 }
 
@@ -269,16 +288,19 @@ unsafe fn cancel<F: Future>(ptr: NonNull<Header>) -> RunOutcome {
 /// unless [`panic_counts`] says the task's panics never do.
 ///
 /// # Safety
-/// Runtime thread; no borrow of the stage alive; the stage is `Consumed`
-/// (the future was dropped by `clear_stage`).
+/// Runtime thread; no borrow of the stage alive; the stage is empty (the
+/// future was dropped).
 unsafe fn complete<F: Future>(cell: &TaskCell<F>, result: Result<F::Output, JoinError>) -> RunOutcome {
     let header = &cell.header;
-    let interested = header.flags.get() & JOIN_INTEREST != 0;
+    let flags = header.flags.get();
+    let interested = flags & JOIN_INTEREST != 0;
     let is_panic = matches!(&result, Err(e) if e.is_panic());
     let mut drop_panicked = false;
     if interested {
-        // SAFETY: guaranteed by the caller; overwriting `Consumed` drops nothing.
-        unsafe { *cell.stage.get() = Stage::Finished(result) };
+        // SAFETY: guaranteed by the caller; the stage is empty, so writing
+        // drops nothing.
+        unsafe { ptr::write(cell.stage.get(), Stage { output: ManuallyDrop::new(result) }) };
+        header.flags.set(flags | OUTPUT);
     } else {
         drop_panicked = drop_caught(result);
     }
@@ -298,52 +320,33 @@ fn panic_counts(header: &Header) -> bool {
 }
 
 /// # Safety
-/// `ptr` from `allocate::<F>`; runtime thread; complete; `dst` points to an
-/// `Option<Result<F::Output, JoinError>>`.
-unsafe fn read_output<F: Future>(ptr: NonNull<Header>, dst: *mut ()) {
-    // SAFETY: guaranteed by the caller.
-    let cell = unsafe { cell::<F>(ptr) };
-    // SAFETY: the task is complete, so nothing else borrows the stage.
-    let stage = unsafe { &mut *cell.stage.get() };
-    match std::mem::replace(stage, Stage::Consumed) {
-        // SAFETY: the caller guarantees `dst`'s type.
-        Stage::Finished(result) => unsafe { *dst.cast::<Option<Result<F::Output, JoinError>>>() = Some(result) },
-        _ => panic!("JoinHandle polled after it returned the task's output"),
-    }
-}
-
-/// Drops a stored output; `true` if it was a panic nobody took that counts
-/// as unhandled (see [`panic_counts`]).
-///
-/// # Safety
-/// `ptr` from `allocate::<F>`; runtime thread; complete.
-unsafe fn drop_output<F: Future>(ptr: NonNull<Header>) -> bool {
-    // SAFETY: guaranteed by the caller.
-    let cell = unsafe { cell::<F>(ptr) };
-    // SAFETY: the task is complete, so nothing else borrows the stage.
-    let old = std::mem::replace(unsafe { &mut *cell.stage.get() }, Stage::Consumed);
-    let unseen_panic = matches!(&old, Stage::Finished(Err(e)) if e.is_panic()) && panic_counts(&cell.header);
-    // A panic from the output's destructor is ignored, as in tokio: the
-    // handle being dropped is no place to raise it.
-    let _ = drop_caught(old);
-    unseen_panic
-}
-
-/// # Safety
 /// `ptr` from `allocate::<F>`, and the last reference was just dropped.
 unsafe fn dealloc<F: Future>(ptr: NonNull<Header>) {
     let cell = ptr.cast::<TaskCell<F>>();
     // SAFETY: `allocate::<F>` wrote a `TaskCell<F>` there, and with the last
-    // reference gone nothing else can reach it; it is dropped once.
-    unsafe { ptr::drop_in_place(cell.as_ptr()) };
+    // reference gone nothing else can reach it (the reference count's
+    // acquire makes every write to it visible here); each part is dropped
+    // once, the stage as its flags say.
+    unsafe {
+        let flags = (*cell.as_ptr()).header.flags.get();
+        let stage = (*cell.as_ptr()).stage.get();
+        if flags & FUTURE != 0 {
+            ManuallyDrop::drop(&mut (*stage).future);
+        } else if flags & OUTPUT != 0 {
+            ManuallyDrop::drop(&mut (*stage).output);
+        }
+        ptr::drop_in_place(ptr::addr_of_mut!((*cell.as_ptr()).header));
+    }
     // SAFETY: the memory came from `cache::alloc` with this layout and is
     // no longer used.
     unsafe { cache::free(cell.cast(), Layout::new::<TaskCell<F>>()) };
 }
 
 pub(crate) mod cache;
+mod owned;
 mod refs;
 
+pub(crate) use owned::OwnedTasks;
 pub(crate) use refs::{JoinRef, TaskRef};
 
 #[cfg(all(test, loom))]

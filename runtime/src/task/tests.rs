@@ -12,6 +12,8 @@ use std::task::{Poll, Waker};
 use crate::{block_on, spawn, Runtime};
 
 mod cache;
+mod output;
+mod owned;
 
 /// Counts drops, to check each future and output is dropped exactly once.
 struct Tracked(Rc<Cell<u32>>);

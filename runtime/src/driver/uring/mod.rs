@@ -37,6 +37,15 @@
 //!   `io_uring_disabled` or seccomp, `ENOMEM`).
 //! - **Timeouts** go to the kernel in nanoseconds (`IORING_ENTER_EXT_ARG`):
 //!   nothing to round.
+//!
+//! **Completion mode** (`docs/URING.md`): a TCP stream switched by
+//! [`set_completion`](Uring::set_completion) has a `RECV` into the
+//! provided-buffer ring (one at a time, re-armed below a high mark) and a
+//! poll for `POLLOUT` only. Its received
+//! buffers queue in its [`Conn`] (a list threaded through `Bufs::next`)
+//! until [`read`](Uring::read) copies them out and gives them back. A
+//! recv's `user_data` is its registration's with [`RECV_BIT`] set in the
+//! generation.
 
 mod sys;
 
@@ -45,7 +54,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
 use std::time::Duration;
 
-use self::sys::{Ring, Sqe};
+use self::sys::{BufRing, Ring, Sqe};
 use super::syscall::{annotate, cvt, retry};
 use super::{epoll, DriverCounters, Event, Readiness};
 
@@ -58,6 +67,63 @@ const NOTHING: u64 = u32::MAX as u64;
 
 /// No `POLLPRI`: see `readiness`.
 const POLL_EVENTS: u32 = (libc::POLLIN | libc::POLLOUT | libc::POLLRDHUP) as u32;
+/// A completion-mode source's poll: write edges only (its recv reads).
+const POLL_OUT: u32 = libc::POLLOUT as u32;
+
+/// Set in a generation (never allocated with it) to mark a recv's `user_data`.
+const RECV_BIT: u32 = 1 << 31;
+/// The buffer group of the provided-buffer ring.
+const BGID: u16 = 1;
+/// Buffers in the ring, and their size.
+const BUF_COUNT: u16 = 256;
+const BUF_SIZE: u32 = 16384;
+/// Unread buffers at which a connection's recv is not re-armed, and at or
+/// below which a read re-arms it.
+const HIGH_MARK: u16 = 4;
+const LOW_MARK: u16 = 2;
+/// No buffer: the end of a connection's list.
+const NO_BID: u16 = u16::MAX;
+
+/// `Conn::state` bits.
+const COMPLETION: u8 = 1;
+const RECV_ARMED: u8 = 2;
+const EOF: u8 = 4;
+const STARVED: u8 = 8;
+
+/// A completion-mode source's received bytes and its recv's state.
+#[derive(Debug, Clone, Copy)]
+struct Conn {
+    /// The first and last buffer of its queue (`NO_BID`: empty).
+    head: u16,
+    tail: u16,
+    /// Bytes of `head` already read.
+    offset: u16,
+    /// Buffers in its queue.
+    held: u16,
+    state: u8,
+    /// An errno the recv ended with, for the next read.
+    error: i32,
+}
+
+impl Default for Conn {
+    fn default() -> Conn {
+        Conn { head: NO_BID, tail: NO_BID, offset: 0, held: 0, state: 0, error: 0 }
+    }
+}
+
+/// The provided-buffer ring and the per-buffer bookkeeping.
+#[derive(Debug)]
+struct Bufs {
+    ring: BufRing,
+    /// Per buffer: the next buffer of its connection's queue, and its length.
+    next: Vec<u16>,
+    len: Vec<u16>,
+    /// Buffers out of the ring (in some connection's queue).
+    held: u64,
+    /// Connections whose recv ended with `ENOBUFS`, re-armed when buffers
+    /// come back.
+    starved: Vec<u32>,
+}
 
 /// One fd's registration: the reactor's token, and the generation that
 /// (with the fd) makes its `user_data`. Generation 0: not registered.
@@ -67,6 +133,7 @@ struct Reg {
     generation: u32,
     /// Where its `POLL_ADD` was written in the submission queue.
     add_pos: u32,
+    conn: Conn,
 }
 
 /// An io_uring instance used as a readiness notifier.
@@ -81,6 +148,11 @@ pub(crate) struct Uring {
     waker: Option<Arc<OwnedFd>>,
     skip_success: u8,
     pub(crate) counters: DriverCounters,
+    /// Completion mode's buffers; `None` where it was not asked for
+    /// (`completion_asked`) or the kernel cannot (before Linux 6.3 here:
+    /// provided-buffer rings are 5.19, buffer-select recv on sockets 6.0).
+    /// After `ring`: the ring's fd closes before this memory is unmapped.
+    bufs: Option<Box<Bufs>>,
 }
 
 impl Uring {
@@ -98,6 +170,11 @@ impl Uring {
             return Err(io::Error::from_raw_os_error(libc::ENOSYS));
         }
         let skip = ring.features & sys::IORING_FEAT_CQE_SKIP != 0;
+        let bufs = if completion_asked() && ring.features & sys::IORING_FEAT_REG_REG_RING != 0 {
+            Bufs::new(&ring).ok()
+        } else {
+            None
+        };
         Ok(Uring {
             ring,
             regs: Vec::new(),
@@ -106,6 +183,7 @@ impl Uring {
             waker: None,
             skip_success: if skip { sys::IOSQE_CQE_SKIP_SUCCESS } else { 0 },
             counters: DriverCounters::default(),
+            bufs,
         })
     }
 
@@ -118,10 +196,9 @@ impl Uring {
         if index >= self.regs.len() {
             self.regs.resize(index + 1, Reg::default());
         }
-        self.next_generation = self.next_generation.wrapping_add(1).max(1);
-        let generation = self.next_generation;
-        let add_pos = self.push(poll_add(fd, user_data(fd, generation)))?;
-        self.regs[index] = Reg { token, generation, add_pos };
+        let generation = self.new_generation();
+        let add_pos = self.push(poll_add(fd, user_data(fd, generation), POLL_EVENTS))?;
+        self.regs[index] = Reg { token, generation, add_pos, conn: Conn::default() };
         self.counters.changes += 1;
         Ok(())
     }
@@ -134,6 +211,9 @@ impl Uring {
             return Err(annotate(io::Error::from_raw_os_error(libc::ENOENT), "io_uring cancel"));
         };
         let data = user_data(fd, reg.generation);
+        if reg.conn.state & COMPLETION != 0 {
+            return self.deregister_completion(fd, reg.generation, reg.conn);
+        }
         if self.ring.is_unsubmitted(reg.add_pos) {
             let sqe = self.ring.get_mut(reg.add_pos);
             if sqe.user_data == data && sqe.opcode == sys::IORING_OP_POLL_ADD {
@@ -156,6 +236,11 @@ impl Uring {
         self.submit().map_err(|e| annotate(e, "io_uring_enter (cancel)"))
     }
 
+    fn new_generation(&mut self) -> u32 {
+        self.next_generation = (self.next_generation.wrapping_add(1) & !RECV_BIT).max(1);
+        self.next_generation
+    }
+
     /// Queues `sqe`; a full queue is submitted first.
     fn push(&mut self, sqe: Sqe) -> io::Result<u32> {
         loop {
@@ -169,6 +254,7 @@ impl Uring {
     /// Submits the queue without waiting: a change system call.
     fn submit(&mut self) -> io::Result<()> {
         self.counters.change_syscalls += 1;
+        self.counters.submissions += u64::from(self.ring.unsubmitted());
         retry(|| self.ring.enter(None))
     }
 
@@ -178,16 +264,22 @@ impl Uring {
     pub(crate) fn wait(&mut self, timeout: Option<Duration>, mut on_event: impl FnMut(Event)) -> io::Result<()> {
         retry(|| {
             self.counters.wait_syscalls += 1;
+            self.counters.submissions += u64::from(self.ring.unsubmitted());
             self.ring.enter(Some(timeout))
         })
         .map_err(|e| annotate(e, "io_uring_enter"))?;
         // Read in place, like epoll's events: no closure between the
         // queue and `on_event`.
         let (mut pos, tail) = self.ring.completions();
+        self.counters.completions += u64::from(tail.wrapping_sub(pos));
         while pos != tail {
             let cqe = self.ring.cqe(pos);
             pos = pos.wrapping_add(1);
             let data = cqe.user_data;
+            if (data >> 32) as u32 & RECV_BIT != 0 && data != WAKE_DATA {
+                self.on_recv(cqe, &mut on_event)?;
+                continue;
+            }
             let more = cqe.flags & sys::IORING_CQE_F_MORE != 0;
             // A reserved `user_data` (low half all ones) finds no entry.
             match self.regs.get(data as u32 as usize) {
@@ -204,6 +296,9 @@ impl Uring {
             }
         }
         self.ring.consume(tail);
+        if let Some(bufs) = &self.bufs {
+            self.counters.buffers_held = bufs.held;
+        }
         if !self.ended.is_empty() {
             self.rearm(&mut on_event)?;
         }
@@ -220,7 +315,7 @@ impl Uring {
             if fd == u32::MAX {
                 if let Some(waker) = &self.waker {
                     let fd = waker.as_raw_fd();
-                    self.push(poll_add(fd, WAKE_DATA))?;
+                    self.push(poll_add(fd, WAKE_DATA, POLL_EVENTS))?;
                 }
                 continue;
             }
@@ -242,7 +337,8 @@ impl Uring {
             if res > 0 {
                 on_event(Event { token: reg.token, readiness: readiness(res), error: 0, socket_error: 0 });
             }
-            let add_pos = self.push(poll_add(fd as RawFd, data))?;
+            let events = if reg.conn.state & COMPLETION != 0 { POLL_OUT } else { POLL_EVENTS };
+            let add_pos = self.push(poll_add(fd as RawFd, data, events))?;
             self.regs[fd as usize].add_pos = add_pos;
             self.counters.changes += 1;
         }
@@ -262,19 +358,25 @@ impl Uring {
             .map_err(|e| annotate(e, "eventfd"))?;
         // SAFETY: `fd` was just returned by the kernel and nothing else owns it.
         let fd = Arc::new(unsafe { OwnedFd::from_raw_fd(fd) });
-        self.push(poll_add(fd.as_raw_fd(), WAKE_DATA))?;
+        self.push(poll_add(fd.as_raw_fd(), WAKE_DATA, POLL_EVENTS))?;
         self.waker = Some(fd.clone());
         Ok(RemoteWaker { fd })
     }
+}
+
+/// Completion mode is opt-in while it loses to readiness on bulk
+/// transfers (`docs/URING.md`): `RUNTIME_URING_COMPLETION=1`.
+fn completion_asked() -> bool {
+    std::env::var_os("RUNTIME_URING_COMPLETION").is_some_and(|v| v == "1")
 }
 
 fn user_data(fd: RawFd, generation: u32) -> u64 {
     (u64::from(generation) << 32) | u64::from(fd as u32)
 }
 
-fn poll_add(fd: RawFd, user_data: u64) -> Sqe {
+fn poll_add(fd: RawFd, user_data: u64, events: u32) -> Sqe {
     // The kernel swaps the halves of `poll32_events` on big-endian targets.
-    let events = if cfg!(target_endian = "big") { POLL_EVENTS.rotate_left(16) } else { POLL_EVENTS };
+    let events = if cfg!(target_endian = "big") { events.rotate_left(16) } else { events };
     Sqe {
         opcode: sys::IORING_OP_POLL_ADD,
         fd,
@@ -331,5 +433,6 @@ impl RemoteWaker {
     }
 }
 
+mod completion;
 #[cfg(test)]
 mod tests;

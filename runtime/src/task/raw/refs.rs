@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::ptr::NonNull;
 use std::task::{Context, Poll};
 
-use super::{Header, RunOutcome, CANCEL_REQUESTED, IN_SET, JOIN_INTEREST, OUTPUT_TAKEN};
+use super::{drop_caught, panic_counts, Header, RunOutcome, CANCEL_REQUESTED, IN_SET, JOIN_INTEREST, OUTPUT};
 use crate::task::error::JoinError;
 use crate::task::waker::{self, Schedule};
 
@@ -58,14 +58,6 @@ impl TaskRef {
     pub(crate) fn abort(&self) {
         abort(self.ptr);
     }
-
-    pub(crate) fn owned_key(&self) -> usize {
-        self.header().owned_key.get()
-    }
-
-    pub(crate) fn set_owned_key(&self, key: usize) {
-        self.header().owned_key.set(key);
-    }
 }
 
 impl Drop for TaskRef {
@@ -113,12 +105,24 @@ impl<T> JoinRef<T> {
             header.join_waker.set(Some(keep.unwrap_or_else(|| cx.waker().clone())));
             return Poll::Pending;
         }
-        let mut out: Option<Result<T, JoinError>> = None;
-        // SAFETY: `T` is the output type the task was allocated with, the
-        // task is complete, and a JoinRef lives on the runtime's thread.
-        unsafe { (header.vtable.read_output)(self.ptr, (&mut out as *mut Option<_>).cast()) };
-        header.flags.set(header.flags.get() | OUTPUT_TAKEN);
-        Poll::Ready(out.expect("read_output always writes the output"))
+        let flags = header.flags.get();
+        if flags & OUTPUT == 0 {
+            already_taken();
+        }
+        header.flags.set(flags & !OUTPUT);
+        // SAFETY: the stage holds the output (`OUTPUT`, now cleared so it is
+        // read once), of type `T`; a JoinRef lives on the runtime's thread,
+        // where nothing else touches a complete task's stage.
+        Poll::Ready(unsafe { self.output().read() })
+    }
+
+    /// Where the task's output is (when its flags say it is there).
+    fn output(&self) -> *mut Result<T, JoinError> {
+        let offset = self.header().vtable.output_offset;
+        // SAFETY: the stage starts `output_offset` bytes into the task's
+        // allocation, which this reference keeps alive; the output is the
+        // union's field at its start (`repr(C)`), of the handle's type `T`.
+        unsafe { self.ptr.cast::<u8>().add(offset).cast::<Result<T, JoinError>>().as_ptr() }
     }
 
     /// Asks for the task to be dropped at its next run, and schedules it.
@@ -146,16 +150,25 @@ impl<T> JoinRef<T> {
     pub(crate) fn detach(&self) -> bool {
         let header = self.header();
         let flags = header.flags.get();
-        header.flags.set(flags & !JOIN_INTEREST);
-        if flags & OUTPUT_TAKEN != 0 {
-            // The stage is `Consumed` and no waker is kept: nothing to drop.
+        header.flags.set(flags & !(JOIN_INTEREST | OUTPUT));
+        drop(header.join_waker.take());
+        if flags & OUTPUT == 0 {
             return false;
         }
-        drop(header.join_waker.take());
-        // SAFETY: complete, so the stage holds an output or nothing; runtime
-        // thread; the vtable matches.
-        header.state.is_complete() && unsafe { (header.vtable.drop_output)(self.ptr) }
+        // SAFETY: as in `poll_output`: the output is there, read once.
+        let output = unsafe { self.output().read() };
+        let unseen_panic = matches!(&output, Err(e) if e.is_panic()) && panic_counts(header);
+        // A panic from the output's destructor is ignored, as in tokio: the
+        // handle being dropped is no place to raise it.
+        let _ = drop_caught(output);
+        unseen_panic
     }
+}
+
+#[cold]
+#[inline(never)]
+fn already_taken() -> ! {
+    panic!("JoinHandle polled after it returned the task's output")
 }
 
 /// Asks for the task to be dropped at its next run, and schedules it.

@@ -1,0 +1,301 @@
+//! Completion mode for TCP streams (`docs/URING.md`): a `RECV` into the
+//! provided-buffer ring, re-armed in each wait while the connection holds
+//! fewer than the high mark of unread buffers; the received buffers queued
+//! per connection until a read copies them out; and cancellation that
+//! gives every buffer back when its completion comes.
+
+use std::io;
+use std::os::fd::RawFd;
+
+use super::sys::{self, BufRing, Cqe, Ring, Sqe};
+use super::{
+    poll_add, user_data, Bufs, Conn, Uring, BGID, BUF_COUNT, BUF_SIZE, COMPLETION, EOF, HIGH_MARK, LOW_MARK, NOTHING,
+    NO_BID, POLL_OUT, RECV_ARMED, RECV_BIT, STARVED,
+};
+use crate::driver::syscall::annotate;
+use crate::driver::{Event, Readiness};
+
+impl Bufs {
+    /// The ring, registered with `ring` as group `BGID`, every buffer in it.
+    pub(super) fn new(ring: &Ring) -> io::Result<Box<Bufs>> {
+        let bufs = BufRing::new(BUF_COUNT, BUF_SIZE)?;
+        ring.register_buffers(&bufs, BGID)?;
+        bufs.publish();
+        let count = usize::from(BUF_COUNT);
+        Ok(Box::new(Bufs { ring: bufs, next: vec![NO_BID; count], len: vec![0; count], held: 0, starved: Vec::new() }))
+    }
+
+    /// Gives buffer `bid` back to the kernel (published by the caller).
+    fn give(&mut self, bid: u16) {
+        self.ring.give(bid);
+        self.held -= 1;
+    }
+}
+
+/// A recv of `fd` into one buffer of the group, under `data`. Not
+/// multishot: that one takes buffers in a loop while the socket has bytes
+/// (a client that sends and never reads would drain the pool in one
+/// wait), where a single recv takes one, and the next is armed only below
+/// the high mark.
+fn recv(fd: RawFd, data: u64) -> Sqe {
+    Sqe {
+        opcode: sys::IORING_OP_RECV,
+        flags: sys::IOSQE_BUFFER_SELECT,
+        fd,
+        buf_index: BGID,
+        user_data: data,
+        ..Sqe::default()
+    }
+}
+
+fn recv_data(fd: RawFd, generation: u32) -> u64 {
+    user_data(fd, generation | RECV_BIT)
+}
+
+impl Uring {
+    /// Switches the registered `fd` to completion mode; `false` where this
+    /// ring cannot (no buffer ring, or `fd` is not registered). Its poll is
+    /// replaced by a `POLLOUT` one and a recv, under a new
+    /// generation (so the old poll's completions are stale); all three SQEs
+    /// ride in the next wait.
+    pub(crate) fn set_completion(&mut self, fd: RawFd) -> io::Result<bool> {
+        let Some(index) = usize::try_from(fd).ok().filter(|_| self.bufs.is_some()) else { return Ok(false) };
+        let Some(reg) = self.regs.get(index).copied().filter(|r| r.generation != 0) else { return Ok(false) };
+        if reg.conn.state & COMPLETION != 0 {
+            return Ok(true);
+        }
+        let old = user_data(fd, reg.generation);
+        if self.ring.is_unsubmitted(reg.add_pos) && self.ring.get_mut(reg.add_pos).user_data == old {
+            *self.ring.get_mut(reg.add_pos) =
+                Sqe { opcode: sys::IORING_OP_NOP, flags: self.skip_success, user_data: NOTHING, ..Sqe::default() };
+        } else {
+            self.push(cancel(old, self.skip_success))?;
+        }
+        let generation = self.new_generation();
+        let add_pos = self.push(poll_add(fd, user_data(fd, generation), POLL_OUT))?;
+        self.push(recv(fd, recv_data(fd, generation)))?;
+        let conn = Conn { state: COMPLETION | RECV_ARMED, ..Conn::default() };
+        self.regs[index] = super::Reg { token: reg.token, generation, add_pos, conn };
+        self.counters.changes += 1;
+        Ok(true)
+    }
+
+    /// Cancels `fd`'s poll and recv at once (its file must close when the
+    /// caller closes it) and gives its queued buffers back. A recv
+    /// completion still to come for it is stale, and gives its buffer back
+    /// in `on_recv`.
+    ///
+    /// Bytes the kernel received but the task never read make `close(2)`
+    /// answer with a reset; here they left the socket, so the same is asked
+    /// for with `SO_LINGER` 0 (a read after the peer closed with unread data
+    /// is `ConnectionReset`, as on the other drivers).
+    pub(super) fn deregister_completion(&mut self, fd: RawFd, generation: u32, conn: Conn) -> io::Result<()> {
+        if conn.head != NO_BID {
+            let linger = libc::linger { l_onoff: 1, l_linger: 0 };
+            // SAFETY: passes a live `linger` and its size; a failure only
+            // leaves the close a FIN.
+            unsafe {
+                libc::setsockopt(
+                    fd,
+                    libc::SOL_SOCKET,
+                    libc::SO_LINGER,
+                    (&linger as *const libc::linger).cast(),
+                    std::mem::size_of::<libc::linger>() as libc::socklen_t,
+                )
+            };
+        }
+        if let Some(bufs) = self.bufs.as_deref_mut() {
+            let mut bid = conn.head;
+            while bid != NO_BID {
+                let next = bufs.next[usize::from(bid)];
+                bufs.give(bid);
+                bid = next;
+            }
+            bufs.ring.publish();
+            self.counters.buffers_held = bufs.held;
+        }
+        // By `user_data` (a hash lookup), not by fd: a cancel by fd scans
+        // every request in flight, which with 10,000 connections made their
+        // drops quadratic.
+        self.push(cancel(user_data(fd, generation), self.skip_success))?;
+        if conn.state & RECV_ARMED != 0 {
+            self.push(cancel(recv_data(fd, generation), self.skip_success))?;
+        }
+        self.counters.changes += 1;
+        self.submit().map_err(|e| annotate(e, "io_uring_enter (cancel)"))
+    }
+
+    /// A recv's completion: queue its buffer, report `READABLE` and arm the
+    /// next recv below the high mark; or `READ_CLOSED` (end of stream), an
+    /// error for the next read, or a recv starved of buffers. A
+    /// completion for a registration that is gone only gives its buffer back.
+    pub(super) fn on_recv(&mut self, cqe: Cqe, on_event: &mut impl FnMut(Event)) -> io::Result<()> {
+        let Some(bufs) = self.bufs.as_deref_mut() else { return Ok(()) };
+        let fd = cqe.user_data as u32;
+        let generation = (cqe.user_data >> 32) as u32 & !RECV_BIT;
+        let bid =
+            (cqe.flags & sys::IORING_CQE_F_BUFFER != 0).then_some((cqe.flags >> sys::IORING_CQE_BUFFER_SHIFT) as u16);
+        if bid.is_some() {
+            bufs.held += 1;
+        }
+        let live =
+            self.regs.get_mut(fd as usize).filter(|r| r.generation == generation && r.conn.state & COMPLETION != 0);
+        let Some(reg) = live else {
+            if let Some(bid) = bid {
+                bufs.give(bid);
+                bufs.ring.publish();
+            }
+            return Ok(());
+        };
+        let conn = &mut reg.conn;
+        let mut readiness = Readiness::default();
+        match (bid, cqe.res) {
+            (Some(bid), len @ 1..) => {
+                let b = usize::from(bid);
+                bufs.len[b] = len as u16;
+                bufs.next[b] = NO_BID;
+                if conn.tail == NO_BID {
+                    conn.head = bid;
+                } else {
+                    bufs.next[usize::from(conn.tail)] = bid;
+                }
+                conn.tail = bid;
+                conn.held += 1;
+                readiness = Readiness::READABLE;
+            }
+            (Some(bid), _) => {
+                bufs.give(bid);
+                bufs.ring.publish();
+            }
+            (None, _) => {}
+        }
+        // One completion per recv: it is re-armed below the high mark,
+        // else by the read that brings the queue down to the low mark.
+        conn.state &= !RECV_ARMED;
+        let mut arm = false;
+        match cqe.res {
+            0 => {
+                conn.state |= EOF;
+                readiness = readiness.union(Readiness::READABLE).union(Readiness::READ_CLOSED);
+            }
+            r if r > 0 || r == -libc::EINTR || r == -libc::EAGAIN => arm = conn.held < HIGH_MARK,
+            r if r == -libc::ENOBUFS => {
+                conn.state |= STARVED;
+                bufs.starved.push(fd);
+            }
+            r => {
+                conn.error = -r;
+                conn.state |= EOF;
+                readiness = readiness.union(Readiness::READABLE);
+            }
+        }
+        let (token, reg_generation) = (reg.token, reg.generation);
+        if arm {
+            reg.conn.state |= RECV_ARMED;
+            self.push(recv(fd as RawFd, recv_data(fd as RawFd, reg_generation)))?;
+        }
+        if readiness != Readiness::default() {
+            on_event(Event { token, readiness, error: 0, socket_error: 0 });
+        }
+        Ok(())
+    }
+
+    /// Copies up to `len` queued bytes of `fd` to `put`, in order, and gives
+    /// every emptied buffer back (`peek`: copies and keeps them). `WouldBlock`
+    /// when nothing is queued and the stream has not ended; at its end,
+    /// `Ok(0)` (after the recv's error, once).
+    pub(crate) fn read(&mut self, fd: RawFd, len: usize, peek: bool, put: &mut impl FnMut(&[u8])) -> io::Result<usize> {
+        let Some(bufs) = self.bufs.as_deref_mut() else { return Err(io::ErrorKind::WouldBlock.into()) };
+        let reg = usize::try_from(fd).ok().and_then(|i| self.regs.get_mut(i));
+        let Some(conn) = reg.map(|r| &mut r.conn).filter(|c| c.state & COMPLETION != 0) else {
+            return Err(io::Error::other("the source is not in completion mode"));
+        };
+        let (mut n, mut given) = (0, false);
+        let (mut bid, mut offset) = (conn.head, u32::from(conn.offset));
+        while n < len && bid != NO_BID {
+            let size = u32::from(bufs.len[usize::from(bid)]);
+            let take = (size - offset).min(u32::try_from(len - n).unwrap_or(u32::MAX));
+            put(bufs.ring.bytes(bid, offset, take));
+            n += take as usize;
+            offset += take;
+            if offset < size {
+                break;
+            }
+            let next = bufs.next[usize::from(bid)];
+            if !peek {
+                bufs.give(bid);
+                conn.held -= 1;
+                given = true;
+            }
+            (bid, offset) = (next, 0);
+        }
+        if peek {
+            return self.end_of_read(fd, n);
+        }
+        (conn.head, conn.offset) = (bid, offset as u16);
+        if bid == NO_BID {
+            conn.tail = NO_BID;
+        }
+        if given {
+            bufs.ring.publish();
+            self.counters.buffers_held = bufs.held;
+        }
+        if n > 0 {
+            let rearm = conn.state & (RECV_ARMED | EOF | STARVED) == 0 && conn.held <= LOW_MARK;
+            if rearm {
+                conn.state |= RECV_ARMED;
+                let generation = self.regs[fd as usize].generation;
+                self.push(recv(fd, recv_data(fd, generation)))?;
+            }
+            if given && !self.bufs.as_ref().is_some_and(|b| b.starved.is_empty()) {
+                self.rearm_starved()?;
+            }
+        }
+        self.end_of_read(fd, n)
+    }
+
+    /// A read's result once `n` bytes were copied: `n`, else the recv's
+    /// error (once), the end of the stream, or `WouldBlock`.
+    fn end_of_read(&mut self, fd: RawFd, n: usize) -> io::Result<usize> {
+        let conn = &mut self.regs[fd as usize].conn;
+        if n > 0 {
+            return Ok(n);
+        }
+        if conn.error != 0 {
+            let error = std::mem::take(&mut conn.error);
+            return Err(annotate(io::Error::from_raw_os_error(error), "io_uring recv"));
+        }
+        if conn.state & EOF != 0 {
+            return Ok(0);
+        }
+        Err(io::ErrorKind::WouldBlock.into())
+    }
+
+    /// Re-arms the recvs that ran out of buffers, now that some came back.
+    #[cold]
+    fn rearm_starved(&mut self) -> io::Result<()> {
+        let Some(bufs) = self.bufs.as_deref_mut() else { return Ok(()) };
+        let starved = std::mem::take(&mut bufs.starved);
+        for &fd in &starved {
+            let Some(reg) = self.regs.get_mut(fd as usize) else { continue };
+            if reg.conn.state & STARVED == 0 {
+                continue; // deregistered, or a new registration of the fd
+            }
+            reg.conn.state = (reg.conn.state & !STARVED) | RECV_ARMED;
+            let generation = reg.generation;
+            self.push(recv(fd as RawFd, recv_data(fd as RawFd, generation)))?;
+        }
+        Ok(())
+    }
+}
+
+fn cancel(data: u64, skip_success: u8) -> Sqe {
+    Sqe {
+        opcode: sys::IORING_OP_ASYNC_CANCEL,
+        flags: skip_success,
+        fd: -1,
+        addr: data,
+        user_data: NOTHING,
+        ..Sqe::default()
+    }
+}

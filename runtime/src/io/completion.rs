@@ -1,0 +1,95 @@
+//! The hook through which `net`'s TCP streams read in completion mode on
+//! the io_uring driver (`docs/URING.md`). Without the `io-uring` feature,
+//! [`AsyncFd::completion_reads`] is a constant `false` and the read path is
+//! what it was.
+//!
+//! A completion read is an ordinary readiness operation whose "system
+//! call" copies from the driver's queue of received buffers: `WouldBlock`
+//! (nothing queued) clears read readiness, and the recv's next completion
+//! sets it again. Wakers, the budget, `WaitId`s and the orphan errors are
+//! `poll_io`'s.
+
+use std::io;
+use std::os::fd::AsRawFd;
+use std::task::{Context, Poll};
+
+use super::waiting::WaitId;
+use super::AsyncFd;
+use crate::reactor::Direction;
+
+impl<T: AsRawFd> AsyncFd<T> {
+    /// Whether reads of this stream socket take the driver's completions
+    /// (only on the io_uring driver). The first call switches the
+    /// registration but answers `false`: that read is a `read(2)`, as on
+    /// every driver (an accepted stream's queued bytes, a pending error,
+    /// bytes a `readable()` saw come at once), and it runs before the next
+    /// wait submits the recv, so the bytes stay in order. Every call after
+    /// answers from a flag.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn completion_reads(&self) -> bool {
+        #[cfg(all(target_os = "linux", feature = "io-uring"))]
+        match self.completion.get() {
+            2 => return true,
+            1 => return false,
+            _ => {
+                self.switch_to_completion();
+                return false;
+            }
+        }
+        #[allow(unreachable_code)]
+        false
+    }
+
+    /// Whether reads already take the driver's completions (no switch): a
+    /// `peek` asks this, since before the switch the bytes are the socket's.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn in_completion_mode(&self) -> bool {
+        #[cfg(all(target_os = "linux", feature = "io-uring"))]
+        return self.completion.get() == 2;
+        #[cfg(not(all(target_os = "linux", feature = "io-uring")))]
+        false
+    }
+
+    #[cfg(all(target_os = "linux", feature = "io-uring"))]
+    #[cold]
+    fn switch_to_completion(&self) {
+        let on = self.scope.reactor.borrow_mut().set_completion(self.get_ref().as_raw_fd());
+        self.completion.set(if on { 2 } else { 1 });
+    }
+
+    /// A read of at most `len` bytes, handed to `put` in order, once bytes
+    /// (or the end of the stream) have arrived; `peek` leaves them queued.
+    /// Only after [`completion_reads`](Self::completion_reads) said `true`.
+    #[doc(hidden)]
+    #[inline]
+    pub fn poll_read_completion(
+        &self,
+        cx: &mut Context<'_>,
+        wait: Option<&mut WaitId>,
+        len: usize,
+        peek: bool,
+        mut put: impl FnMut(&[u8]),
+    ) -> Poll<io::Result<usize>> {
+        self.poll_io(Direction::Read, cx, wait, |s| self.copy_out(s, len, peek, &mut put))
+    }
+
+    /// [`poll_read_completion`](Self::poll_read_completion) once, without
+    /// waiting: `WouldBlock` when nothing has arrived.
+    #[doc(hidden)]
+    pub fn try_read_completion(&self, len: usize, mut put: impl FnMut(&[u8])) -> io::Result<usize> {
+        self.try_dir(Direction::Read, |s| self.copy_out(s, len, false, &mut put))
+    }
+
+    #[inline]
+    fn copy_out(&self, socket: &T, len: usize, peek: bool, put: &mut impl FnMut(&[u8])) -> io::Result<usize> {
+        #[cfg(all(target_os = "linux", feature = "io-uring"))]
+        return self.scope.reactor.borrow_mut().completion_read(socket.as_raw_fd(), len, peek, put);
+        #[cfg(not(all(target_os = "linux", feature = "io-uring")))]
+        {
+            let _ = (socket, len, peek, put);
+            Err(io::Error::other("completion reads need the io_uring driver"))
+        }
+    }
+}
