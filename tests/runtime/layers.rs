@@ -271,13 +271,13 @@ fn runtime_files_import_only_their_floor_or_below() {
 #[test]
 fn the_layer_check_sees_an_upward_import() {
     let floors = vec![(1, "driver/".to_owned()), (2, "reactor/".to_owned()), (6, "executor/".to_owned())];
-    let text = "mod heap;\nuse heap::Node;\nuse crate::executor::Executor;\nfn f() { crate::reactor::x(); }\n#[cfg(test)]\nmod tests {\n    use crate::runtime::X;\n}";
+    let text = "mod wheel;\nuse wheel::Wheel;\nuse crate::executor::Executor;\nfn f() { crate::reactor::x(); }\n#[cfg(test)]\nmod tests {\n    use crate::runtime::X;\n}";
     let lib = "";
     let found = imports("driver/epoll.rs", text, lib);
     assert!(found.contains("executor/mod.rs"), "{found:?}");
     assert!(!found.contains("runtime.rs"), "an inline test module is not part of the layers: {found:?}");
     let found = imports("time/timers.rs", text, lib);
-    assert!(found.contains("time/timers/heap.rs"), "a child module's file is an import: {found:?}");
+    assert!(found.contains("time/timers/wheel.rs"), "a child module's file is an import: {found:?}");
     let up: Vec<_> = found.iter().filter(|t| floor_of(&floors, t) > Some(1)).collect();
     assert_eq!(up.len(), 2, "{up:?}");
     assert_eq!(floor_of(&floors, "executor/schedule.rs"), Some(6));

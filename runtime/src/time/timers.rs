@@ -1,23 +1,43 @@
-//! The deadline store: an indexed min-heap of deadlines over a slab of
-//! timers, and beside it a lane for timers armed in deadline order (below).
+//! The deadline store: a hierarchical timing wheel over a slab of timers.
 //!
-//! A timer is a slab entry (`seq`, deadline, heap position, waker); the heap is a
-//! `Vec` of `(deadline, seq, slab index)` nodes ordered by deadline, then
-//! `seq` (so timers due at the same instant fire in the order they were
-//! armed). Each entry records where its node sits, and every sift
-//! step updates it; so reset and remove go straight to the node and sift it
-//! in O(log n) of the timers that are live (the sifts are in `heap.rs`).
-//! The heap holds no stale node: its top (or the lane's front) is the next
-//! deadline, and nothing is ever rebuilt. A timer that fires leaves the
-//! store at once; its key then names nothing, which [`Timers::poll`]
-//! reports as fired (`seq` is unique over the store's life, so a key never
-//! names a later timer in the same slot).
+//! A timer is a slab entry (`seq`, deadline, waker, its wheel slot and its
+//! neighbours there). Its deadline is kept to the nanosecond, counted from
+//! the store's `origin`; the wheel (`wheel.rs`) sorts timers into ticks of
+//! 65.536 µs, in 8 levels of 64 slots, each slot a list linked through the
+//! slab. Arming, resetting and cancelling a timer are O(1): link or unlink
+//! it. [`Timers::fire`] walks the slots that time has reached, in order:
+//! a slot of a higher level is cascaded (its timers linked again, lower),
+//! a level-0 slot whose tick has passed fires whole, and the slot of the
+//! current tick fires the timers whose deadline is at or before `now`,
+//! compared to the nanosecond (a timer never fires early, nor later than
+//! the store is asked). A timer that fires leaves the store at once; its
+//! key then names nothing, which [`Timers::poll`] reports as fired (`seq`
+//! is unique over the store's life, so a key never names a later timer in
+//! the same slot). Timers fire in tick order; within a tick, those of the
+//! wheel in the order they were linked, then those of the lane (below) in
+//! theirs (so timers due at the same instant and armed in one run of
+//! deadline order fire in the order they were armed).
+//!
+//! # The lane: timers armed in deadline order skip the wheel
+//!
+//! A server arms the same timeout again and again, so most deadlines come
+//! in order: each at or after the one armed before. Such a timer goes to
+//! the *lane*, one more list, sorted by `(deadline, seq)` because it is
+//! only ever appended to: arming it costs one comparison with the lane's
+//! last and no conversion of its deadline to ticks; cancelling unlinks it,
+//! and it fires from the front. A timer due before the lane's last goes to
+//! the wheel. `fire` takes the lane's timers in with the wheel's, tick by
+//! tick.
+//!
+//! A cached lower bound of the next time the wheel has work, `wheel_wake`,
+//! lets a turn with nothing due return after one clock read and two
+//! comparisons of instants (with it, and with the lane's first deadline).
 //!
 //! # Memory falls back after a burst
 //!
 //! When the live timers drop to a quarter of the slab's capacity (and it is
 //! bigger than [`SHRINK_ABOVE`]), the slab is compacted: timers in high
-//! slots move to free low ones and both `Vec`s shrink to fit. A `Sleep`
+//! slots move to free low ones and the slab shrinks to fit. A `Sleep`
 //! still holds its timer's old key, so each moved timer is marked and
 //! recorded in `moved`, a `Vec` of `(seq, slot)` sorted by `seq`, which a
 //! lookup binary-searches only when the slot the key names holds another
@@ -28,7 +48,8 @@
 //! search or shift it, and the store needs no hash map (whose code every
 //! app would link). A compaction costs O(capacity) plus sorting the moved
 //! timers, and before the next one at least half as many timers must have
-//! come or gone: O(log n) per operation, amortised, on this cold path only.
+//! come or gone: O(log n) per operation, amortised, on this cold path only
+//! (`compact.rs`).
 //!
 //! No waker is cloned or dropped in here: the caller clones before it
 //! borrows the store, and every waker that leaves (by `fire`, `remove`,
@@ -36,35 +57,29 @@
 //! borrow ends. A waker's clone, wake and drop may run any code, even code
 //! that uses this store again (a waker that owns another `Sleep`).
 //!
-//! # The lane: timers armed in deadline order skip the heap
-//!
-//! A server arms the same timeout again and again, so most deadlines come
-//! in order: each at or after the one armed before. Such a timer goes to
-//! the *lane*, a list linked through the slab (`prev`, `next`) and sorted
-//! by `(deadline, seq)` because it is only ever appended to: arming,
-//! cancelling (unlinking) and firing (from the front) are O(1), with no
-//! sift. A timer whose deadline comes before the lane's last one goes to
-//! the heap as before. `fire` and `next_deadline` take the earlier of the
-//! heap's top and the lane's front.
-//!
 //! Called by `Sleep` (insert, poll, set_waker, reset, remove) and by the
 //! executor (`next_deadline` for the wait timeout, `fire` after each turn).
 
 use std::task::Waker;
+use std::time::Duration;
 
 use slab::Slab;
 
 use super::instant::Instant;
-mod compact;
-mod heap;
-
-use heap::Node;
-
 use super::orphans::Orphans;
+
+mod compact;
+mod fire;
+mod wheel;
+
+use wheel::{Wheel, LANE};
 
 /// The slab capacity below which the store never compacts: small stores
 /// keep their memory, and no compaction runs on a store of a few timers.
 const SHRINK_ABOVE: usize = 256;
+
+/// No list neighbour.
+const NIL: usize = usize::MAX;
 
 /// Identifies one timer in one runtime's store. `seq` is unique over the
 /// store's life, so a key never names a later timer in the same slot; if
@@ -78,28 +93,19 @@ pub(crate) struct TimerKey {
 #[derive(Debug)]
 pub(crate) struct Entry {
     seq: u64,
-    /// Where this timer's node is in the heap, or [`IN_LANE`].
-    pos: usize,
     deadline: Instant,
-    /// The lane's neighbours (slab slots, or [`NIL`]); unused in the heap.
+    /// In the wheel: the deadline in nanoseconds from the store's `origin`
+    /// (0 before it, `u64::MAX` 584 years or more after it).
+    ns: u64,
+    /// The list neighbours (slab slots, or [`NIL`]).
     prev: usize,
     next: usize,
+    /// Its list: `level * 64 + slot` in the wheel, or [`LANE`].
+    slot: u16,
     /// Compaction moved it: its key names another slot, and `moved` says
     /// where it is.
     moved: bool,
     waker: Waker,
-}
-
-/// `Entry::pos` of a timer in the lane.
-const IN_LANE: usize = usize::MAX;
-/// No lane neighbour.
-const NIL: usize = usize::MAX;
-
-/// The lane's ends (slab slots, or [`NIL`] when it is empty).
-#[derive(Debug, Clone, Copy)]
-struct Lane {
-    head: usize,
-    tail: usize,
 }
 
 /// What [`Timers::poll`] found.
@@ -118,11 +124,9 @@ pub(crate) enum TimerPoll {
 /// All timers of a runtime.
 ///
 /// # Invariants
-/// - every entry is in the heap or in the lane, once;
-/// - for every `p`, `entries[heap[p].index].pos == p`, and `heap[p]`'s
-///   `seq` and `deadline` are that entry's; no node comes before its parent;
-/// - the lane, from `head` along `next` to `tail` (and back along `prev`),
-///   holds the entries whose `pos` is `IN_LANE`, in `(deadline, seq)` order.
+/// - every entry is in one list (a wheel slot, or the lane), once (see
+///   `Wheel`); the lane is in `(deadline, seq)` order;
+/// - `wheel_wake` is at most the instant of `wheel.next_wake()`;
 /// - `moved` is sorted by `seq` and holds `(seq, slot)` for every live
 ///   timer marked `moved` (and maybe for timers that are gone: their slot
 ///   holds another `seq`, or nothing); `marked` counts the marked timers,
@@ -130,8 +134,11 @@ pub(crate) enum TimerPoll {
 #[derive(Debug)]
 pub(crate) struct Timers {
     entries: Slab<Entry>,
-    heap: Vec<Node>,
-    lane: Lane,
+    wheel: Wheel,
+    /// The instant deadlines are counted from.
+    origin: Instant,
+    /// No timer of the wheel is due, and no slot needs a cascade, before this.
+    wheel_wake: Instant,
     /// `(seq, slot)` of timers compaction moved, sorted by `seq`.
     moved: Vec<(u64, usize)>,
     /// Live timers marked `moved`.
@@ -139,24 +146,21 @@ pub(crate) struct Timers {
     next_seq: u64,
     /// Keys sent by sleeps that left this runtime (see `orphans.rs`).
     orphans: Orphans,
-    /// Heap nodes moved by sifts, for tests that bound the work per operation.
-    #[cfg(test)]
-    sift_steps: u64,
 }
 
 impl Timers {
     /// The store of runtime `id`.
     pub(crate) fn new(id: u64) -> Timers {
+        let origin = Instant::from_std(std::time::Instant::now());
         Timers {
             entries: Slab::new(),
-            heap: Vec::new(),
-            lane: Lane { head: NIL, tail: NIL },
+            wheel: Wheel::new(),
+            origin,
+            wheel_wake: origin.far_future(),
             moved: Vec::new(),
             marked: 0,
             next_seq: 0,
             orphans: Orphans::register(id),
-            #[cfg(test)]
-            sift_steps: 0,
         }
     }
 
@@ -170,52 +174,73 @@ impl Timers {
         self.orphans.id()
     }
 
+    /// `at` in nanoseconds from `origin`: 0 before it, saturating after.
+    #[inline]
+    fn nanos(&self, at: Instant) -> u64 {
+        match at.checked_duration_since(self.origin) {
+            Some(d) => d.as_secs().saturating_mul(1_000_000_000).saturating_add(u64::from(d.subsec_nanos())),
+            None => 0,
+        }
+    }
+
+    /// The instant `ns` nanoseconds after `origin`.
+    #[inline]
+    fn instant(&self, ns: u64) -> Instant {
+        self.origin.saturating_add(Duration::from_nanos(ns))
+    }
+
     #[inline]
     pub(crate) fn insert(&mut self, deadline: Instant, waker: Waker) -> TimerKey {
         self.next_seq += 1;
         let seq = self.next_seq;
-        let index =
-            self.entries.insert(Entry { seq, pos: IN_LANE, deadline, prev: NIL, next: NIL, moved: false, waker });
+        let entry = Entry { seq, deadline, ns: 0, prev: NIL, next: NIL, slot: LANE, moved: false, waker };
+        let index = self.entries.insert(entry);
         self.attach(index, deadline, seq);
         TimerKey { index, seq }
     }
 
-    /// Puts the entry in slot `index` (in neither structure) in the lane if
-    /// it comes after the lane's last by `(deadline, seq)` (always, for a
-    /// new timer due no earlier), else in the heap.
+    /// Links the timer in slot `index` (whose deadline is set, in no list):
+    /// to the lane if it comes after the lane's last by `(deadline, seq)`
+    /// (always, for a new timer due no earlier), else to the wheel.
     #[inline(always)]
     fn attach(&mut self, index: usize, deadline: Instant, seq: u64) {
-        let tail = self.lane.tail;
+        let tail = self.wheel.lane.tail;
         if tail == NIL || (deadline, seq) > (self.entries[tail].deadline, self.entries[tail].seq) {
             let entry = &mut self.entries[index];
-            (entry.pos, entry.deadline, entry.prev, entry.next) = (IN_LANE, deadline, tail, NIL);
+            (entry.slot, entry.prev, entry.next) = (LANE, tail, NIL);
             match tail {
-                NIL => self.lane.head = index,
+                NIL => self.wheel.lane.head = index,
                 _ => self.entries[tail].next = index,
             }
-            self.lane.tail = index;
-            return;
-        }
-        let pos = self.heap.len();
-        let entry = &mut self.entries[index];
-        (entry.pos, entry.deadline) = (pos, deadline);
-        let node = Node { deadline, seq, index };
-        self.heap.push(node);
-        if pos > 0 && node.before(&self.heap[(pos - 1) / 2]) {
-            self.sift_up(pos);
+            self.wheel.lane.tail = index;
+        } else {
+            self.attach_to_wheel(index, deadline);
         }
     }
 
-    /// Takes the lane entry in slot `index` out of the lane.
-    #[inline]
+    #[inline(never)]
+    fn attach_to_wheel(&mut self, index: usize, deadline: Instant) {
+        self.entries[index].ns = self.nanos(deadline);
+        self.wheel.link(&mut self.entries, index);
+        if deadline < self.wheel_wake {
+            self.wheel_wake = deadline;
+        }
+    }
+
+    /// Takes the timer in slot `index` out of its list.
+    #[inline(always)]
     fn unlink(&mut self, index: usize) {
-        let (prev, next) = (self.entries[index].prev, self.entries[index].next);
+        let entry = &self.entries[index];
+        if entry.slot != LANE {
+            return self.wheel.unlink(&mut self.entries, index);
+        }
+        let (prev, next) = (entry.prev, entry.next);
         match prev {
-            NIL => self.lane.head = next,
+            NIL => self.wheel.lane.head = next,
             _ => self.entries[prev].next = next,
         }
         match next {
-            NIL => self.lane.tail = prev,
+            NIL => self.wheel.lane.tail = prev,
             _ => self.entries[next].prev = prev,
         }
     }
@@ -244,19 +269,9 @@ impl Timers {
         let Some(index) = self.find(key) else {
             return false;
         };
-        let pos = self.entries[index].pos;
-        if pos == IN_LANE {
-            self.unlink(index);
-            self.attach(index, deadline, key.seq);
-            return true;
-        }
+        self.unlink(index);
         self.entries[index].deadline = deadline;
-        let old = std::mem::replace(&mut self.heap[pos].deadline, deadline);
-        if deadline < old {
-            self.sift_up(pos);
-        } else {
-            self.sift_down(pos);
-        }
+        self.attach(index, deadline, key.seq);
         true
     }
 
@@ -265,25 +280,26 @@ impl Timers {
     #[inline]
     pub(crate) fn remove(&mut self, key: TimerKey) -> Option<Waker> {
         let index = self.find(key)?;
-        Some(self.remove_at(index))
+        self.unlink(index);
+        let waker = self.release(index);
+        self.maybe_shrink();
+        Some(waker)
     }
 
-    /// The earliest deadline of a timer in the store.
-    pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        self.first().map(|(deadline, _)| deadline)
-    }
-
-    /// The deadline and slot of the timer due first: the earlier by
-    /// `(deadline, seq)` of the heap's top and the lane's front.
-    #[inline]
-    fn first(&self) -> Option<(Instant, usize)> {
-        let lane = self.entries.get(self.lane.head).map(|e| (e.deadline, e.seq, self.lane.head));
-        let heap = self.heap.first().map(|n| (n.deadline, n.seq, n.index));
-        let (deadline, _, index) = match (lane, heap) {
-            (Some(l), Some(h)) => l.min(h),
-            (l, h) => l.or(h)?,
-        };
-        Some((deadline, index))
+    /// No later than the earliest deadline of a timer in the store: when
+    /// the executor should next call [`Timers::fire`]. It is the earliest
+    /// deadline unless that timer was cancelled (then it may be earlier:
+    /// firing then does what is due and finds the next one), or the
+    /// earliest timer is in a slot that needs a cascade first.
+    pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        self.wheel_wake = self.instant(self.wheel.next_wake());
+        Some(match self.entries.get(self.wheel.lane.head) {
+            Some(first) => first.deadline.min(self.wheel_wake),
+            None => self.wheel_wake,
+        })
     }
 
     /// Fires every timer whose deadline is at or before `now()` (read only
@@ -292,29 +308,37 @@ impl Timers {
     /// of sleeps that left this runtime; their wakers are returned, for the
     /// caller to drop (not wake) after the borrow ends.
     #[must_use = "the returned wakers must be dropped after the store's borrow ends"]
+    #[inline]
     pub(crate) fn fire(&mut self, now: impl FnOnce() -> Instant, wakers: &mut Vec<Waker>) -> Vec<Waker> {
         let orphaned = match self.orphans.take() {
-            Some(keys) => keys.into_iter().filter_map(|key| self.remove(key)).collect(),
+            Some(keys) => self.remove_orphans(keys),
             None => Vec::new(),
         };
-        if self.entries.is_empty() {
-            return orphaned;
-        }
-        let now = now();
-        while let Some((deadline, index)) = self.first() {
-            if deadline > now {
-                break;
-            }
-            wakers.push(self.remove_at(index));
+        if !self.entries.is_empty() {
+            self.fire_at(now(), wakers);
         }
         orphaned
+    }
+
+    /// `fire` with the clock read (one copy, whatever closure reads it).
+    #[inline(never)]
+    fn fire_at(&mut self, now: Instant, wakers: &mut Vec<Waker>) {
+        let lane_due = self.entries.get(self.wheel.lane.head).is_some_and(|first| first.deadline <= now);
+        if lane_due || now >= self.wheel_wake {
+            self.fire_due(now, wakers);
+        }
+    }
+
+    #[cold]
+    fn remove_orphans(&mut self, keys: Vec<TimerKey>) -> Vec<Waker> {
+        keys.into_iter().filter_map(|key| self.remove(key)).collect()
     }
 
     /// Takes every timer out (the runtime is shutting down); the caller
     /// drops them, and so their wakers, after the borrow ends.
     pub(crate) fn clear(&mut self) -> Slab<Entry> {
-        self.heap = Vec::new();
-        self.lane = Lane { head: NIL, tail: NIL };
+        self.wheel.reset();
+        self.wheel_wake = self.origin.far_future();
         (self.moved, self.marked) = (Vec::new(), 0);
         std::mem::take(&mut self.entries)
     }
@@ -339,14 +363,9 @@ impl Timers {
         self.entries.get(slot).is_some_and(|e| e.seq == seq).then_some(slot)
     }
 
-    /// Removes the timer in slot `index` from the slab and the heap.
+    /// Takes the timer in slot `index` (in no list) out of the slab.
     #[inline]
-    fn remove_at(&mut self, index: usize) -> Waker {
-        if self.entries[index].pos == IN_LANE {
-            self.unlink(index);
-        } else {
-            self.heap_remove(self.entries[index].pos);
-        }
+    fn release(&mut self, index: usize) -> Waker {
         let entry = self.entries.remove(index);
         if entry.moved {
             self.marked -= 1;
@@ -354,10 +373,15 @@ impl Timers {
                 self.moved = Vec::new();
             }
         }
+        entry.waker
+    }
+
+    /// Compacts the slab if it holds a quarter of its capacity or less.
+    #[inline]
+    fn maybe_shrink(&mut self) {
         if self.entries.capacity() > SHRINK_ABOVE && self.entries.len() * 4 <= self.entries.capacity() {
             self.shrink();
         }
-        entry.waker
     }
 }
 
@@ -365,3 +389,5 @@ impl Timers {
 mod compaction_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wheel_tests;

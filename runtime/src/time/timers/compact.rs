@@ -2,28 +2,30 @@
 //! after a burst, with the record that keeps their keys valid (see
 //! `timers.rs`, "Memory falls back after a burst").
 
-use super::{Lane, TimerKey, Timers, IN_LANE, NIL};
+use super::wheel::LANE;
+use super::{Timers, NIL};
 
 impl Timers {
     /// Moves the timers in high slots to free low ones (marking each one
     /// moved), rebuilds the record of moved timers and gives the unused
-    /// capacity back. Lane links are fixed after the moves, from the lane's
-    /// order taken before them.
+    /// capacity back. The wheel's lists are linked again after the moves,
+    /// in the order they had before.
     #[cold]
     pub(super) fn shrink(&mut self) {
-        let mut lane = Vec::new();
-        let mut slot = self.lane.head;
-        while slot != NIL {
-            let entry = &self.entries[slot];
-            lane.push(TimerKey { index: slot, seq: entry.seq });
-            slot = entry.next;
-        }
-        let Timers { entries, heap, .. } = self;
-        entries.compact(|entry, _from, to| {
-            if entry.pos != IN_LANE {
-                heap[entry.pos].index = to;
+        // Every list, in order: (list code, slot) runs.
+        let mut lists = Vec::with_capacity(self.entries.len());
+        let heads = std::iter::once((LANE, self.wheel.lane.head));
+        for (code, mut at) in heads.chain(self.wheel.lists.iter().enumerate().map(|(c, l)| (c as u16, l.head))) {
+            while at != NIL {
+                lists.push((code, at));
+                at = self.entries[at].next;
             }
+        }
+        // Where each moved timer went, by the slot it left.
+        let mut to_of = vec![NIL; self.entries.capacity()];
+        self.entries.compact(|entry, from, to| {
             entry.moved = true;
+            to_of[from] = to;
             true
         });
         self.moved.clear();
@@ -31,18 +33,18 @@ impl Timers {
         self.moved.sort_unstable();
         self.marked = self.moved.len();
         self.moved.shrink_to_fit();
-        let (mut prev, mut first) = (NIL, NIL);
-        for key in lane {
-            let slot = self.find(key).expect("a lane timer survives compaction");
-            let entry = &mut self.entries[slot];
-            (entry.prev, entry.next) = (prev, NIL);
-            match prev {
-                NIL => first = slot,
-                _ => self.entries[prev].next = slot,
-            }
-            prev = slot;
+        // The lists again, from empty, appended to in the old order; the
+        // bounds come out exact.
+        let elapsed = self.wheel.elapsed;
+        self.wheel.reset();
+        self.wheel.elapsed = elapsed;
+        for (code, from) in lists {
+            let index = match to_of[from] {
+                NIL => from,
+                to => to,
+            };
+            self.wheel.append(&mut self.entries, index, code);
+            self.wheel.occupy(code, self.entries[index].ns);
         }
-        self.lane = Lane { head: first, tail: prev };
-        self.heap.shrink_to_fit();
     }
 }
