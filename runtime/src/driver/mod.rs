@@ -103,27 +103,33 @@ impl fmt::Display for Driver {
 }
 
 /// A set of readiness flags, as a driver reports them for one source.
+///
+/// The bits of `READABLE`, `PRIORITY`, `WRITABLE` and `ERROR` are epoll's
+/// (`EPOLLIN`, `EPOLLPRI`, `EPOLLOUT`, `EPOLLERR`): so the epoll driver reads
+/// the common event, readable and/or writable and nothing else, as it comes
+/// (`epoll.rs` checks this at compile time). Other drivers build the set
+/// from the constants.
 #[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Readiness(u8);
 
 impl Readiness {
     /// Data can be read (or a connection accepted).
     pub(crate) const READABLE: Readiness = Readiness(1);
-    /// Data can be written.
-    pub(crate) const WRITABLE: Readiness = Readiness(2);
-    /// The peer will send nothing more: a read returns 0 or an error.
-    pub(crate) const READ_CLOSED: Readiness = Readiness(4);
-    /// Writing can no longer succeed: a write returns an error.
-    pub(crate) const WRITE_CLOSED: Readiness = Readiness(8);
-    /// The source has a pending error (`SO_ERROR`); both directions wake.
-    pub(crate) const ERROR: Readiness = Readiness(16);
     /// Urgent (out-of-band) data waits: epoll's `EPOLLPRI`, Linux only; it
     /// comes with `READABLE`.
-    pub(crate) const PRIORITY: Readiness = Readiness(32);
+    pub(crate) const PRIORITY: Readiness = Readiness(2);
+    /// Data can be written.
+    pub(crate) const WRITABLE: Readiness = Readiness(4);
+    /// The source has a pending error (`SO_ERROR`); both directions wake.
+    pub(crate) const ERROR: Readiness = Readiness(8);
+    /// The peer will send nothing more: a read returns 0 or an error.
+    pub(crate) const READ_CLOSED: Readiness = Readiness(16);
+    /// Writing can no longer succeed: a write returns an error.
+    pub(crate) const WRITE_CLOSED: Readiness = Readiness(32);
     /// Everything that lets a read make progress (and wakes its waiters).
-    pub(crate) const READ_ALL: Readiness = Readiness(1 | 4 | 16 | 32);
+    pub(crate) const READ_ALL: Readiness = Readiness(1 | 2 | 8 | 16);
     /// Everything that lets a write make progress.
-    pub(crate) const WRITE_ALL: Readiness = Readiness(2 | 8 | 16);
+    pub(crate) const WRITE_ALL: Readiness = Readiness(4 | 8 | 32);
 
     #[inline]
     pub(crate) const fn union(self, other: Readiness) -> Readiness {
@@ -143,7 +149,7 @@ impl Readiness {
 
 impl fmt::Debug for Readiness {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = ["READABLE", "WRITABLE", "READ_CLOSED", "WRITE_CLOSED", "ERROR", "PRIORITY"];
+        let names = ["READABLE", "PRIORITY", "WRITABLE", "ERROR", "READ_CLOSED", "WRITE_CLOSED"];
         let set: Vec<_> = (0..6).filter(|b| self.0 & (1 << b) != 0).map(|b| names[b]).collect();
         write!(f, "Readiness({})", set.join("|"))
     }
