@@ -27,6 +27,7 @@ use slab::Slab;
 use crate::driver::{Driver, DriverCounters, Event, Poller, Readiness, RemoteWaker};
 pub(crate) use slot::Direction;
 pub(crate) use slot::Flags;
+pub(crate) use slot::Release;
 use slot::Slot;
 pub(crate) use slot::WaitId;
 pub(crate) use token::Token;
@@ -277,7 +278,7 @@ impl Reactor {
     /// each waker they release to `release`, while this reactor is borrowed:
     /// `release` must run no foreign code (the executor queues its own
     /// tasks there and keeps every other waker for after the turn).
-    pub(crate) fn turn(&mut self, timeout: Option<Duration>, release: &mut impl FnMut(Waker)) -> io::Result<()> {
+    pub(crate) fn turn(&mut self, timeout: Option<Duration>, release: &mut impl Release) -> io::Result<()> {
         self.ticks += 1;
         let Reactor { poller, slots, events, events_delivered, .. } = self;
         let result = poller.wait(timeout, events, |event| {

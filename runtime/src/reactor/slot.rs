@@ -69,6 +69,20 @@ impl Direction {
     }
 }
 
+/// Where an event's released wakers go, while the reactor is borrowed: so
+/// an implementation runs no foreign code (it may queue its own runtime's
+/// tasks, and keeps any other waker to wake after the borrow ends).
+pub(crate) trait Release {
+    fn release(&mut self, waker: Waker);
+}
+
+/// Collects the wakers, for the caller to wake after the borrow.
+impl Release for Vec<Waker> {
+    fn release(&mut self, waker: Waker) {
+        self.push(waker);
+    }
+}
+
 /// The identity of a future's registration in a slot: 0 while it has none
 /// (and for the `poll_*` callers, which have no future).
 pub(crate) type WaitId = u64;
@@ -336,19 +350,19 @@ impl Slot {
     /// Adds the readiness of an event and hands each waker it releases to
     /// `release` (which must not run foreign code: the reactor is borrowed).
     #[inline(always)]
-    pub(crate) fn on_event(&mut self, readiness: Readiness, release: &mut impl FnMut(Waker)) {
+    pub(crate) fn on_event(&mut self, readiness: Readiness, release: &mut impl Release) {
         self.mark(readiness);
         self.flags.tick.set(self.flags.tick.get().wrapping_add(1));
         if readiness.intersects(Direction::Read.mask()) {
             if let Some(waker) = self.reader.take() {
-                release(waker);
+                release.release(waker);
             }
         }
         // Most edges carry `WRITABLE` while nobody waits to write: look
         // before taking, so that costs no store.
         if readiness.intersects(Direction::Write.mask()) && self.writer.is_some() {
             if let Some(waker) = self.writer.take() {
-                release(waker);
+                release.release(waker);
             }
         }
         if !self.more.is_empty() {
@@ -359,11 +373,11 @@ impl Slot {
     /// The slow path of `on_event`: hands the further waiters that
     /// `readiness` releases to `release`.
     #[cold]
-    fn release_more(&mut self, readiness: Readiness, release: &mut impl FnMut(Waker)) {
+    fn release_more(&mut self, readiness: Readiness, release: &mut impl Release) {
         let mut i = 0;
         while i < self.more.len() {
             if readiness.intersects(self.more[i].dir.mask()) {
-                release(self.more.swap_remove(i).waker);
+                release.release(self.more.swap_remove(i).waker);
             } else {
                 i += 1;
             }
@@ -396,7 +410,7 @@ impl Slot {
     /// Records an error for the source and releases both waiters. (The
     /// kqueue driver reports per-change errors, and with `for_ops` the
     /// errors of sockets, this way.)
-    pub(crate) fn on_error(&mut self, error: io::Error, for_ops: bool, release: &mut impl FnMut(Waker)) {
+    pub(crate) fn on_error(&mut self, error: io::Error, for_ops: bool, release: &mut impl Release) {
         self.error = Some(error);
         self.error_for_ops = for_ops;
         self.on_event(Readiness::ERROR, release);
