@@ -3,65 +3,77 @@
 //! (or spawn) gave it.
 //!
 //! Pushed by wakes on the runtime's thread (`executor/schedule.rs`), by
-//! spawns and by the reactor's turn; emptied only by the executor, which
-//! takes a lone task with [`pop_lone`](RunQueue::pop_lone) and otherwise
-//! the whole queue at once with [`take_batch`](RunQueue::take_batch): that
-//! swaps the queue's buffer for the executor's empty one, so a push is a
-//! `Vec` push and a task of a batch is read from the executor's own `Vec`,
-//! with no borrow of the queue per task. A batch is in wake order, and
-//! every task woken while it runs is pushed here, behind it.
+//! spawns and by the reactor's turn; emptied only by the executor. It takes
+//! a lone task with [`pop_lone`](RunQueue::pop_lone), and otherwise a whole
+//! batch at once with [`take_batch`](RunQueue::take_batch), so that it need
+//! not borrow the queue for each task: the batch is the tasks queued so
+//! far, in reverse wake order (the next one last, for `Vec::pop`), and the
+//! tasks woken while it runs queue up behind it. What the executor leaves of
+//! a batch (its poll budget between two reactor turns ran out, or a poll
+//! unwound) it hands back with [`put_back`](RunQueue::put_back), and that
+//! runs first. Two buffers take turns, so no batch allocates.
 
 use crate::task::raw::TaskRef;
 
 /// This runtime's runnable tasks, in wake order.
 #[derive(Debug, Default)]
 pub(crate) struct RunQueue {
-    tasks: Vec<TaskRef>,
+    /// What is left of the last batch, in reverse wake order: it runs
+    /// before `back`.
+    front: Vec<TaskRef>,
+    /// The tasks queued since that batch was taken, in wake order.
+    back: Vec<TaskRef>,
 }
 
 impl RunQueue {
     pub(crate) fn with_capacity(capacity: usize) -> RunQueue {
-        RunQueue { tasks: Vec::with_capacity(capacity) }
+        RunQueue { front: Vec::with_capacity(capacity), back: Vec::with_capacity(capacity) }
     }
 
     #[inline]
     pub(crate) fn push_back(&mut self, task: TaskRef) {
-        self.tasks.push(task);
+        self.back.push(task);
     }
 
     #[inline]
     pub(crate) fn is_empty(&self) -> bool {
-        self.tasks.is_empty()
+        self.front.is_empty() && self.back.is_empty()
     }
 
     /// The queued task if it is the only one.
     #[inline]
     pub(crate) fn pop_lone(&mut self) -> Option<TaskRef> {
-        if self.tasks.len() == 1 {
-            self.tasks.pop()
+        if self.front.is_empty() && self.back.len() == 1 {
+            self.back.pop()
         } else {
             None
         }
     }
 
-    /// Moves every queued task, in order, into `batch` (which must be
-    /// empty) by swapping buffers: `batch`'s empty one stays here.
+    /// The next batch, in reverse wake order (pop the next task from its
+    /// end): what was left of the last one if anything was, else every task
+    /// queued since. Hand it back with [`put_back`](Self::put_back), empty
+    /// or not.
     #[inline]
-    pub(crate) fn take_batch(&mut self, batch: &mut Vec<TaskRef>) {
-        debug_assert!(batch.is_empty());
-        std::mem::swap(&mut self.tasks, batch);
+    pub(crate) fn take_batch(&mut self) -> Vec<TaskRef> {
+        if self.front.is_empty() {
+            std::mem::swap(&mut self.front, &mut self.back);
+            self.front.reverse();
+        }
+        std::mem::take(&mut self.front)
     }
 
-    /// Puts the tasks of a batch that did not run back in front of those
-    /// queued since, leaving `rest` empty (its buffer stays usable).
-    pub(crate) fn put_back_front(&mut self, rest: &mut Vec<TaskRef>) {
-        rest.append(&mut self.tasks);
-        std::mem::swap(&mut self.tasks, rest);
+    /// Takes back a batch and what is left of it, to run before the tasks
+    /// queued since.
+    #[inline]
+    pub(crate) fn put_back(&mut self, batch: Vec<TaskRef>) {
+        debug_assert!(self.front.is_empty());
+        self.front = batch;
     }
 }
 
 impl Extend<TaskRef> for RunQueue {
     fn extend<I: IntoIterator<Item = TaskRef>>(&mut self, tasks: I) {
-        self.tasks.extend(tasks);
+        self.back.extend(tasks);
     }
 }

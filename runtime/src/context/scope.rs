@@ -35,9 +35,6 @@ pub(crate) struct Scope {
     pub(crate) id: u64,
     pub(crate) shared: Arc<Shared>,
     pub(crate) run_queue: RefCell<RunQueue>,
-    /// The executor's buffer for a batch of the run queue (see `RunQueue`):
-    /// empty between batches, kept to reuse its allocation.
-    pub(crate) batch: RefCell<Vec<TaskRef>>,
     /// Where the tasks woken from other threads land before they join the
     /// run queue (the injection queue hands them over as a `VecDeque`);
     /// empty between drains, kept to reuse its allocation.
@@ -74,7 +71,6 @@ impl Scope {
             id,
             shared: Arc::new(Shared::new(remote, config.unhandled_panic)),
             run_queue: RefCell::new(RunQueue::with_capacity(256)),
-            batch: RefCell::new(Vec::with_capacity(256)),
             injected: RefCell::new(VecDeque::new()),
             owned: RefCell::new(Slab::new()),
             reactor: RefCell::new(reactor),

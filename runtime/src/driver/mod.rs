@@ -369,3 +369,19 @@ fn unsupported(driver: Driver) -> &'static str {
         Driver::Uring => "the io_uring driver always falls back",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Readiness;
+
+    #[test]
+    fn readiness_ready_without_error_is_any_of_the_mask_and_no_error() {
+        for bits in 0..=u8::MAX {
+            let r = Readiness(bits);
+            for mask in [Readiness::READ_ALL, Readiness::WRITE_ALL] {
+                let plain = r.intersects(mask) && !r.intersects(Readiness::ERROR);
+                assert_eq!(r.ready_without_error(mask), plain, "{r:?} in {mask:?}");
+            }
+        }
+    }
+}

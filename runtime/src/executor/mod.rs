@@ -106,10 +106,8 @@ impl Executor<'_> {
             } else if queue.is_empty() {
                 break;
             } else {
-                let mut batch = Batch { scope: self.scope, tasks: std::mem::take(&mut *self.scope.batch.borrow_mut()) };
-                queue.take_batch(&mut batch.tasks);
+                let mut batch = Batch { scope: self.scope, tasks: queue.take_batch() };
                 drop(queue);
-                batch.tasks.reverse();
                 while since_turn < EVENT_INTERVAL {
                     let Some(task) = batch.tasks.pop() else { break };
                     since_turn += 1;
@@ -248,10 +246,9 @@ impl Executor<'_> {
     }
 }
 
-/// A batch of the run queue being run, in reverse wake order so that `pop`
-/// gives the next task. Whatever is left when it is dropped (the interval
-/// ran out, or a poll unwound) goes back to the front of the run queue, and
-/// the buffer goes back to the scope for the next batch.
+/// A batch of the run queue being run (see `context::RunQueue`), in
+/// reverse wake order. Handed back to the queue when dropped, with what is
+/// left of it: when the interval runs out, and if a poll unwinds.
 struct Batch<'a> {
     scope: &'a Scope,
     tasks: Vec<TaskRef>,
@@ -259,11 +256,7 @@ struct Batch<'a> {
 
 impl Drop for Batch<'_> {
     fn drop(&mut self) {
-        if !self.tasks.is_empty() {
-            self.tasks.reverse();
-            self.scope.run_queue.borrow_mut().put_back_front(&mut self.tasks);
-        }
-        *self.scope.batch.borrow_mut() = std::mem::take(&mut self.tasks);
+        self.scope.run_queue.borrow_mut().put_back(std::mem::take(&mut self.tasks));
     }
 }
 

@@ -27,10 +27,23 @@ use slab::Slab;
 use crate::driver::{Driver, DriverCounters, Event, Poller, Readiness, RemoteWaker};
 pub(crate) use slot::Direction;
 pub(crate) use slot::Flags;
-pub(crate) use slot::Release;
 use slot::Slot;
 pub(crate) use slot::WaitId;
 pub(crate) use token::Token;
+
+/// Where an event's released wakers go, while the reactor is borrowed: so
+/// an implementation runs no foreign code (it may queue its own runtime's
+/// tasks, and keeps any other waker to wake after the borrow ends).
+pub(crate) trait Release {
+    fn release(&mut self, waker: Waker);
+}
+
+/// Collects the wakers, for the caller to wake after the borrow.
+impl Release for Vec<Waker> {
+    fn release(&mut self, waker: Waker) {
+        self.push(waker);
+    }
+}
 
 /// Registered sources and the driver that watches them.
 #[derive(Debug)]

@@ -50,6 +50,7 @@ use std::io;
 use std::rc::Rc;
 use std::task::Waker;
 
+use super::Release;
 use crate::driver::Readiness;
 
 /// Which way an operation goes.
@@ -66,20 +67,6 @@ impl Direction {
             Direction::Read => Readiness::READ_ALL,
             Direction::Write => Readiness::WRITE_ALL,
         }
-    }
-}
-
-/// Where an event's released wakers go, while the reactor is borrowed: so
-/// an implementation runs no foreign code (it may queue its own runtime's
-/// tasks, and keeps any other waker to wake after the borrow ends).
-pub(crate) trait Release {
-    fn release(&mut self, waker: Waker);
-}
-
-/// Collects the wakers, for the caller to wake after the borrow.
-impl Release for Vec<Waker> {
-    fn release(&mut self, waker: Waker) {
-        self.push(waker);
     }
 }
 
@@ -358,8 +345,7 @@ impl Slot {
                 release.release(waker);
             }
         }
-        // Most edges carry `WRITABLE` while nobody waits to write: look
-        // before taking, so that costs no store.
+        // (Most edges carry `WRITABLE` with nobody waiting: look, don't store.)
         if readiness.intersects(Direction::Write.mask()) && self.writer.is_some() {
             if let Some(waker) = self.writer.take() {
                 release.release(waker);
@@ -395,16 +381,6 @@ impl Slot {
         wakers.extend(self.reader.take());
         wakers.extend(self.writer.take());
         wakers.extend(self.more.drain(..).map(|w| w.waker));
-    }
-
-    /// How many tasks wait in `dir` (for tests).
-    #[cfg(test)]
-    pub(crate) fn waiters(&self, dir: Direction) -> usize {
-        let first = match dir {
-            Direction::Read => self.reader.is_some(),
-            Direction::Write => self.writer.is_some(),
-        };
-        usize::from(first) + self.more.iter().filter(|w| w.dir == dir).count()
     }
 
     /// Records an error for the source and releases both waiters. (The

@@ -4,6 +4,17 @@ use super::*;
 use std::sync::Arc;
 use std::task::Wake;
 
+impl Slot {
+    /// How many tasks wait in `dir`.
+    fn waiters(&self, dir: Direction) -> usize {
+        let first = match dir {
+            Direction::Read => self.reader.is_some(),
+            Direction::Write => self.writer.is_some(),
+        };
+        usize::from(first) + self.more.iter().filter(|w| w.dir == dir).count()
+    }
+}
+
 struct Flag(std::sync::atomic::AtomicUsize);
 impl Wake for Flag {
     fn wake(self: Arc<Self>) {
