@@ -71,9 +71,3 @@ impl RunQueue {
         self.front = batch;
     }
 }
-
-impl Extend<TaskRef> for RunQueue {
-    fn extend<I: IntoIterator<Item = TaskRef>>(&mut self, tasks: I) {
-        self.back.extend(tasks);
-    }
-}
