@@ -224,20 +224,16 @@ unsafe fn on_readable(
         let n = n as usize;
         let ok = match proto {
             Proto::Echo => send_now(fd, conn, &buf[..n]),
+            Proto::Http if conn.pending_in.is_empty() => {
+                let (used, count) = parse_requests(&buf[..n]);
+                conn.pending_in.extend_from_slice(&buf[used..n]);
+                count == 0 || send_now(fd, conn, responses(count, resp))
+            }
             Proto::Http => {
-                let ok;
-                if conn.pending_in.is_empty() {
-                    let (used, count) = parse_requests(&buf[..n]);
-                    conn.pending_in.extend_from_slice(&buf[used..n]);
-                    ok = count == 0 || send_now(fd, conn, responses(count, resp));
-                } else {
-                    conn.pending_in.extend_from_slice(&buf[..n]);
-                    let (used, count) = parse_requests(&conn.pending_in);
-                    conn.pending_in.drain(..used);
-                    ok = (count == 0 || send_now(fd, conn, responses(count, resp)))
-                        && conn.pending_in.len() <= 64 * 1024;
-                }
-                ok
+                conn.pending_in.extend_from_slice(&buf[..n]);
+                let (used, count) = parse_requests(&conn.pending_in);
+                conn.pending_in.drain(..used);
+                (count == 0 || send_now(fd, conn, responses(count, resp))) && conn.pending_in.len() <= 64 * 1024
             }
         };
         if !ok {

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::support::bounded;
+use crate::bounded;
 use crate::{read_line, Example};
 
 #[test]

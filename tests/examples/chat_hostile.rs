@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::support::bounded;
+use crate::bounded;
 use crate::{read_line, read_to_end_or_reset, status_kib, Example, IO_TIMEOUT};
 
 /// The server's peak RSS must stay under this (it starts near 3 MiB; 64 MiB

@@ -6,7 +6,7 @@ use std::net::Shutdown;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::support::bounded;
+use crate::bounded;
 use crate::{read_to_end_or_reset, Example};
 
 #[test]

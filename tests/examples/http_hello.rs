@@ -3,7 +3,7 @@
 
 use std::io::{Read, Write};
 
-use crate::support::bounded;
+use crate::bounded;
 use crate::Example;
 
 /// Reads one response (head and `Content-Length` body) from the front of

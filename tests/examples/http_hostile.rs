@@ -5,8 +5,8 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use crate::bounded;
 use crate::http_head::{parse, Parse, Status};
-use crate::support::bounded;
 use crate::{read_to_end_or_reset, Example};
 
 /// Sends `request` on a new connection, and returns everything the server

@@ -2,7 +2,7 @@
 
 use std::io::{Read, Write};
 
-use crate::support::bounded;
+use crate::bounded;
 use crate::Example;
 
 #[test]

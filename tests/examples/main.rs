@@ -17,7 +17,8 @@
 //! Each example starts on port 0 (`127.0.0.1:0`) and prints `listening on
 //! ADDR` as its first stdout line, which [`Example::start`] reads (within
 //! 20 s). The tests talk to it with std's blocking sockets, every one with
-//! read and write timeouts, inside `support::bounded` (30 s). The
+//! read and write timeouts, inside `support::bounded` (30 s), which starts
+//! counting after the examples are built ([`bounded`]). The
 //! [`Example`] guard kills the process on drop, and the process is also
 //! asked to die with the thread that started it (`PR_SET_PDEATHSIG`), so a
 //! failed test leaves no server behind.
@@ -32,6 +33,7 @@ mod http_head;
 
 mod chat;
 mod chat_hostile;
+mod driver;
 mod echo;
 mod http_hello;
 mod http_hostile;
@@ -187,18 +189,39 @@ pub fn read_line(stream: &mut impl Read) -> String {
     String::from_utf8(line).unwrap()
 }
 
+/// [`support::bounded`] for these tests: the examples are built first (once
+/// per process, bounded by [`BUILD_LIMIT`]), so the test's own limit counts
+/// only the test, not a `cargo build` on a loaded machine.
+pub fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    examples_dir();
+    support::bounded(f)
+}
+
+/// How long the one `cargo build --examples` of a test process may take.
+const BUILD_LIMIT: Duration = Duration::from_secs(900);
+
 /// `target/<profile>/examples/<name>`, after building the examples once.
 fn example_path(name: &str) -> PathBuf {
-    static BUILT: OnceLock<()> = OnceLock::new();
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap().to_path_buf();
-    BUILT.get_or_init(|| build_examples(&profile_dir));
-    let path = profile_dir.join("examples").join(name);
+    let path = examples_dir().join(name);
     assert!(path.exists(), "{} is missing: run `cargo build --examples`", path.display());
     path
 }
 
-/// Runs `cargo build --examples` for the profile these tests were built with.
+/// `target/<profile>/examples`, after building the examples once.
+fn examples_dir() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().unwrap();
+            let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap().to_path_buf();
+            build_examples(&profile_dir);
+            profile_dir.join("examples")
+        })
+        .clone()
+}
+
+/// Runs `cargo build --examples` for the profile these tests were built
+/// with, and kills it if it takes longer than [`BUILD_LIMIT`].
 fn build_examples(profile_dir: &std::path::Path) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").into());
     let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
@@ -206,24 +229,39 @@ fn build_examples(profile_dir: &std::path::Path) {
         Some(other) => other.to_owned(),
     };
     let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
-    let status = Command::new(cargo)
+    let child = Command::new(cargo)
         .args(["build", "--examples", "--profile", &profile, "--manifest-path", manifest])
         .args(feature_args())
         .stdin(Stdio::null())
-        .status();
+        .spawn();
+    let status = child.map(|mut child| {
+        let pid = child.id() as libc::pid_t;
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || tx.send(child.wait()));
+        rx.recv_timeout(BUILD_LIMIT).unwrap_or_else(|_| {
+            // SAFETY: `pid` is our child, not yet reaped (its waiter has not returned).
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            panic!("cargo build --examples took longer than {BUILD_LIMIT:?}");
+        })
+    });
     match status {
-        Ok(s) if s.success() => {}
+        Ok(Ok(s)) if s.success() => {}
         // A binary from an earlier build may still do; `example_path` checks.
         other => eprintln!("cargo build --examples failed ({other:?}); using what is built"),
     }
 }
 
 /// The `runtime` features this test binary was built with, for the
-/// examples' build: with `kqueue-emulation` or `libkqueue` (Linux, testing
-/// only) a kqueue runtime can be built here, and the examples need it too,
-/// since they inherit `RUNTIME_DRIVER`. `libkqueue` needs `LIBKQUEUE_DIR`,
+/// examples' build, since the examples inherit `RUNTIME_DRIVER`: with
+/// `io-uring` an io_uring runtime runs here (without it `Driver::Uring`
+/// falls back to epoll, and the examples would too); with `kqueue-emulation`
+/// or `libkqueue` (Linux, testing only) a kqueue runtime can be built. `libkqueue` needs `LIBKQUEUE_DIR`,
 /// which is what tells the two apart.
 fn feature_args() -> &'static [&'static str] {
+    let uring = runtime::Builder::new().driver(runtime::Driver::Uring).build();
+    if uring.is_ok_and(|rt| rt.metrics().driver == "uring") {
+        return &["--features", "runtime/io-uring"];
+    }
     let kqueue = runtime::Builder::new().driver(runtime::Driver::Kqueue).build();
     if !cfg!(target_os = "linux") || kqueue.is_err() {
         &[]

@@ -7,7 +7,7 @@ use std::os::fd::FromRawFd;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::support::bounded;
+use crate::bounded;
 use crate::{read_to_end_or_reset, Example};
 
 #[test]

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::net::{TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
-use crate::support::bounded;
+use crate::bounded;
 use crate::{read_line, read_to_end_or_reset, Example, IO_TIMEOUT};
 
 /// The grace period the servers get in these tests.

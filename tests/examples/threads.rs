@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::time::Duration;
 
-use crate::support::bounded;
+use crate::bounded;
 use crate::{read_to_end_or_reset, Example};
 
 /// A port that was free a moment ago (every runtime of the example binds

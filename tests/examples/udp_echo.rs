@@ -2,7 +2,7 @@
 
 use std::net::UdpSocket;
 
-use crate::support::bounded;
+use crate::bounded;
 use crate::{Example, IO_TIMEOUT};
 
 #[test]

@@ -35,7 +35,8 @@ fn main() -> io::Result<()> {
                     listener
                 } else {
                     let addr = runtime::spawn_blocking(move || addr_rx.lock().ok()?.recv().ok());
-                    let addr = addr.await.ok().flatten().ok_or_else(|| io::Error::other("no address from runtime 0"))?;
+                    let addr =
+                        addr.await.ok().flatten().ok_or_else(|| io::Error::other("no address from runtime 0"))?;
                     TcpListener::bind_reuseport(addr).await?
                 };
                 if index == threads - 1 {
