@@ -64,10 +64,10 @@ impl RunQueue {
     }
 
     /// Takes back a batch and what is left of it, to run before the tasks
-    /// queued since.
+    /// queued since; `batch` is left empty.
     #[inline]
-    pub(crate) fn put_back(&mut self, batch: Vec<TaskRef>) {
+    pub(crate) fn put_back(&mut self, batch: &mut Vec<TaskRef>) {
         debug_assert!(self.front.is_empty());
-        self.front = batch;
+        std::mem::swap(&mut self.front, batch);
     }
 }

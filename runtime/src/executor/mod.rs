@@ -97,32 +97,23 @@ impl Executor<'_> {
     /// `context::RunQueue`), and the tasks woken while it runs queue up
     /// behind it for the next round.
     fn run_tasks(&self, mut since_turn: u32) -> u32 {
-        let mut batch: Option<Batch<'_>> = None;
         while since_turn < EVENT_INTERVAL {
-            let task = match batch.as_mut().and_then(|b| b.tasks.pop()) {
-                Some(task) => task,
-                None => {
-                    // Hands the spent batch's buffer back before the next.
-                    drop(batch.take());
-                    let mut queue = self.scope.run_queue.borrow_mut();
-                    if let Some(task) = queue.pop_lone() {
-                        task
-                    } else if queue.is_empty() {
-                        break;
-                    } else {
-                        let mut tasks = queue.take_batch();
-                        drop(queue);
-                        let first = tasks.pop();
-                        batch = Some(Batch { scope: self.scope, tasks });
-                        match first {
-                            Some(task) => task,
-                            None => break,
-                        }
-                    }
+            let mut queue = self.scope.run_queue.borrow_mut();
+            if let Some(task) = queue.pop_lone() {
+                drop(queue);
+                since_turn += 1;
+                self.run(task);
+            } else if queue.is_empty() {
+                break;
+            } else {
+                let mut batch = Batch { scope: self.scope, tasks: queue.take_batch() };
+                drop(queue);
+                while since_turn < EVENT_INTERVAL {
+                    let Some(task) = batch.tasks.pop() else { break };
+                    since_turn += 1;
+                    self.run(task);
                 }
-            };
-            since_turn += 1;
-            self.run(task);
+            }
         }
         since_turn
     }
@@ -268,7 +259,7 @@ struct Batch<'a> {
 
 impl Drop for Batch<'_> {
     fn drop(&mut self) {
-        self.scope.run_queue.borrow_mut().put_back(std::mem::take(&mut self.tasks));
+        self.scope.run_queue.borrow_mut().put_back(&mut self.tasks);
     }
 }
 
