@@ -14,7 +14,6 @@
 //! executor, whose loop drives a `Scope` from above.
 
 mod budget;
-mod run_queue;
 mod scope;
 
 use std::cell::RefCell;
@@ -25,7 +24,6 @@ use std::task::Waker;
 use crate::shared::Shared;
 use crate::task::raw::cache as task_cache;
 pub(crate) use budget::{times_spent, Budget};
-pub(crate) use run_queue::RunQueue;
 pub(crate) use scope::Scope;
 
 thread_local! {

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use slab::Slab;
 
-use super::{Budget, RunQueue};
+use super::Budget;
 use crate::blocking::pool::Pool;
 use crate::config::Config;
 use crate::reactor::Reactor;
@@ -34,11 +34,7 @@ pub(crate) struct Scope {
     /// Unique per runtime in the process; timers use it to find their store.
     pub(crate) id: u64,
     pub(crate) shared: Arc<Shared>,
-    pub(crate) run_queue: RefCell<RunQueue>,
-    /// Where the tasks woken from other threads land before they join the
-    /// run queue (the injection queue hands them over as a `VecDeque`);
-    /// empty between drains, kept to reuse its allocation.
-    pub(crate) injected: RefCell<VecDeque<TaskRef>>,
+    pub(crate) run_queue: RefCell<VecDeque<TaskRef>>,
     /// Every task whose future is not gone yet, keyed by `Header::owned_key`.
     pub(crate) owned: RefCell<Slab<TaskRef>>,
     pub(crate) reactor: RefCell<Reactor>,
@@ -70,8 +66,7 @@ impl Scope {
         Ok(Scope {
             id,
             shared: Arc::new(Shared::new(remote, config.unhandled_panic)),
-            run_queue: RefCell::new(RunQueue::with_capacity(256)),
-            injected: RefCell::new(VecDeque::new()),
+            run_queue: RefCell::new(VecDeque::with_capacity(256)),
             owned: RefCell::new(Slab::new()),
             reactor: RefCell::new(reactor),
             timers: RefCell::new(Timers::new(id)),

@@ -22,8 +22,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use crate::context::{self, RunQueue, Scope};
-use crate::reactor::Release;
+use crate::context::{self, Scope};
 use crate::task::raw::{RunOutcome, TaskRef};
 use crate::task::waker::wake_local;
 
@@ -92,28 +91,13 @@ impl Executor<'_> {
     /// Polls queued tasks until the queue is empty or the interval runs out.
     /// Returns the updated poll count. (The `block_on` future, if woken,
     /// waits for the batch: so its own yields let queued tasks run.)
-    ///
-    /// A lone queued task is popped; more are taken as one batch (see
-    /// `context::RunQueue`), and the tasks woken while it runs queue up
-    /// behind it for the next round.
     fn run_tasks(&self, mut since_turn: u32) -> u32 {
         while since_turn < EVENT_INTERVAL {
-            let mut queue = self.scope.run_queue.borrow_mut();
-            if let Some(task) = queue.pop_lone() {
-                drop(queue);
-                since_turn += 1;
-                self.run(task);
-            } else if queue.is_empty() {
+            let Some(task) = self.scope.run_queue.borrow_mut().pop_front() else {
                 break;
-            } else {
-                let mut batch = Batch { scope: self.scope, tasks: queue.take_batch() };
-                drop(queue);
-                while since_turn < EVENT_INTERVAL {
-                    let Some(task) = batch.tasks.pop() else { break };
-                    since_turn += 1;
-                    self.run(task);
-                }
-            }
+            };
+            since_turn += 1;
+            self.run(task);
         }
         since_turn
     }
@@ -148,15 +132,7 @@ impl Executor<'_> {
 
     #[inline(never)]
     fn drain_injected_now(&self) {
-        let spawns = {
-            let mut injected = self.scope.injected.borrow_mut();
-            let spawns = self.scope.shared.drain_into(&mut injected);
-            let mut queue = self.scope.run_queue.borrow_mut();
-            while let Some(task) = injected.pop_front() {
-                queue.push_back(task);
-            }
-            spawns
-        };
+        let spawns = self.scope.shared.drain_into(&mut self.scope.run_queue.borrow_mut());
         for spawn in spawns {
             spawn();
         }
@@ -229,8 +205,11 @@ impl Executor<'_> {
             let me = Arc::as_ptr(&scope.shared).cast::<()>();
             let mut wakers = scope.wake_buf.borrow_mut();
             let mut queue = scope.run_queue.borrow_mut();
-            let mut release = Queue { queue: &mut queue, wakers: &mut wakers, me };
-            let result = scope.reactor.borrow_mut().turn(timeout, &mut release);
+            let result = scope.reactor.borrow_mut().turn(timeout, &mut |waker| match wake_local(waker, me) {
+                Ok(Some(task)) => queue.push_back(task),
+                Ok(None) => {}
+                Err(other) => wakers.push(other),
+            });
             drop(queue);
             if let Err(e) = result {
                 panic!("the runtime's driver failed to wait for events: {e}");
@@ -246,39 +225,5 @@ impl Executor<'_> {
         }
         // The tasks that yielded go after everything the turn released.
         scope.wake_deferred();
-    }
-}
-
-/// A batch of the run queue being run (see `context::RunQueue`), in
-/// reverse wake order. Handed back to the queue when dropped, with what is
-/// left of it: when the interval runs out, and if a poll unwinds.
-struct Batch<'a> {
-    scope: &'a Scope,
-    tasks: Vec<TaskRef>,
-}
-
-impl Drop for Batch<'_> {
-    fn drop(&mut self) {
-        self.scope.run_queue.borrow_mut().put_back(&mut self.tasks);
-    }
-}
-
-/// Where a reactor turn releases wakers (see `Executor::turn`): this
-/// runtime's tasks onto its run queue, any other waker into `wakers`.
-struct Queue<'a> {
-    queue: &'a mut RunQueue,
-    wakers: &'a mut Vec<Waker>,
-    /// The address of this runtime's shared half.
-    me: *const (),
-}
-
-impl Release for Queue<'_> {
-    #[inline(always)]
-    fn release(&mut self, waker: Waker) {
-        match wake_local(waker, self.me) {
-            Ok(Some(task)) => self.queue.push_back(task),
-            Ok(None) => {}
-            Err(other) => self.wakers.push(other),
-        }
     }
 }

@@ -31,20 +31,6 @@ use slot::Slot;
 pub(crate) use slot::WaitId;
 pub(crate) use token::Token;
 
-/// Where an event's released wakers go, while the reactor is borrowed: so
-/// an implementation runs no foreign code (it may queue its own runtime's
-/// tasks, and keeps any other waker to wake after the borrow ends).
-pub(crate) trait Release {
-    fn release(&mut self, waker: Waker);
-}
-
-/// Collects the wakers, for the caller to wake after the borrow.
-impl Release for Vec<Waker> {
-    fn release(&mut self, waker: Waker) {
-        self.push(waker);
-    }
-}
-
 /// Registered sources and the driver that watches them.
 #[derive(Debug)]
 pub(crate) struct Reactor {
@@ -291,7 +277,7 @@ impl Reactor {
     /// each waker they release to `release`, while this reactor is borrowed:
     /// `release` must run no foreign code (the executor queues its own
     /// tasks there and keeps every other waker for after the turn).
-    pub(crate) fn turn(&mut self, timeout: Option<Duration>, release: &mut impl Release) -> io::Result<()> {
+    pub(crate) fn turn(&mut self, timeout: Option<Duration>, release: &mut impl FnMut(Waker)) -> io::Result<()> {
         self.ticks += 1;
         let Reactor { poller, slots, events, events_delivered, .. } = self;
         let result = poller.wait(timeout, events, |event| {

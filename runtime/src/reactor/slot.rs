@@ -50,7 +50,6 @@ use std::io;
 use std::rc::Rc;
 use std::task::Waker;
 
-use super::Release;
 use crate::driver::Readiness;
 
 /// Which way an operation goes.
@@ -337,18 +336,19 @@ impl Slot {
     /// Adds the readiness of an event and hands each waker it releases to
     /// `release` (which must not run foreign code: the reactor is borrowed).
     #[inline(always)]
-    pub(crate) fn on_event(&mut self, readiness: Readiness, release: &mut impl Release) {
+    pub(crate) fn on_event(&mut self, readiness: Readiness, release: &mut impl FnMut(Waker)) {
         self.mark(readiness);
         self.flags.tick.set(self.flags.tick.get().wrapping_add(1));
         if readiness.intersects(Direction::Read.mask()) {
             if let Some(waker) = self.reader.take() {
-                release.release(waker);
+                release(waker);
             }
         }
-        // (Most edges carry `WRITABLE` with nobody waiting: look, don't store.)
+        // Most edges carry `WRITABLE` while nobody waits to write: look
+        // before taking, so that costs no store.
         if readiness.intersects(Direction::Write.mask()) && self.writer.is_some() {
             if let Some(waker) = self.writer.take() {
-                release.release(waker);
+                release(waker);
             }
         }
         if !self.more.is_empty() {
@@ -359,11 +359,11 @@ impl Slot {
     /// The slow path of `on_event`: hands the further waiters that
     /// `readiness` releases to `release`.
     #[cold]
-    fn release_more(&mut self, readiness: Readiness, release: &mut impl Release) {
+    fn release_more(&mut self, readiness: Readiness, release: &mut impl FnMut(Waker)) {
         let mut i = 0;
         while i < self.more.len() {
             if readiness.intersects(self.more[i].dir.mask()) {
-                release.release(self.more.swap_remove(i).waker);
+                release(self.more.swap_remove(i).waker);
             } else {
                 i += 1;
             }
@@ -386,7 +386,7 @@ impl Slot {
     /// Records an error for the source and releases both waiters. (The
     /// kqueue driver reports per-change errors, and with `for_ops` the
     /// errors of sockets, this way.)
-    pub(crate) fn on_error(&mut self, error: io::Error, for_ops: bool, release: &mut impl Release) {
+    pub(crate) fn on_error(&mut self, error: io::Error, for_ops: bool, release: &mut impl FnMut(Waker)) {
         self.error = Some(error);
         self.error_for_ops = for_ops;
         self.on_event(Readiness::ERROR, release);
