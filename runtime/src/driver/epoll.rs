@@ -187,9 +187,29 @@ impl Drop for SlackLease {
     }
 }
 
-/// Maps epoll's bits to [`Readiness`], the way mio reads them.
-#[inline]
+/// The epoll bits that are [`Readiness`] flags as they stand (see there).
+const AS_IS: u32 = (libc::EPOLLIN | libc::EPOLLOUT) as u32;
+const _: () = assert!(
+    Readiness::READABLE.0 as i32 == libc::EPOLLIN && Readiness::WRITABLE.0 as i32 == libc::EPOLLOUT,
+    "the common event is read as it comes only while these bits agree"
+);
+
+/// Maps epoll's bits to [`Readiness`], the way mio reads them. The common
+/// event (readable, writable, or both, and nothing else) is its own
+/// translation; the rest goes through [`readiness_slow`].
+#[inline(always)]
 pub(super) fn readiness(bits: u32) -> Readiness {
+    if bits & !AS_IS == 0 {
+        Readiness(bits as u8)
+    } else {
+        readiness_slow(bits)
+    }
+}
+
+/// [`readiness`] of an event with more than `EPOLLIN` and `EPOLLOUT` in it:
+/// urgent data, a hang-up, an error.
+#[inline(never)]
+fn readiness_slow(bits: u32) -> Readiness {
     let has = |flag: i32| bits & flag as u32 != 0;
     let mut r = Readiness::default();
     if has(libc::EPOLLIN | libc::EPOLLPRI) {
@@ -294,6 +314,17 @@ mod tests {
             drop(second);
             assert_eq!(slack(), before, "the last driver restores the thread's own slack");
         }
+    }
+
+    #[test]
+    fn epoll_readiness_reads_the_common_event_as_the_full_decode_does() {
+        let flags = [libc::EPOLLIN, libc::EPOLLOUT, libc::EPOLLPRI, libc::EPOLLERR, libc::EPOLLHUP, libc::EPOLLRDHUP];
+        for set in 0..1u32 << flags.len() {
+            let bits = (0..flags.len()).filter(|i| set & 1 << i != 0).fold(0, |b, i| b | flags[i] as u32);
+            assert_eq!(readiness(bits), readiness_slow(bits), "epoll bits {bits:#x}");
+        }
+        let both = (libc::EPOLLIN | libc::EPOLLOUT) as u32;
+        assert_eq!(readiness(both), Readiness::READABLE.union(Readiness::WRITABLE));
     }
 
     #[test]

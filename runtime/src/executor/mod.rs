@@ -18,11 +18,13 @@ mod schedule;
 use std::future::Future;
 use std::pin::pin;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use crate::context::{self, Scope};
 use crate::task::raw::{RunOutcome, TaskRef};
+use crate::task::waker::wake_local;
 
 /// Polls between two turns of the reactor when tasks keep the queue full.
 /// Prime, like tokio's, so it does not beat in step with task patterns.
@@ -185,26 +187,43 @@ impl Executor<'_> {
 
     /// One reactor turn plus expired timers; wakes what they release.
     ///
+    /// The reactor hands over each waker its events release while it is
+    /// borrowed: one of this runtime's tasks goes straight onto the run
+    /// queue (borrowed once for the whole turn), any other waker is kept in
+    /// `wake_buf` and woken after the borrows end (it may run foreign code).
+    /// A wake of a task that is queued already or complete drops the
+    /// waker's reference there; that runs no user code even if it is the
+    /// last, since a task's future and output are dropped on this thread
+    /// before its owned-list entry and its handle let go (`task/raw.rs`),
+    /// so the last reference only gives memory back.
+    ///
     /// # Panics
     /// If the driver's wait fails (only on a broken epoll or kqueue fd).
     fn turn(&self, timeout: Option<Duration>) {
-        // The reactor and the timers only collect wakers (no user code
-        // runs), so they fill the buffer in place.
+        let scope = self.scope;
         let orphaned = {
-            let mut wakers = self.scope.wake_buf.borrow_mut();
-            let result = self.scope.reactor.borrow_mut().turn(timeout, &mut wakers);
+            let me = Arc::as_ptr(&scope.shared).cast::<()>();
+            let mut wakers = scope.wake_buf.borrow_mut();
+            let mut queue = scope.run_queue.borrow_mut();
+            let result = scope.reactor.borrow_mut().turn(timeout, &mut |waker| match wake_local(waker, me) {
+                Ok(Some(task)) => queue.push_back(task),
+                Ok(None) => {}
+                Err(other) => wakers.push(other),
+            });
+            drop(queue);
             if let Err(e) = result {
                 panic!("the runtime's driver failed to wait for events: {e}");
             }
-            self.scope.timers.borrow_mut().fire(|| self.scope.clock.now(), &mut wakers)
+            // The timers only collect wakers (no user code runs).
+            scope.timers.borrow_mut().fire(|| scope.clock.now(), &mut wakers)
         };
         drop(orphaned);
-        if !self.scope.wake_buf.borrow().is_empty() {
-            let mut wakers = std::mem::take(&mut *self.scope.wake_buf.borrow_mut());
-            self.scope.wake_all(&mut wakers);
-            *self.scope.wake_buf.borrow_mut() = wakers;
+        if !scope.wake_buf.borrow().is_empty() {
+            let mut wakers = std::mem::take(&mut *scope.wake_buf.borrow_mut());
+            scope.wake_all(&mut wakers);
+            *scope.wake_buf.borrow_mut() = wakers;
         }
         // The tasks that yielded go after everything the turn released.
-        self.scope.wake_deferred();
+        scope.wake_deferred();
     }
 }

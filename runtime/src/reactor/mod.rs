@@ -3,9 +3,10 @@
 //! Each registered fd owns a [`Slot`] in the slab; its [`Token`] (slab index
 //! plus generation) is what the driver reports events under. `turn` waits on
 //! the driver once, sets the readiness of every slot an event names, and
-//! collects the wakers that readiness releases. The caller wakes them after
-//! the reactor's `RefCell` borrow has ended: no foreign code runs while the
-//! reactor is borrowed.
+//! hands the wakers that readiness releases to the caller, which queues its
+//! own tasks at once and wakes any other waker after the reactor's
+//! `RefCell` borrow has ended: no foreign code runs while the reactor is
+//! borrowed.
 //!
 //! Called by `io::AsyncFd` (register, poll_ready, clear_readiness,
 //! deregister) and by the executor (turn).
@@ -274,21 +275,23 @@ impl Reactor {
         wakers
     }
 
-    /// Waits once for events (at most `timeout`), applies them and collects
-    /// the wakers they release.
-    pub(crate) fn turn(&mut self, timeout: Option<Duration>, wakers: &mut Vec<Waker>) -> io::Result<()> {
+    /// Waits once for events (at most `timeout`), applies them and hands
+    /// each waker they release to `release`, while this reactor is borrowed:
+    /// `release` must run no foreign code (the executor queues its own
+    /// tasks there and keeps every other waker for after the turn).
+    pub(crate) fn turn(&mut self, timeout: Option<Duration>, release: &mut impl FnMut(Waker)) -> io::Result<()> {
         self.ticks += 1;
         let Reactor { poller, slots, events, events_delivered, .. } = self;
         let result = poller.wait(timeout, events, |event| {
             let token = Token::from_raw(event.token);
             if let Some(slot) = slots.get_mut(token.index()).filter(|s| s.generation == token.generation()) {
                 if event.error != 0 {
-                    slot.on_error(io::Error::from_raw_os_error(event.error), false, wakers);
+                    slot.on_error(io::Error::from_raw_os_error(event.error), false, release);
                 }
                 if event.socket_error != 0 {
-                    slot.on_error(io::Error::from_raw_os_error(event.socket_error), true, wakers);
+                    slot.on_error(io::Error::from_raw_os_error(event.socket_error), true, release);
                 }
-                slot.on_event(event.readiness, wakers);
+                slot.on_event(event.readiness, release);
                 *events_delivered += 1;
             }
         });

@@ -127,7 +127,7 @@ impl Flags {
     #[inline(always)]
     pub(crate) fn ready_without_error(&self, dir: Direction, op: bool) -> bool {
         let flags = if op { self.usable.get() } else { self.known.get() };
-        flags.intersects(dir.mask()) && !flags.intersects(Readiness::ERROR)
+        flags.ready_without_error(dir.mask())
     }
 
     /// Forgets `bits`, known or assumed, unless `ERROR` is set (then the
@@ -333,34 +333,37 @@ impl Slot {
         self.flags.mark(bits);
     }
 
-    /// Adds the readiness of an event and collects the wakers it releases.
+    /// Adds the readiness of an event and hands each waker it releases to
+    /// `release` (which must not run foreign code: the reactor is borrowed).
     #[inline(always)]
-    pub(crate) fn on_event(&mut self, readiness: Readiness, wakers: &mut Vec<Waker>) {
+    pub(crate) fn on_event(&mut self, readiness: Readiness, release: &mut impl FnMut(Waker)) {
         self.mark(readiness);
         self.flags.tick.set(self.flags.tick.get().wrapping_add(1));
         if readiness.intersects(Direction::Read.mask()) {
             if let Some(waker) = self.reader.take() {
-                wakers.push(waker);
+                release(waker);
             }
         }
-        if readiness.intersects(Direction::Write.mask()) {
+        // Most edges carry `WRITABLE` while nobody waits to write: look
+        // before taking, so that costs no store.
+        if readiness.intersects(Direction::Write.mask()) && self.writer.is_some() {
             if let Some(waker) = self.writer.take() {
-                wakers.push(waker);
+                release(waker);
             }
         }
         if !self.more.is_empty() {
-            self.release_more(readiness, wakers);
+            self.release_more(readiness, release);
         }
     }
 
-    /// The slow path of `on_event`: moves the further waiters that
-    /// `readiness` releases into `wakers`.
+    /// The slow path of `on_event`: hands the further waiters that
+    /// `readiness` releases to `release`.
     #[cold]
-    fn release_more(&mut self, readiness: Readiness, wakers: &mut Vec<Waker>) {
+    fn release_more(&mut self, readiness: Readiness, release: &mut impl FnMut(Waker)) {
         let mut i = 0;
         while i < self.more.len() {
             if readiness.intersects(self.more[i].dir.mask()) {
-                wakers.push(self.more.swap_remove(i).waker);
+                release(self.more.swap_remove(i).waker);
             } else {
                 i += 1;
             }
@@ -380,23 +383,13 @@ impl Slot {
         wakers.extend(self.more.drain(..).map(|w| w.waker));
     }
 
-    /// How many tasks wait in `dir` (for tests).
-    #[cfg(test)]
-    pub(crate) fn waiters(&self, dir: Direction) -> usize {
-        let first = match dir {
-            Direction::Read => self.reader.is_some(),
-            Direction::Write => self.writer.is_some(),
-        };
-        usize::from(first) + self.more.iter().filter(|w| w.dir == dir).count()
-    }
-
     /// Records an error for the source and releases both waiters. (The
     /// kqueue driver reports per-change errors, and with `for_ops` the
     /// errors of sockets, this way.)
-    pub(crate) fn on_error(&mut self, error: io::Error, for_ops: bool, wakers: &mut Vec<Waker>) {
+    pub(crate) fn on_error(&mut self, error: io::Error, for_ops: bool, release: &mut impl FnMut(Waker)) {
         self.error = Some(error);
         self.error_for_ops = for_ops;
-        self.on_event(Readiness::ERROR, wakers);
+        self.on_event(Readiness::ERROR, release);
     }
 }
 

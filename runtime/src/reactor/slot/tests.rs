@@ -4,6 +4,17 @@ use super::*;
 use std::sync::Arc;
 use std::task::Wake;
 
+impl Slot {
+    /// How many tasks wait in `dir`.
+    fn waiters(&self, dir: Direction) -> usize {
+        let first = match dir {
+            Direction::Read => self.reader.is_some(),
+            Direction::Write => self.writer.is_some(),
+        };
+        usize::from(first) + self.more.iter().filter(|w| w.dir == dir).count()
+    }
+}
+
 struct Flag(std::sync::atomic::AtomicUsize);
 impl Wake for Flag {
     fn wake(self: Arc<Self>) {
@@ -27,7 +38,7 @@ fn slot_would_block_clears_the_guess_and_an_edge_makes_it_known() {
     assert!(!slot.is_ready(Direction::Read));
     assert!(slot.is_ready(Direction::Write), "the other direction keeps its guess");
     let mut woken = Vec::new();
-    slot.on_event(Readiness::READABLE, &mut woken);
+    slot.on_event(Readiness::READABLE, &mut |w| woken.push(w));
     assert!(slot.is_ready(Direction::Read) && slot.is_known_ready(Direction::Read));
     assert!(!slot.is_known_ready(Direction::Write));
 }
@@ -43,7 +54,7 @@ fn slot_clear_then_event_releases_only_that_direction() {
     slot.set_waker(Direction::Read, &waker, None);
     slot.set_waker(Direction::Write, &waker, None);
     let mut woken = Vec::new();
-    slot.on_event(Readiness::READABLE, &mut woken);
+    slot.on_event(Readiness::READABLE, &mut |w| woken.push(w));
     assert_eq!(woken.len(), 1);
     assert!(slot.is_ready(Direction::Read));
     assert!(!slot.is_ready(Direction::Write));
@@ -54,7 +65,7 @@ fn slot_clear_then_event_releases_only_that_direction() {
 fn slot_clear_keeping_closed_keeps_the_end_of_stream() {
     let mut slot = Slot::new(1);
     let mut woken = Vec::new();
-    slot.on_event(Readiness::READ_CLOSED, &mut woken);
+    slot.on_event(Readiness::READ_CLOSED, &mut |w| woken.push(w));
     slot.clear_keeping_closed(Direction::Read);
     assert!(slot.is_ready(Direction::Read), "the end of stream must stay visible");
     slot.clear(Direction::Read);
@@ -78,7 +89,7 @@ fn slot_every_waiter_of_a_direction_is_woken_once() {
     assert_eq!(slot.waiters(Direction::Read), 3, "one entry per future, however often it polls");
     assert_eq!(slot.waiters(Direction::Write), 1);
     let mut woken = Vec::new();
-    slot.on_event(Readiness::READABLE, &mut woken);
+    slot.on_event(Readiness::READABLE, &mut |w| woken.push(w));
     woken.into_iter().for_each(Waker::wake);
     for flag in &flags {
         assert_eq!(flag.0.load(std::sync::atomic::Ordering::SeqCst), 1);
@@ -102,7 +113,7 @@ fn slot_one_waiter_per_direction_never_allocates() {
         slot.set_waker(Direction::Read, waker, Some(&mut read));
         slot.set_waker(Direction::Read, waker, Some(&mut read));
         slot.set_waker(Direction::Write, waker, Some(&mut write));
-        slot.on_event(Readiness::READABLE.union(Readiness::WRITABLE), &mut woken);
+        slot.on_event(Readiness::READABLE.union(Readiness::WRITABLE), &mut |w| woken.push(w));
     }
     assert_eq!(woken.len(), 200);
     assert_eq!(slot.more.capacity(), 0, "the first waiter's field is enough");
@@ -119,7 +130,7 @@ fn slot_poll_callers_keep_only_the_last_per_direction() {
     slot.set_waker(Direction::Write, &Waker::from(first.clone()), None);
     assert_eq!(slot.waiter_count(), 3);
     let mut woken = Vec::new();
-    slot.on_event(Readiness::READABLE, &mut woken);
+    slot.on_event(Readiness::READABLE, &mut |w| woken.push(w));
     woken.into_iter().for_each(Waker::wake);
     let count = |f: &Arc<Flag>| f.0.load(std::sync::atomic::Ordering::SeqCst);
     assert_eq!((count(&first), count(&last), count(&waiter)), (0, 1, 1));
@@ -144,7 +155,7 @@ fn slot_unlink_removes_only_that_futures_entries_in_both_directions() {
     assert_eq!(slot.unlink(ids[2]).iter().flatten().count(), 0, "once");
     assert_eq!((slot.waiters(Direction::Read), slot.waiters(Direction::Write)), (1, 1));
     let mut woken = Vec::new();
-    slot.on_event(Readiness::READABLE, &mut woken);
+    slot.on_event(Readiness::READABLE, &mut |w| woken.push(w));
     assert_eq!(woken.len(), 1);
     assert_eq!(slot.unlink(ids[1]).iter().flatten().count(), 1, "the write entry only");
     assert_eq!(slot.waiter_count(), 0);
@@ -157,7 +168,7 @@ fn slot_error_releases_both_waiters() {
     slot.set_waker(Direction::Read, &waker, None);
     slot.set_waker(Direction::Write, &waker, None);
     let mut woken = Vec::new();
-    slot.on_error(io::Error::from_raw_os_error(libc::EBADF), false, &mut woken);
+    slot.on_error(io::Error::from_raw_os_error(libc::EBADF), false, &mut |w| woken.push(w));
     assert_eq!(woken.len(), 2);
     assert!(slot.error.is_some());
 }
