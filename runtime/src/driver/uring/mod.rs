@@ -26,9 +26,7 @@
 //!   the completion queue was full, or the file has no wait queue). The
 //!   driver re-arms it, unless the file is a regular file or a directory,
 //!   which epoll refuses with `EPERM`: that error goes to the source.
-//! - **Remote wake**: an eventfd watched by its own multishot poll; each
-//!   write is a wake-up, hence a completion (never read back, as with
-//!   epoll).
+//! - **Remote wake**: `waker.rs`.
 //! - **Setup**: `io_uring_setup` with `SUBMIT_ALL | COOP_TASKRUN`, or
 //!   without them on a kernel that refuses them (`EINVAL`). A kernel older
 //!   than 5.13 (no multishot poll), or no `EXT_ARG` (timed waits), is
@@ -49,13 +47,15 @@
 
 mod sys;
 
+pub(crate) use self::waker::RemoteWaker;
+
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
 use std::time::Duration;
 
 use self::sys::{BufRing, Ring, Sqe};
-use super::syscall::{annotate, cvt, retry};
+use super::syscall::{annotate, retry};
 use super::{epoll, DriverCounters, Event, Readiness};
 
 /// `user_data` of the remote wake's poll.
@@ -349,19 +349,6 @@ impl Uring {
         }
         Ok(())
     }
-
-    /// The eventfd other threads wake this driver with, watched by a poll
-    /// that the next wait submits.
-    pub(crate) fn remote_waker(&mut self) -> io::Result<RemoteWaker> {
-        // SAFETY: eventfd takes no pointers; the result is checked by cvt.
-        let fd = cvt(unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) })
-            .map_err(|e| annotate(e, "eventfd"))?;
-        // SAFETY: `fd` was just returned by the kernel and nothing else owns it.
-        let fd = Arc::new(unsafe { OwnedFd::from_raw_fd(fd) });
-        self.push(poll_add(fd.as_raw_fd(), WAKE_DATA, POLL_EVENTS))?;
-        self.waker = Some(fd.clone());
-        Ok(RemoteWaker { fd })
-    }
 }
 
 /// Completion mode is opt-in while it loses to readiness on bulk
@@ -407,32 +394,7 @@ fn pollable(fd: RawFd) -> bool {
     !matches!(st.st_mode & libc::S_IFMT, libc::S_IFREG | libc::S_IFDIR)
 }
 
-/// Ends a wait from any thread: a write to the driver's eventfd.
-#[derive(Debug)]
-pub(crate) struct RemoteWaker {
-    fd: Arc<OwnedFd>,
-}
-
-impl RemoteWaker {
-    pub(crate) fn wake(&self) -> io::Result<()> {
-        loop {
-            // SAFETY: writes 8 bytes from a live buffer to an eventfd we own.
-            let n = unsafe { libc::write(self.fd.as_raw_fd(), 1u64.to_ne_bytes().as_ptr().cast(), 8) };
-            match cvt(n) {
-                Ok(_) => return Ok(()),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                // The counter is about to overflow: reset it and write again.
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    let mut buf = [0u8; 8];
-                    // SAFETY: reads 8 bytes into a live buffer from an eventfd we own.
-                    unsafe { libc::read(self.fd.as_raw_fd(), buf.as_mut_ptr().cast(), 8) };
-                }
-                Err(e) => return Err(annotate(e, "write (eventfd)")),
-            }
-        }
-    }
-}
-
 mod completion;
 #[cfg(test)]
 mod tests;
+mod waker;
