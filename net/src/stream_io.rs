@@ -23,13 +23,14 @@
 //! empty TCP socket says `EAGAIN`, which would wait for data nobody asked for.
 //!
 //! The async forms are `AsyncFd::waiting` futures over the poll forms, which
-//! are `AsyncFd::poll_read_io(cx, wait, |s| (&*s).read(buf))` and its write
+//! are `AsyncFd::poll_read_io(cx, wait, |s| sys::recv(s.as_raw_fd(), buf))` and its write
 //! twin, so the inherent methods and the `futures-io` impls share one path.
 //! An async form passes its registration's identity (`wait`), which it
 //! unlinks if dropped while it waits; a poll form passes `None` (its waker
-//! is the one its direction's next poll call replaces). Reads go
-//! through std (`read(2)`); writes use `sys::send` with
-//! `MSG_NOSIGNAL`, so a write to a peer that has gone returns `BrokenPipe`.
+//! is the one its direction's next poll call replaces). Reads use
+//! `sys::recv` (`recv(2)`, inlined, as std's `Read` would call it); writes
+//! use `sys::send` with `MSG_NOSIGNAL`, so a write to a peer that has gone
+//! returns `BrokenPipe`.
 
 use std::future::Future;
 use std::io::{self, IoSlice, IoSliceMut, Read};
@@ -173,7 +174,7 @@ where
             filled += bytes.len();
         })
     } else {
-        fd.poll_read_io(cx, wait, |s| (&*s).read(buf))
+        fd.poll_read_io(cx, wait, |s| sys::recv(s.as_raw_fd(), buf))
     };
     if let Poll::Ready(Ok(n)) = result {
         after_read(fd, n, len);
@@ -244,7 +245,7 @@ where
             filled += bytes.len();
         });
     }
-    fd.try_read_with(|s| (&*s).read(buf))
+    fd.try_read_with(|s| sys::recv(s.as_raw_fd(), buf))
 }
 
 /// Reads once into `bufs`, in order (`readv`), if data is ready.

@@ -195,9 +195,20 @@ pub(crate) fn accept(listener: BorrowedFd<'_>) -> io::Result<(OwnedFd, SockAddr)
 /// raw fd: callers pass `as_raw_fd()`, which std inlines, where std's
 /// `AsFd::as_fd` for its sockets is an out-of-line call on every operation.
 /// An fd that is not open only makes the call fail with `EBADF`.
+#[inline]
 pub(crate) fn send(fd: RawFd, buf: &[u8]) -> io::Result<usize> {
     // SAFETY: `buf` is a readable slice of `buf.len()` bytes for the call.
     let n = cvt(unsafe { libc::send(fd, buf.as_ptr().cast(), buf.len(), os::SEND_FLAGS) })?;
+    Ok(n.unsigned_abs())
+}
+
+/// Reads from the connected socket `fd` into `buf` with `recv(2)`, as std's
+/// `Read` for its sockets does, but inlined into the caller (std's is an
+/// out-of-line call chain on every read).
+#[inline]
+pub(crate) fn recv(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: `buf` is a writable slice of `buf.len()` bytes for the call.
+    let n = cvt(unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), 0) })?;
     Ok(n.unsigned_abs())
 }
 

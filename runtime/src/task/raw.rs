@@ -59,6 +59,11 @@ pub(crate) struct Header {
     vtable: &'static Vtable,
     /// The runtime the task belongs to: where wakes send it.
     pub(crate) scheduler: Arc<dyn Schedule>,
+    /// `scheduler`'s data address, kept thin: the reactor's wake-ups ask
+    /// whether a task is their runtime's (`waker::wake_local`) with one
+    /// compare, where the `dyn` pointer's address is worked out from its
+    /// vtable's alignment on every ask.
+    pub(crate) scheduler_addr: usize,
     /// # Invariant
     /// This and the fields below are touched only on the runtime's thread.
     flags: Cell<u8>,
@@ -127,6 +132,7 @@ where
     let header = Header {
         state: State::new(),
         vtable,
+        scheduler_addr: Arc::as_ptr(&scheduler).cast::<()>() as usize,
         scheduler,
         flags: Cell::new(JOIN_INTEREST | FUTURE),
         links: owned::Links::new(),

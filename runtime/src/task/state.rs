@@ -66,10 +66,14 @@ impl State {
     /// checks `COMPLETE` first, and a complete task is never polled).
     /// Being a read-modify-write, it is ordered against
     /// `transition_to_running` as `schedule`'s exchange is.
+    ///
+    /// Only `SCHEDULED`'s old value is taken from the read-modify-write, so
+    /// it is one `lock bts` on x86 rather than a compare-and-swap loop;
+    /// `COMPLETE` is read after it. A task that completes in between is
+    /// not submitted: it would only be popped and found complete.
     #[inline]
     pub(crate) fn transition_to_scheduled_by_val(&self) -> ByVal {
-        let prev = self.0.fetch_or(SCHEDULED, AcqRel);
-        if prev & (SCHEDULED | COMPLETE) == 0 {
+        if self.0.fetch_or(SCHEDULED, AcqRel) & SCHEDULED == 0 && self.0.load(Acquire) & COMPLETE == 0 {
             ByVal::Submit
         } else {
             ByVal::DropRef
@@ -107,8 +111,15 @@ impl State {
 
     /// The executor took the task's queue entry and is about to poll it;
     /// a wake from now on queues it again. Returns whether it is complete.
+    ///
+    /// A queue entry exists only while `SCHEDULED` is set (a wake sets it
+    /// and submits; nothing else clears it), so subtracting the bit clears
+    /// it: one `lock xadd`, where a `fetch_and` whose old value is tested
+    /// for another bit is a compare-and-swap loop.
     pub(crate) fn transition_to_running(&self) -> bool {
-        self.0.fetch_and(!SCHEDULED, AcqRel) & COMPLETE != 0
+        let prev = self.0.fetch_sub(SCHEDULED, AcqRel);
+        debug_assert!(prev & SCHEDULED != 0, "a task was run without a queue entry");
+        prev & COMPLETE != 0
     }
 
     /// The future is gone for good.

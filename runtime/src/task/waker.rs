@@ -119,7 +119,7 @@ pub(crate) fn wake_local(waker: Waker, scheduler: *const ()) -> Result<Option<Ta
     // SAFETY: a waker with our vtable carries a task header pointer and holds
     // a reference, which keeps the header alive here.
     let header = unsafe { header(ptr) };
-    if !std::ptr::eq(Arc::as_ptr(&header.scheduler).cast::<()>(), scheduler) {
+    if header.scheduler_addr != scheduler as usize {
         return Err(waker);
     }
     // The waker's reference moves into `task`.
