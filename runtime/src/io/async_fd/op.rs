@@ -16,7 +16,10 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// One try straight through (the common case: ready, or waiting);
     /// after `WouldBlock` or `EINTR` the loop in
     /// [`poll_io_again`](Self::poll_io_again) takes over. (A loop here
-    /// makes the compiler hoist its invariants into every poll.)
+    /// makes the compiler hoist its invariants into every poll. The try is
+    /// written out in both on purpose: one `#[inline(always)]` helper
+    /// returning `Poll<Option<io::Result<R>>>` for both cost 11 instructions
+    /// a request on the echo and 12 on HTTP, `bash bench/cg-ab.sh 7ba47a5`.)
     #[inline]
     pub(in crate::io) fn poll_io<R>(
         &self,
