@@ -168,11 +168,7 @@ where
     }
     let len = buf.len();
     let result = if T::COMPLETION && fd.completion_reads() {
-        let mut filled = 0;
-        fd.poll_read_completion(cx, wait, len, false, |bytes| {
-            buf[filled..filled + bytes.len()].copy_from_slice(bytes);
-            filled += bytes.len();
-        })
+        fd.poll_read_completion(cx, wait, len, false, copy_into(buf))
     } else {
         fd.poll_read_io(cx, wait, |s| sys::recv(s.as_raw_fd(), buf))
     };
@@ -180,6 +176,16 @@ where
         after_read(fd, n, len);
     }
     result
+}
+
+/// The sink a completion-mode read copies queued bytes into: each slice
+/// goes after the last in `buf` (the read asks for at most `buf.len()`).
+fn copy_into(buf: &mut [u8]) -> impl FnMut(&[u8]) + '_ {
+    let mut filled = 0;
+    move |bytes| {
+        buf[filled..filled + bytes.len()].copy_from_slice(bytes);
+        filled += bytes.len();
+    }
 }
 
 /// A TCP stream's `peek` (`recv(2)` with `MSG_PEEK`), in async form with
@@ -194,11 +200,7 @@ pub(crate) fn poll_peek(
     buf: &mut [u8],
 ) -> Poll<io::Result<usize>> {
     if fd.in_completion_mode() {
-        let mut filled = 0;
-        return fd.poll_read_completion(cx, wait, buf.len(), true, |bytes| {
-            buf[filled..filled + bytes.len()].copy_from_slice(bytes);
-            filled += bytes.len();
-        });
+        return fd.poll_read_completion(cx, wait, buf.len(), true, copy_into(buf));
     }
     fd.poll_read_io(cx, wait, |s| s.peek(buf))
 }
@@ -239,11 +241,7 @@ where
         return Ok(0);
     }
     if T::COMPLETION && fd.completion_reads() {
-        let mut filled = 0;
-        return fd.try_read_completion(buf.len(), |bytes| {
-            buf[filled..filled + bytes.len()].copy_from_slice(bytes);
-            filled += bytes.len();
-        });
+        return fd.try_read_completion(buf.len(), copy_into(buf));
     }
     fd.try_read_with(|s| sys::recv(s.as_raw_fd(), buf))
 }
