@@ -106,6 +106,18 @@ struct Load {
     connect_errors: u64,
 }
 
+/// The server's CPU fields of the result line, from its CPU seconds before
+/// and after the measured phase (nothing without `--pid`).
+fn server_cpu(cpu0: Option<f64>, cpu1: Option<f64>, n: u64, secs: f64) -> String {
+    let (Some(c0), Some(c1)) = (cpu0, cpu1) else { return String::new() };
+    format!(
+        " srv_cpu_s={:.3} srv_us_per_req={:.3} srv_util={:.3}",
+        c1 - c0,
+        (c1 - c0) * 1e6 / n.max(1) as f64,
+        (c1 - c0) / secs
+    )
+}
+
 fn percentile(sorted: &[u32], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -132,7 +144,7 @@ fn main() {
                 load.recording = true;
                 let until = requests.is_none().then(|| Instant::now() + Duration::from_secs_f64(duration));
                 let t = Instant::now();
-                let (active_secs, n) = load.run_phase(until, requests)?;
+                let (_, n) = load.run_phase(until, requests)?;
                 let secs = t.elapsed().as_secs_f64();
                 let me1 = self_cpu();
                 let cpu1 = pid.and_then(proc_cpu);
@@ -147,15 +159,7 @@ fn main() {
                     percentile(&lat, 0.99),
                     (me1 - me0) / secs
                 );
-                let _ = active_secs;
-                if let (Some(c0), Some(c1)) = (cpu0, cpu1) {
-                    out += &format!(
-                        " srv_cpu_s={:.3} srv_us_per_req={:.3} srv_util={:.3}",
-                        c1 - c0,
-                        (c1 - c0) * 1e6 / n.max(1) as f64,
-                        (c1 - c0) / secs
-                    );
-                }
+                out += &server_cpu(cpu0, cpu1, n, secs);
                 Ok(out)
             }
             Mode::Churn => {
@@ -182,14 +186,7 @@ fn main() {
                     (me1 - me0) / secs,
                     load.connect_errors
                 );
-                if let (Some(c0), Some(c1)) = (cpu0, cpu1) {
-                    out += &format!(
-                        " srv_cpu_s={:.3} srv_us_per_req={:.3} srv_util={:.3}",
-                        c1 - c0,
-                        (c1 - c0) * 1e6 / n.max(1) as f64,
-                        (c1 - c0) / secs
-                    );
-                }
+                out += &server_cpu(cpu0, cpu1, n, secs);
                 Ok(out)
             }
             Mode::Idle => {
