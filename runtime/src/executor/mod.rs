@@ -111,7 +111,7 @@ impl Executor<'_> {
 
     fn on_outcome(&self, task: &TaskRef, outcome: RunOutcome) {
         if let RunOutcome::Complete { unhandled_panic } = outcome {
-            let owned = self.scope.owned.borrow_mut().try_remove(task.owned_key());
+            let owned = self.scope.owned.borrow_mut().try_remove(task);
             drop(owned);
             if unhandled_panic {
                 self.scope.shared.report_unhandled_panic();

@@ -12,7 +12,6 @@
 
 use std::cell::Cell;
 use std::fmt;
-use std::marker::PhantomData;
 use std::ptr::{self, NonNull};
 
 use super::{Header, TaskRef};
@@ -26,20 +25,6 @@ pub(crate) struct Links {
 impl Links {
     pub(super) const fn new() -> Links {
         Links { prev: Cell::new(ptr::null()), next: Cell::new(ptr::null()) }
-    }
-}
-
-/// Names a task to [`OwnedTasks::try_remove`]; borrows the caller's
-/// reference, so the task is alive while it is used.
-pub(crate) struct OwnedKey<'a> {
-    ptr: NonNull<Header>,
-    _task: PhantomData<&'a TaskRef>,
-}
-
-impl TaskRef {
-    /// This task's key in the owned list.
-    pub(crate) fn owned_key(&self) -> OwnedKey<'_> {
-        OwnedKey { ptr: self.ptr, _task: PhantomData }
     }
 }
 
@@ -107,11 +92,11 @@ impl OwnedTasks {
         std::mem::forget(task);
     }
 
-    /// Unlinks the task `key` names, if it is linked, and returns the list's
-    /// reference to it.
-    pub(crate) fn try_remove(&mut self, key: OwnedKey<'_>) -> Option<TaskRef> {
-        // SAFETY: the key borrows a reference, which keeps the task alive.
-        unsafe { self.unlink(key.ptr) }
+    /// Unlinks `task`, if it is linked, and returns the list's reference
+    /// to it.
+    pub(crate) fn try_remove(&mut self, task: &TaskRef) -> Option<TaskRef> {
+        // SAFETY: the caller's reference keeps the task alive.
+        unsafe { self.unlink(task.ptr) }
     }
 
     /// Unlinks the oldest task and returns the list's reference to it.

@@ -59,9 +59,9 @@ fn task_owned_list_unlinks_once_and_pops_oldest_first() {
     }
     assert_eq!(list.len(), 3);
 
-    let removed = list.try_remove(b_again.owned_key()).expect("b is linked");
+    let removed = list.try_remove(&b_again).expect("b is linked");
     assert_eq!(list.len(), 2);
-    assert!(list.try_remove(b_again.owned_key()).is_none(), "b is unlinked, and stays so");
+    assert!(list.try_remove(&b_again).is_none(), "b is unlinked, and stays so");
     assert_eq!(list.len(), 2);
     assert_eq!(removed.cancel(), crate::task::raw::RunOutcome::Complete { unhandled_panic: false });
     assert_eq!(*log.borrow(), ["b"]);
