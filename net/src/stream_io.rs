@@ -34,10 +34,10 @@
 
 use std::future::Future;
 use std::io::{self, IoSlice, IoSliceMut, Read};
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::task::{ready, Context, Poll};
 
-use runtime::io::{AsyncFd, WaitId};
+use runtime::io::{AsyncFd, ReadSink, WaitId};
 
 use crate::sys;
 
@@ -179,12 +179,72 @@ where
 }
 
 /// The sink a completion-mode read copies queued bytes into: each slice
-/// goes after the last in `buf` (the read asks for at most `buf.len()`).
-fn copy_into(buf: &mut [u8]) -> impl FnMut(&[u8]) + '_ {
-    let mut filled = 0;
-    move |bytes| {
-        buf[filled..filled + bytes.len()].copy_from_slice(bytes);
-        filled += bytes.len();
+/// goes after the last in `buf` (the read asks for at most `buf.len()`),
+/// and a `recv(2)` the driver asks for fills the rest.
+fn copy_into(buf: &mut [u8]) -> Filling<'_> {
+    Filling { buf, filled: 0 }
+}
+
+struct Filling<'a> {
+    buf: &'a mut [u8],
+    filled: usize,
+}
+
+impl ReadSink for Filling<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.buf[self.filled..self.filled + bytes.len()].copy_from_slice(bytes);
+        self.filled += bytes.len();
+    }
+
+    fn recv(&mut self, fd: RawFd) -> io::Result<usize> {
+        let n = sys::recv(fd, &mut self.buf[self.filled..])?;
+        self.filled += n;
+        Ok(n)
+    }
+}
+
+/// hyper's read buffer as a completion read's sink.
+#[cfg(feature = "hyper")]
+struct Cursor<'a, 'b>(&'a mut ::hyper::rt::ReadBufCursor<'b>);
+
+#[cfg(feature = "hyper")]
+impl ReadSink for Cursor<'_, '_> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.put_slice(bytes);
+    }
+
+    fn recv(&mut self, fd: RawFd) -> io::Result<usize> {
+        sys::read_into(fd, self.0)
+    }
+}
+
+/// `readv`'s slices as a completion read's sink (a `recv(2)` fills the
+/// current slice only).
+struct Slices<'a, 'b> {
+    bufs: &'a mut [IoSliceMut<'b>],
+    slice: usize,
+    at: usize,
+}
+
+impl ReadSink for Slices<'_, '_> {
+    fn put(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let dst = &mut self.bufs[self.slice][self.at..];
+            let n = dst.len().min(bytes.len());
+            dst[..n].copy_from_slice(&bytes[..n]);
+            bytes = &bytes[n..];
+            self.at += n;
+            if self.at == self.bufs[self.slice].len() {
+                (self.slice, self.at) = (self.slice + 1, 0);
+            }
+        }
+    }
+
+    fn recv(&mut self, fd: RawFd) -> io::Result<usize> {
+        let Some(dst) = self.bufs.get_mut(self.slice) else { return Ok(0) };
+        let n = sys::recv(fd, &mut dst[self.at..])?;
+        self.at += n;
+        Ok(n)
     }
 }
 
@@ -224,7 +284,7 @@ where
         return Poll::Ready(Ok(()));
     }
     let n = if T::COMPLETION && fd.completion_reads() {
-        ready!(fd.poll_read_completion(cx, None, len, false, |bytes| cursor.put_slice(bytes)))?
+        ready!(fd.poll_read_completion(cx, None, len, false, Cursor(cursor)))?
     } else {
         ready!(fd.poll_read_with(cx, |s| sys::read_into(s.as_raw_fd(), cursor)))?
     };
@@ -254,19 +314,7 @@ where
 {
     if T::COMPLETION && fd.completion_reads() {
         let len = bufs.iter().map(|b| b.len()).sum();
-        let (mut slice, mut at) = (0, 0);
-        return fd.try_read_completion(len, |mut bytes| {
-            while !bytes.is_empty() {
-                let dst = &mut bufs[slice][at..];
-                let n = dst.len().min(bytes.len());
-                dst[..n].copy_from_slice(&bytes[..n]);
-                bytes = &bytes[n..];
-                at += n;
-                if at == bufs[slice].len() {
-                    (slice, at) = (slice + 1, 0);
-                }
-            }
-        });
+        return fd.try_read_completion(len, Slices { bufs, slice: 0, at: 0 });
     }
     fd.try_read_with(|s| (&*s).read_vectored(bufs))
 }

@@ -42,6 +42,7 @@ mod udp_poll;
 mod unix;
 mod unix_abstract;
 mod unix_surface;
+mod uring_bulk_read;
 mod uring_completion;
 mod vectored;
 mod waiters;

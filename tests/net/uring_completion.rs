@@ -21,12 +21,12 @@ use net::{TcpListener, TcpStream};
 use crate::support::{isolated_with_env, run};
 
 /// Runs `body` in a child process with completion mode asked for.
-fn completion(test: &str, body: impl FnOnce()) {
+pub(crate) fn completion(test: &str, body: impl FnOnce()) {
     isolated_with_env(&format!("uring_completion::{test}"), &[("RUNTIME_URING_COMPLETION", "1")], body);
 }
 
 /// Whether io_uring runs (and with `URING_REQUIRED`, that it does).
-fn uring() -> bool {
+pub(crate) fn uring() -> bool {
     let m = runtime::metrics();
     if std::env::var_os("URING_REQUIRED").is_some() {
         assert_eq!(m.driver, "uring", "URING_REQUIRED, but: {m:?}");
@@ -34,14 +34,14 @@ fn uring() -> bool {
     m.driver == "uring"
 }
 
-fn held() -> u64 {
+pub(crate) fn held() -> u64 {
     runtime::metrics().buffers_held
 }
 
 /// A server stream and its blocking std client, after two messages (the
 /// server's first read switches it to completion mode: the second is
 /// received by the driver).
-async fn switched_pair() -> (TcpStream, std::net::TcpStream) {
+pub(crate) async fn switched_pair() -> (TcpStream, std::net::TcpStream) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let mut client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
     client.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
@@ -56,7 +56,7 @@ async fn switched_pair() -> (TcpStream, std::net::TcpStream) {
 }
 
 /// Turns the reactor until `cond` holds (bounded by `run`'s limit).
-async fn until(mut cond: impl FnMut() -> bool) {
+pub(crate) async fn until(mut cond: impl FnMut() -> bool) {
     while !cond() {
         runtime::time::sleep(Duration::from_millis(1)).await;
     }

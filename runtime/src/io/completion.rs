@@ -10,12 +10,26 @@
 //! `poll_io`'s.
 
 use std::io;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::task::{Context, Poll};
 
 use super::waiting::WaitId;
 use super::AsyncFd;
 use crate::reactor::Direction;
+
+/// Where a completion read puts its bytes: the caller's buffer, behind
+/// `net`'s borrowed-buffer API.
+#[doc(hidden)]
+pub trait ReadSink {
+    /// Appends `bytes` after what was put before (a read asks for no more
+    /// than the buffer holds).
+    fn put(&mut self, bytes: &[u8]);
+
+    /// Reads with `recv(2)` on `fd` into the rest of the buffer: what a
+    /// completion read does once the queue is dry while the socket likely
+    /// holds more (`docs/URING.md`, "Bulk reads").
+    fn recv(&mut self, fd: RawFd) -> io::Result<usize>;
+}
 
 impl<T: AsRawFd> AsyncFd<T> {
     /// Whether reads of this stream socket take the driver's completions
@@ -70,25 +84,45 @@ impl<T: AsRawFd> AsyncFd<T> {
         wait: Option<&mut WaitId>,
         len: usize,
         peek: bool,
-        mut put: impl FnMut(&[u8]),
+        mut sink: impl ReadSink,
     ) -> Poll<io::Result<usize>> {
-        self.poll_io(Direction::Read, cx, wait, |s| self.copy_out(s, len, peek, &mut put))
+        self.poll_io(Direction::Read, cx, wait, |s| self.copy_out(s, len, peek, &mut sink))
     }
 
     /// [`poll_read_completion`](Self::poll_read_completion) once, without
     /// waiting: `WouldBlock` when nothing has arrived.
     #[doc(hidden)]
-    pub fn try_read_completion(&self, len: usize, mut put: impl FnMut(&[u8])) -> io::Result<usize> {
-        self.try_dir(Direction::Read, |s| self.copy_out(s, len, false, &mut put))
+    pub fn try_read_completion(&self, len: usize, mut sink: impl ReadSink) -> io::Result<usize> {
+        self.try_dir(Direction::Read, |s| self.copy_out(s, len, false, &mut sink))
     }
 
     #[inline]
-    fn copy_out(&self, socket: &T, len: usize, peek: bool, put: &mut impl FnMut(&[u8])) -> io::Result<usize> {
+    fn copy_out(&self, socket: &T, len: usize, peek: bool, sink: &mut impl ReadSink) -> io::Result<usize> {
         #[cfg(all(target_os = "linux", feature = "io-uring"))]
-        return self.scope.reactor.borrow_mut().completion_read(socket.as_raw_fd(), len, peek, put);
+        {
+            let fd = socket.as_raw_fd();
+            let mut direct = false;
+            let n = self.scope.reactor.borrow_mut().completion_read(
+                fd,
+                len,
+                peek,
+                &mut |bytes| sink.put(bytes),
+                &mut direct,
+            )?;
+            if !direct {
+                return Ok(n);
+            }
+            // The recv queued behind this read meets an error or the end
+            // again: after `n` bytes, they wait for the next read.
+            return match sink.recv(fd) {
+                Ok(m) => Ok(n + m),
+                Err(_) if n > 0 => Ok(n),
+                Err(e) => Err(e),
+            };
+        }
         #[cfg(not(all(target_os = "linux", feature = "io-uring")))]
         {
-            let _ = (socket, len, peek, put);
+            let _ = (socket, len, peek, sink);
             Err(io::Error::other("completion reads need the io_uring driver"))
         }
     }

@@ -20,6 +20,8 @@ mod try_new;
 mod waiting;
 
 pub use async_fd::AsyncFd;
+#[doc(hidden)]
+pub use completion::ReadSink;
 #[cfg(feature = "futures-io")]
 #[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 pub use copy_bidirectional::{copy_bidirectional, copy_bidirectional_with_sizes};

@@ -24,6 +24,8 @@ impl Reactor {
     /// Copies up to `len` received bytes of `fd` to `put` (`peek`: and
     /// keeps them queued): `WouldBlock` when none are queued (the caller
     /// clears read readiness and waits for the next completion's event).
+    /// `direct`: the caller goes on with its own `recv(2)` (the driver's
+    /// `read`).
     #[inline]
     pub(crate) fn completion_read(
         &mut self,
@@ -31,9 +33,10 @@ impl Reactor {
         len: usize,
         peek: bool,
         put: &mut impl FnMut(&[u8]),
+        direct: &mut bool,
     ) -> io::Result<usize> {
         match &mut self.poller {
-            Poller::Uring(p) => p.read(fd, len, peek, put),
+            Poller::Uring(p) => p.read(fd, len, peek, put, direct),
             #[allow(unreachable_patterns)]
             _ => Err(io::Error::other("completion reads need the io_uring driver")),
         }

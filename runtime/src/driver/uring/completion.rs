@@ -9,8 +9,8 @@ use std::os::fd::RawFd;
 
 use super::sys::{self, BufRing, Cqe, Ring, Sqe};
 use super::{
-    poll_add, user_data, Bufs, Conn, Uring, BGID, BUF_COUNT, BUF_SIZE, COMPLETION, EOF, HIGH_MARK, LOW_MARK, NOTHING,
-    NO_BID, POLL_OUT, RECV_ARMED, RECV_BIT, STARVED,
+    poll_add, user_data, Bufs, Conn, Uring, BGID, BUF_COUNT, BUF_SIZE, COMPLETION, EOF, FULL, HIGH_MARK, LOW_MARK,
+    NOTHING, NO_BID, POLL_OUT, RECV_ARMED, RECV_BIT, STARVED,
 };
 use crate::driver::syscall::annotate;
 use crate::driver::{Event, Readiness};
@@ -73,8 +73,8 @@ impl Uring {
         }
         let generation = self.new_generation();
         let add_pos = self.push(poll_add(fd, user_data(fd, generation), POLL_OUT))?;
-        self.push(recv(fd, recv_data(fd, generation)))?;
-        let conn = Conn { state: COMPLETION | RECV_ARMED, ..Conn::default() };
+        let recv_pos = self.push(recv(fd, recv_data(fd, generation)))?;
+        let conn = Conn { state: COMPLETION | RECV_ARMED, recv_pos, ..Conn::default() };
         self.regs[index] = super::Reg { token: reg.token, generation, add_pos, conn };
         self.counters.changes += 1;
         Ok(true)
@@ -171,7 +171,10 @@ impl Uring {
         }
         // One completion per recv: it is re-armed below the high mark,
         // else by the read that brings the queue down to the low mark.
-        conn.state &= !RECV_ARMED;
+        conn.state &= !(RECV_ARMED | FULL);
+        if cqe.res == BUF_SIZE as i32 {
+            conn.state |= FULL;
+        }
         let mut arm = false;
         match cqe.res {
             0 => {
@@ -192,7 +195,8 @@ impl Uring {
         let (token, reg_generation) = (reg.token, reg.generation);
         if arm {
             reg.conn.state |= RECV_ARMED;
-            self.push(recv(fd as RawFd, recv_data(fd as RawFd, reg_generation)))?;
+            let pos = self.push(recv(fd as RawFd, recv_data(fd as RawFd, reg_generation)))?;
+            self.regs[fd as usize].conn.recv_pos = pos;
         }
         if readiness != Readiness::default() {
             on_event(Event { token, readiness, error: 0, socket_error: 0 });
@@ -204,7 +208,23 @@ impl Uring {
     /// every emptied buffer back (`peek`: copies and keeps them). `WouldBlock`
     /// when nothing is queued and the stream has not ended; at its end,
     /// `Ok(0)` (after the recv's error, once).
-    pub(crate) fn read(&mut self, fd: RawFd, len: usize, peek: bool, put: &mut impl FnMut(&[u8])) -> io::Result<usize> {
+    ///
+    /// `direct` is set when the caller should go on with a `recv(2)` of its
+    /// own into the rest of its buffer (then `Ok(n)`, 0 included): the queue
+    /// ran dry, the last recv filled its whole buffer (the socket likely
+    /// holds more), and no recv is in the kernel (the next one is still in
+    /// the submission queue, so it takes only bytes after the caller's).
+    /// Without it a bulk reader gets one buffer per wait, where `read(2)`
+    /// takes all the socket holds: with `read_to_end`, which zeroes its
+    /// spare capacity at each `Pending`, that turned quadratic.
+    pub(crate) fn read(
+        &mut self,
+        fd: RawFd,
+        len: usize,
+        peek: bool,
+        put: &mut impl FnMut(&[u8]),
+        direct: &mut bool,
+    ) -> io::Result<usize> {
         let Some(bufs) = self.bufs.as_deref_mut() else { return Err(io::ErrorKind::WouldBlock.into()) };
         let reg = usize::try_from(fd).ok().and_then(|i| self.regs.get_mut(i));
         let Some(conn) = reg.map(|r| &mut r.conn).filter(|c| c.state & COMPLETION != 0) else {
@@ -245,13 +265,32 @@ impl Uring {
             if rearm {
                 conn.state |= RECV_ARMED;
                 let generation = self.regs[fd as usize].generation;
-                self.push(recv(fd, recv_data(fd, generation)))?;
+                let pos = self.push(recv(fd, recv_data(fd, generation)))?;
+                self.regs[fd as usize].conn.recv_pos = pos;
             }
             if given && !self.bufs.as_ref().is_some_and(|b| b.starved.is_empty()) {
                 self.rearm_starved()?;
             }
         }
+        if n < len && self.may_read_directly(fd) {
+            *direct = true;
+            return Ok(n);
+        }
         self.end_of_read(fd, n)
+    }
+
+    /// Whether a read may go on with its own `recv(2)` (see `read`). Until
+    /// the wait submits the recv: a bulk reader reads the socket dry as on
+    /// the readiness drivers, and the `recv(2)` that finds it empty
+    /// (`WouldBlock`) is the one extra system call, once per wait at most.
+    fn may_read_directly(&mut self, fd: RawFd) -> bool {
+        let reg = self.regs[fd as usize];
+        let conn = reg.conn;
+        conn.head == NO_BID
+            && conn.error == 0
+            && conn.state & (FULL | RECV_ARMED | EOF) == FULL | RECV_ARMED
+            && self.ring.is_unsubmitted(conn.recv_pos)
+            && self.ring.get_mut(conn.recv_pos).user_data == recv_data(fd, reg.generation)
     }
 
     /// A read's result once `n` bytes were copied: `n`, else the recv's
@@ -283,7 +322,8 @@ impl Uring {
             }
             reg.conn.state = (reg.conn.state & !STARVED) | RECV_ARMED;
             let generation = reg.generation;
-            self.push(recv(fd as RawFd, recv_data(fd as RawFd, generation)))?;
+            let pos = self.push(recv(fd as RawFd, recv_data(fd as RawFd, generation)))?;
+            self.regs[fd as usize].conn.recv_pos = pos;
         }
         Ok(())
     }

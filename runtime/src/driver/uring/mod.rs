@@ -89,6 +89,8 @@ const COMPLETION: u8 = 1;
 const RECV_ARMED: u8 = 2;
 const EOF: u8 = 4;
 const STARVED: u8 = 8;
+/// Its last recv filled a whole buffer: the socket likely holds more.
+const FULL: u8 = 16;
 
 /// A completion-mode source's received bytes and its recv's state.
 #[derive(Debug, Clone, Copy)]
@@ -103,11 +105,13 @@ struct Conn {
     state: u8,
     /// An errno the recv ended with, for the next read.
     error: i32,
+    /// Where its last recv was written in the submission queue.
+    recv_pos: u32,
 }
 
 impl Default for Conn {
     fn default() -> Conn {
-        Conn { head: NO_BID, tail: NO_BID, offset: 0, held: 0, state: 0, error: 0 }
+        Conn { head: NO_BID, tail: NO_BID, offset: 0, held: 0, state: 0, error: 0, recv_pos: 0 }
     }
 }
 
