@@ -12,6 +12,8 @@
 use std::io::Write;
 use std::os::fd::AsRawFd;
 
+use futures::FutureExt;
+
 use crate::support::{isolated_with_env, run};
 use crate::uring_completion::{held, switched_pair, until, uring};
 
@@ -92,6 +94,28 @@ fn uring_bulk_read_to_end_gets_a_bulk_transfer_in_order() {
             runtime::spawn_blocking(move || writer.join().unwrap()).await.unwrap();
             assert_eq!(all.len(), BULK);
             assert!(all.iter().enumerate().all(|(i, &b)| b == (i % 251) as u8), "in order");
+        });
+    });
+}
+
+/// `RUNTIME_URING_COMPLETION=0` turns completion mode off: the stream reads
+/// in readiness mode (no ring buffer ever held), and reads as before.
+#[test]
+fn uring_completion_switch_0_keeps_readiness_mode() {
+    let test = "uring_bulk_read::uring_completion_switch_0_keeps_readiness_mode";
+    isolated_with_env(test, &[("RUNTIME_URING_COMPLETION", "0")], || {
+        run(|| async {
+            let (mut server, mut client) = switched_pair().await;
+            let mut buf = [0; 5];
+            // Nothing to read: this clears read readiness.
+            assert!(server.read(&mut buf).now_or_never().is_none());
+            client.write_all(b"ready").unwrap();
+            server.readable().await.unwrap();
+            uring();
+            // In completion mode the bytes would wait in a ring buffer now.
+            assert_eq!(held(), 0, "{:?}", runtime::metrics());
+            server.read_exact(&mut buf).await.unwrap();
+            assert_eq!(&buf, b"ready");
         });
     });
 }

@@ -2,8 +2,9 @@
 //! 2; `docs/URING.md`): received bytes wait in the driver's provided
 //! buffers until a read copies them out.
 //!
-//! Completion mode is opt-in (`RUNTIME_URING_COMPLETION=1`), so each test
-//! runs alone in a child process with it set. Every test runs on every
+//! Completion mode is the io_uring driver's default (`RUNTIME_URING_COMPLETION=0`
+//! turns it off), and each test runs alone in a child process with it set
+//! to 1, so the suite's own setting does not change them. Every test runs on every
 //! driver (the behaviour is the same); where the driver is io_uring
 //! (`RUNTIME_DRIVER=uring`, where `URING_REQUIRED` says it must be), each
 //! also asserts that completion mode really ran, through

@@ -355,10 +355,14 @@ impl Uring {
     }
 }
 
-/// Completion mode is opt-in while it loses to readiness on bulk
-/// transfers (`docs/URING.md`): `RUNTIME_URING_COMPLETION=1`.
+/// Completion mode is on unless `RUNTIME_URING_COMPLETION=0` turns it off
+/// (`docs/URING.md`): then every source runs in readiness mode.
 fn completion_asked() -> bool {
-    std::env::var_os("RUNTIME_URING_COMPLETION").is_some_and(|v| v == "1")
+    completion_wanted(std::env::var_os("RUNTIME_URING_COMPLETION").as_deref())
+}
+
+fn completion_wanted(value: Option<&std::ffi::OsStr>) -> bool {
+    !matches!(value, Some(v) if v == "0")
 }
 
 fn user_data(fd: RawFd, generation: u32) -> u64 {

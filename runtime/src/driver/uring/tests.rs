@@ -146,3 +146,11 @@ fn uring_polls_ended_by_a_full_completion_queue_are_rearmed() {
     }
     assert_eq!(readable.len(), 300, "every poll, re-armed or not, sees its edge");
 }
+
+#[test]
+fn uring_completion_mode_is_on_unless_the_switch_says_0() {
+    use std::ffi::OsStr;
+    assert!(super::completion_wanted(None));
+    assert!(super::completion_wanted(Some(OsStr::new("1"))));
+    assert!(!super::completion_wanted(Some(OsStr::new("0"))));
+}
