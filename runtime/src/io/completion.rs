@@ -99,31 +99,34 @@ impl<T: AsRawFd> AsyncFd<T> {
     #[inline]
     fn copy_out(&self, socket: &T, len: usize, peek: bool, sink: &mut impl ReadSink) -> io::Result<usize> {
         #[cfg(all(target_os = "linux", feature = "io-uring"))]
-        {
-            let fd = socket.as_raw_fd();
-            let mut direct = false;
-            let n = self.scope.reactor.borrow_mut().completion_read(
-                fd,
-                len,
-                peek,
-                &mut |bytes| sink.put(bytes),
-                &mut direct,
-            )?;
-            if !direct {
-                return Ok(n);
-            }
-            // The recv queued behind this read meets an error or the end
-            // again: after `n` bytes, they wait for the next read.
-            return match sink.recv(fd) {
-                Ok(m) => Ok(n + m),
-                Err(_) if n > 0 => Ok(n),
-                Err(e) => Err(e),
-            };
-        }
+        return self.copy_out_uring(socket.as_raw_fd(), len, peek, sink);
         #[cfg(not(all(target_os = "linux", feature = "io-uring")))]
         {
             let _ = (socket, len, peek, sink);
             Err(io::Error::other("completion reads need the io_uring driver"))
+        }
+    }
+
+    #[cfg(all(target_os = "linux", feature = "io-uring"))]
+    #[inline]
+    fn copy_out_uring(&self, fd: RawFd, len: usize, peek: bool, sink: &mut impl ReadSink) -> io::Result<usize> {
+        let mut direct = false;
+        let n = self.scope.reactor.borrow_mut().completion_read(
+            fd,
+            len,
+            peek,
+            &mut |bytes| sink.put(bytes),
+            &mut direct,
+        )?;
+        if !direct {
+            return Ok(n);
+        }
+        // The recv queued behind this read meets an error or the end again:
+        // after `n` bytes, they wait for the next read.
+        match sink.recv(fd) {
+            Ok(m) => Ok(n + m),
+            Err(_) if n > 0 => Ok(n),
+            Err(e) => Err(e),
         }
     }
 }
