@@ -102,7 +102,7 @@ impl Wheel {
 
     /// Links the timer in slot `index` (in no list, due at `ns`, its
     /// `ns` field) at the tail of the wheel slot its deadline names.
-    #[inline]
+    #[inline(never)]
     pub(super) fn link(&mut self, entries: &mut Slab<Entry>, index: usize, ns: u64) {
         let code = self.code_for(ns);
         self.link_to(entries, index, code, ns);
