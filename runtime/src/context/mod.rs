@@ -13,7 +13,10 @@
 //! holds (reactor, timers, task core, the shared half): it never names the
 //! executor, whose loop drives a `Scope` from above.
 
+// What only `time`'s futures use: the budget count, a scope's id.
+#[cfg_attr(not(feature = "time"), allow(dead_code))]
 mod budget;
+#[cfg_attr(not(feature = "time"), allow(dead_code))]
 mod scope;
 
 use std::cell::RefCell;
@@ -23,6 +26,7 @@ use std::task::Waker;
 
 use crate::shared::Shared;
 use crate::task::raw::cache as task_cache;
+#[cfg_attr(not(feature = "time"), allow(unused_imports))]
 pub(crate) use budget::{times_spent, Budget};
 pub(crate) use scope::Scope;
 
