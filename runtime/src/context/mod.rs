@@ -60,6 +60,7 @@ pub(crate) fn carry_into_blocking<T>(f: impl FnOnce() -> T + Send) -> impl FnOnc
 struct Restore(Option<Arc<Shared>>);
 
 impl Drop for Restore {
+    #[inline]
     fn drop(&mut self) {
         let prev = self.0.take();
         let _ = BLOCKING_FOR.try_with(|b| *b.borrow_mut() = prev);
@@ -154,6 +155,7 @@ fn no_runtime() -> ! {
 /// The thread-safe half of the current runtime (or, in a blocking job, of
 /// the runtime that started it): `Ok(None)` outside one,
 /// `Err` if the thread-local is gone (the thread is exiting).
+#[inline]
 pub(crate) fn try_current_shared() -> Result<Option<Arc<Shared>>, std::thread::AccessError> {
     let running = CURRENT.try_with(|c| c.borrow().as_ref().map(|scope| scope.shared.clone()))?;
     match running {
@@ -168,6 +170,8 @@ pub(crate) fn try_current_shared() -> Result<Option<Arc<Shared>>, std::thread::A
 /// The scope is borrowed, not cloned: `Scope::defer` runs no code of the
 /// caller's but `waker.clone()`, which may read the thread-local (a shared
 /// borrow) but not enter a runtime.
+// `inline`: compiled in the crates that use it, not in every build of `runtime`.
+#[inline]
 pub(crate) fn defer(waker: &Waker) {
     if try_with(|scope| scope.defer(waker)).is_none() {
         waker.wake_by_ref();

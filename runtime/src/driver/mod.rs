@@ -158,6 +158,8 @@ impl Readiness {
 }
 
 impl fmt::Debug for Readiness {
+    // `inline`: compiled in the crates that use it, not in every build of `runtime`.
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names = [
             (Readiness::READABLE, "READABLE"),
@@ -167,8 +169,16 @@ impl fmt::Debug for Readiness {
             (Readiness::ERROR, "ERROR"),
             (Readiness::PRIORITY, "PRIORITY"),
         ];
-        let set: Vec<_> = names.iter().filter(|(r, _)| self.intersects(*r)).map(|(_, name)| *name).collect();
-        write!(f, "Readiness({})", set.join("|"))
+        f.write_str("Readiness(")?;
+        let mut sep = "";
+        for (r, name) in names {
+            if self.intersects(r) {
+                f.write_str(sep)?;
+                f.write_str(name)?;
+                sep = "|";
+            }
+        }
+        f.write_str(")")
     }
 }
 
