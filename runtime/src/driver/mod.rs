@@ -169,16 +169,8 @@ impl fmt::Debug for Readiness {
             (Readiness::ERROR, "ERROR"),
             (Readiness::PRIORITY, "PRIORITY"),
         ];
-        f.write_str("Readiness(")?;
-        let mut sep = "";
-        for (r, name) in names {
-            if self.intersects(r) {
-                f.write_str(sep)?;
-                f.write_str(name)?;
-                sep = "|";
-            }
-        }
-        f.write_str(")")
+        let set: Vec<_> = names.iter().filter(|(r, _)| self.intersects(*r)).map(|(_, name)| *name).collect();
+        write!(f, "Readiness({})", set.join("|"))
     }
 }
 
@@ -398,5 +390,11 @@ mod tests {
                 assert_eq!(r.ready_without_error(mask), plain, "{r:?} in {mask:?}");
             }
         }
+    }
+
+    #[test]
+    fn readiness_debug_names_each_state_joined_by_bars() {
+        assert_eq!(format!("{:?}", Readiness::READABLE.union(Readiness::ERROR)), "Readiness(READABLE|ERROR)");
+        assert_eq!(format!("{:?}", Readiness(0)), "Readiness()");
     }
 }
