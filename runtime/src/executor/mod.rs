@@ -190,20 +190,30 @@ impl Executor<'_> {
         if !self.scope.run_queue.borrow().is_empty() || self.scope.shared.is_main_woken() {
             return;
         }
-        let next = self.scope.timers.borrow_mut().next_deadline();
-        match next {
-            Some(deadline) => {
+        #[cfg(feature = "time")]
+        {
+            // Bound first: the store's borrow ends before the timers fire.
+            let next = self.scope.timers.borrow_mut().next_deadline();
+            if let Some(deadline) = next {
                 self.scope.clock.advance_to(deadline);
                 self.scope.fire_timers();
+                return;
             }
-            None => self.turn(None),
         }
+        self.turn(None);
     }
 
     /// How long to wait when nothing is runnable: until the next timer.
+    /// Without the `time` feature no timer can be made (only its futures
+    /// insert into the store), so the store is not consulted at all.
     fn idle_timeout(&self) -> Option<Duration> {
-        let deadline = self.scope.timers.borrow_mut().next_deadline()?;
-        Some(deadline.saturating_duration_since(self.scope.clock.now()))
+        #[cfg(feature = "time")]
+        {
+            let deadline = self.scope.timers.borrow_mut().next_deadline()?;
+            Some(deadline.saturating_duration_since(self.scope.clock.now()))
+        }
+        #[cfg(not(feature = "time"))]
+        None
     }
 
     /// One reactor turn plus expired timers; wakes what they release.
@@ -235,8 +245,13 @@ impl Executor<'_> {
             if let Err(e) = result {
                 panic!("the runtime's driver failed to wait for events: {e}");
             }
-            // The timers only collect wakers (no user code runs).
-            scope.timers.borrow_mut().fire(|| scope.clock.now(), &mut wakers)
+            // The timers only collect wakers (no user code runs); there are
+            // none without `time` (see `idle_timeout`).
+            #[cfg(feature = "time")]
+            let orphaned = scope.timers.borrow_mut().fire(|| scope.clock.now(), &mut wakers);
+            #[cfg(not(feature = "time"))]
+            let orphaned: Vec<Waker> = Vec::new();
+            orphaned
         };
         drop(orphaned);
         if !scope.wake_buf.borrow().is_empty() {
