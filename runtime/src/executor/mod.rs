@@ -55,40 +55,19 @@ impl Executor<'_> {
         this.run_until(future)
     }
 
-    /// The loop of [`block_on`](Self::block_on), inside the runtime: the
-    /// future is polled through [`run_loop`](Self::run_loop), which is not
-    /// generic, so a program compiles the loop once, in this crate, rather
-    /// than once per `block_on` future in its own.
+    /// The loop of [`block_on`](Self::block_on), inside the runtime.
     fn run_until<F: Future>(self, future: F) -> F::Output {
-        let mut future = pin!(future);
-        let mut out = None;
-        self.run_loop(&mut |cx| match future.as_mut().poll(cx) {
-            Poll::Ready(value) => {
-                out = Some(value);
-                true
-            }
-            Poll::Pending => false,
-        });
-        match out {
-            Some(value) => value,
-            None => unreachable!("`run_loop` returns once the future is ready"),
-        }
-    }
-
-    /// Polls the `block_on` future (`poll_main`, true once it is ready)
-    /// whenever it is woken, and the tasks and the reactor between.
-    #[inline(never)]
-    fn run_loop(self, poll_main: &mut dyn FnMut(&mut Context<'_>) -> bool) {
         let waker = Waker::from(self.scope.shared.clone());
         let mut cx = Context::from_waker(&waker);
+        let mut future = pin!(future);
         self.scope.shared.set_main_woken();
         let mut since_turn = 0;
         loop {
             if self.scope.shared.take_main_woken() {
                 since_turn += 1;
                 self.scope.budget.reset();
-                if poll_main(&mut cx) {
-                    return;
+                if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+                    return out;
                 }
             }
             since_turn = self.run_tasks(since_turn);
