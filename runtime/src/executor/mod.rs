@@ -169,17 +169,18 @@ impl Executor<'_> {
         if !self.scope.run_queue.borrow().is_empty() || self.scope.shared.is_main_woken() {
             return;
         }
+        // Without `time` no timer can exist (see `idle_timeout`).
         #[cfg(feature = "time")]
-        {
-            // Bound first: the store's borrow ends before the timers fire.
-            let next = self.scope.timers.borrow_mut().next_deadline();
-            if let Some(deadline) = next {
+        let next = self.scope.timers.borrow_mut().next_deadline();
+        #[cfg(not(feature = "time"))]
+        let next: Option<crate::time::Instant> = None;
+        match next {
+            Some(deadline) => {
                 self.scope.clock.advance_to(deadline);
                 self.scope.fire_timers();
-                return;
             }
+            None => self.turn(None),
         }
-        self.turn(None);
     }
 
     /// How long to wait when nothing is runnable: until the next timer.
