@@ -84,8 +84,9 @@ pub(crate) fn enter(scope: Rc<Scope>) -> EnterGuard {
     match CURRENT.try_with(|c| c.borrow_mut().replace(scope)) {
         Ok(prev) => {
             if prev.is_none() {
-                // The outermost runtime on this thread: freed task cells
-                // may be kept for its next spawns until it is left.
+                // The outermost runtime on this thread: task cells may be
+                // carved from blocks, and freed ones kept for its next
+                // spawns, until it is left.
                 task_cache::open();
             }
             let was_entered = this.entered.replace(true);

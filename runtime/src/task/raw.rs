@@ -71,6 +71,8 @@ pub(crate) struct Header {
     links: owned::Links,
     /// Woken when the task completes.
     join_waker: Cell<Option<Waker>>,
+    /// The block the cell was carved from, to give it back to.
+    block: cache::Block,
 }
 
 /// The header and the stage, laid out so a `*Header` is a `*TaskCell<F>`.
@@ -129,6 +131,8 @@ where
     F: Future + 'static,
 {
     let vtable: &'static Vtable = &VtableFor::<F>::VTABLE;
+    let (mem, block) = cache::alloc(Layout::new::<TaskCell<F>>());
+    let mem = mem.cast::<TaskCell<F>>();
     let header = Header {
         state: State::new(),
         vtable,
@@ -137,8 +141,8 @@ where
         flags: Cell::new(JOIN_INTEREST | FUTURE),
         links: owned::Links::new(),
         join_waker: Cell::new(None),
+        block,
     };
-    let mem = cache::alloc(Layout::new::<TaskCell<F>>()).cast::<TaskCell<F>>();
     // SAFETY: `cache::alloc` returned memory of at least this size and
     // alignment that nothing else uses.
     unsafe {
@@ -333,7 +337,7 @@ unsafe fn dealloc<F: Future>(ptr: NonNull<Header>) {
     // reference gone nothing else can reach it (the reference count's
     // acquire makes every write to it visible here); each part is dropped
     // once, the stage as its flags say.
-    unsafe {
+    let block = unsafe {
         let flags = (*cell.as_ptr()).header.flags.get();
         let stage = (*cell.as_ptr()).stage.get();
         if flags & FUTURE != 0 {
@@ -341,11 +345,13 @@ unsafe fn dealloc<F: Future>(ptr: NonNull<Header>) {
         } else if flags & OUTPUT != 0 {
             ManuallyDrop::drop(&mut (*stage).output);
         }
+        let block = (*cell.as_ptr()).header.block;
         ptr::drop_in_place(ptr::addr_of_mut!((*cell.as_ptr()).header));
-    }
-    // SAFETY: the memory came from `cache::alloc` with this layout and is
-    // no longer used.
-    unsafe { cache::free(cell.cast(), Layout::new::<TaskCell<F>>()) };
+        block
+    };
+    // SAFETY: the memory and its block came from `cache::alloc` with this
+    // layout, and it is no longer used.
+    unsafe { cache::free(cell.cast(), Layout::new::<TaskCell<F>>(), block) };
 }
 
 pub(crate) mod cache;
@@ -355,5 +361,7 @@ mod refs;
 pub(crate) use owned::OwnedTasks;
 pub(crate) use refs::{JoinRef, TaskRef};
 
+#[cfg(all(test, not(loom)))]
+mod cache_tests;
 #[cfg(all(test, loom))]
 mod loom_tests;

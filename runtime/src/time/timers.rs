@@ -220,8 +220,9 @@ impl Timers {
 
     #[inline(never)]
     fn attach_to_wheel(&mut self, index: usize, deadline: Instant) {
-        self.entries[index].ns = self.nanos(deadline);
-        self.wheel.link(&mut self.entries, index);
+        let ns = self.nanos(deadline);
+        self.entries[index].ns = ns;
+        self.wheel.link(&mut self.entries, index, ns);
         if deadline < self.wheel_wake {
             self.wheel_wake = deadline;
         }

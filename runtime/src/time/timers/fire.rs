@@ -22,11 +22,7 @@ impl Timers {
             // Cascade: each timer goes to a lower level (its tick is at or
             // after `start`, in this slot's range).
             if level > 0 {
-                while at != NIL {
-                    let next = self.entries[at].next;
-                    self.wheel.link(&mut self.entries, at);
-                    at = next;
-                }
+                self.wheel.cascade(&mut self.entries, at, level);
                 continue;
             }
             // The lane's timers due before this tick go first.
@@ -45,11 +41,11 @@ impl Timers {
             }
             // The current tick: those due fire, the others go back.
             while at != NIL {
-                let next = self.entries[at].next;
+                let (next, ns) = (self.entries[at].next, self.entries[at].ns);
                 if self.entries[at].deadline <= now {
                     self.fire_one(at, wakers);
                 } else {
-                    self.wheel.link(&mut self.entries, at);
+                    self.wheel.link(&mut self.entries, at, ns);
                 }
                 at = next;
             }

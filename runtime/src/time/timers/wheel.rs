@@ -100,14 +100,55 @@ impl Wheel {
         level * SLOTS + ((tick >> (level as u32 * SLOT_BITS)) as usize & (SLOTS - 1))
     }
 
-    /// Links the timer in slot `index` (in no list) at the tail of the
-    /// wheel slot its deadline names.
+    /// Links the timer in slot `index` (in no list, due at `ns`, its
+    /// `ns` field) at the tail of the wheel slot its deadline names.
     #[inline(never)]
-    pub(super) fn link(&mut self, entries: &mut Slab<Entry>, index: usize) {
-        let ns = entries[index].ns;
+    pub(super) fn link(&mut self, entries: &mut Slab<Entry>, index: usize, ns: u64) {
         let code = self.code_for(ns);
-        self.occupy(code as u16, ns);
-        self.append(entries, index, code as u16);
+        self.link_to(entries, index, code, ns);
+    }
+
+    /// Links the timer in slot `index` (in no list, due at `ns`) at the
+    /// tail of wheel slot `code`, and marks the slot occupied.
+    #[inline(always)]
+    fn link_to(&mut self, entries: &mut Slab<Entry>, index: usize, code: usize, ns: u64) {
+        let code = code % CODES;
+        self.occupied[code / SLOTS] |= 1 << (code % SLOTS);
+        let bound = &mut self.bounds[code];
+        if ns < *bound {
+            *bound = ns;
+        }
+        let list = &mut self.lists[code];
+        let tail = std::mem::replace(&mut list.tail, index);
+        if tail == NIL {
+            list.head = index;
+        } else {
+            entries[tail].next = index;
+        }
+        let entry = &mut entries[index];
+        (entry.slot, entry.prev, entry.next) = (code as u16, tail, NIL);
+    }
+
+    /// Links again, each to a lower level, the timers of the list at `at`,
+    /// taken from a slot of `level` (> 0) that `elapsed` has just reached
+    /// (so each timer's tick is in that slot's range, at or after
+    /// `elapsed`). From level 1, every timer goes to the level-0 slot of
+    /// its tick: no level to work out.
+    #[inline(never)]
+    pub(super) fn cascade(&mut self, entries: &mut Slab<Entry>, mut at: usize, level: usize) {
+        while at != NIL {
+            let entry = &entries[at];
+            let (next, ns) = (entry.next, entry.ns);
+            let code = match level {
+                1 => {
+                    debug_assert_eq!((ns >> TICK_SHIFT) >> SLOT_BITS, self.elapsed >> SLOT_BITS);
+                    (ns >> TICK_SHIFT) as usize % SLOTS
+                }
+                _ => self.code_for(ns),
+            };
+            self.link_to(entries, at, code, ns);
+            at = next;
+        }
     }
 
     /// Appends the timer in slot `index` to list `code` (a wheel slot the
