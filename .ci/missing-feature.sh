@@ -11,6 +11,7 @@ export CARGO_TARGET_DIR=$TOP/target/missing-feature
 
 # crate feature code
 cases=(
+  "runtime time let _s = runtime::time::sleep(std::time::Duration::ZERO);"
   "runtime sync let _m = runtime::sync::Mutex::new(1);"
   "runtime signal let _s = runtime::signal::ctrl_c();"
   "runtime fs let _f = runtime::fs::read(\"x\");"

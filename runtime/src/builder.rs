@@ -31,6 +31,8 @@ impl Builder {
     /// [`Driver::Uring`] runs only with the `io-uring` feature on Linux and
     /// where the kernel allows io_uring; elsewhere the platform's driver runs
     /// and [`Metrics::fallback_from`](crate::Metrics::fallback_from) names it.
+    // `inline`: compiled in the crates that use it, not in every build of `runtime`.
+    #[inline]
     pub fn driver(mut self, driver: Driver) -> Builder {
         self.config.driver = driver;
         self.config.bad_driver_env = None;
@@ -38,12 +40,14 @@ impl Builder {
     }
 
     /// The most events one wait returns (at least 1).
+    #[inline]
     pub fn event_capacity(mut self, capacity: usize) -> Builder {
         self.config.event_capacity = capacity.max(1);
         self
     }
 
     /// What a panic in a task nobody awaits does.
+    #[inline]
     pub fn unhandled_panic(mut self, behavior: UnhandledPanic) -> Builder {
         self.config.unhandled_panic = behavior;
         self
@@ -54,6 +58,7 @@ impl Builder {
     /// # Panics
     /// If `n` is 0, as tokio's does.
     #[track_caller]
+    #[inline]
     pub fn max_blocking_threads(mut self, n: usize) -> Builder {
         assert!(n > 0, "Max blocking threads cannot be set to 0");
         self.config.max_blocking_threads = n;
@@ -61,6 +66,7 @@ impl Builder {
     }
 
     /// How long an idle helper thread waits for work before it exits.
+    #[inline]
     pub fn thread_keep_alive(mut self, duration: Duration) -> Builder {
         self.config.thread_keep_alive = duration;
         self
@@ -83,6 +89,7 @@ impl Builder {
     /// ```
     ///
     /// [`time::pause`]: crate::time::pause
+    #[inline]
     pub fn start_paused(mut self, start_paused: bool) -> Builder {
         self.config.start_paused = start_paused;
         self

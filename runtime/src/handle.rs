@@ -59,6 +59,8 @@ impl Handle {
     /// instead); the message says how to start one.
     /// [`try_current`](Handle::try_current) does not panic.
     #[track_caller]
+    // `inline`: compiled in the crates that use it, not in every build of `runtime`.
+    #[inline]
     pub fn current() -> Handle {
         match Handle::try_current() {
             Ok(handle) => handle,
@@ -77,6 +79,7 @@ impl Handle {
     ///
     /// # Errors
     /// Outside a runtime, or while the thread is being torn down.
+    #[inline]
     pub fn try_current() -> Result<Handle, TryCurrentError> {
         match context::try_current_shared() {
             Ok(Some(shared)) => Ok(Handle { shared }),
@@ -190,6 +193,7 @@ impl Spawn for Handle {
         Ok(())
     }
 
+    #[inline]
     fn status(&self) -> Result<(), SpawnError> {
         if self.shared.is_closed() {
             return Err(SpawnError::shutdown());
@@ -199,6 +203,7 @@ impl Spawn for Handle {
 }
 
 impl fmt::Debug for Handle {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Handle").field("closed", &self.shared.is_closed()).finish()
     }
@@ -223,6 +228,7 @@ impl TryCurrentError {
 }
 
 impl fmt::Display for TryCurrentError {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.destroyed {
             f.write_str("the thread-local of the current runtime is gone: the thread is exiting")
@@ -262,6 +268,7 @@ pub struct Spawner {
 /// # Panics
 /// Outside a runtime; the message says how to start one.
 #[track_caller]
+#[inline]
 pub fn spawner() -> Spawner {
     Spawner { scope: context::with(Rc::downgrade) }
 }
@@ -290,6 +297,7 @@ impl LocalSpawn for Spawner {
         self.spawn(future).map(drop)
     }
 
+    #[inline]
     fn status_local(&self) -> Result<(), SpawnError> {
         match self.scope.upgrade() {
             Some(scope) if !scope.is_shut_down() => Ok(()),
@@ -299,6 +307,7 @@ impl LocalSpawn for Spawner {
 }
 
 impl fmt::Debug for Spawner {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Spawner").field("alive", &self.status_local().is_ok()).finish()
     }

@@ -71,15 +71,16 @@
 //! that wants a smaller build writes `default-features = false` and names
 //! what it uses, as a tokio app names `rt`, `net` and `time`. Without any
 //! feature the core remains: [`Runtime`], [`block_on`], [`spawn`],
-//! [`spawn_blocking`], [`task`], [`time`], [`io`] (`AsyncFd`, `Interest`,
+//! [`spawn_blocking`], [`task`], [`time::Instant`], [`io`] (`AsyncFd`, `Interest`,
 //! `Ready`), [`stream`], [`Handle`] and [`metrics()`].
 //!
 //! | feature | what it adds | needs |
 //! |---|---|---|
+//! | `time` | [`time`]'s futures: `sleep`, `sleep_until`, `timeout`, `interval` (`Sleep`, `Timeout`, `Interval`) and the paused clock's `pause`, `resume`, `advance` (tokio's `time`) | |
 //! | `macros` | `#[runtime::main]`, `#[runtime::test]`, [`select!`], [`join!`], [`try_join!`] (the `runtime-macros` crate) | |
 //! | `sync` | [`sync`]: `mpsc`, `oneshot`, `watch`, `broadcast`, `Notify`, `Mutex`, `RwLock`, `Semaphore`, `Barrier`, `OnceCell`, `SetOnce` | |
 //! | `signal` | [`signal`]: `ctrl_c`, `unix::signal` | |
-//! | `pool` | [`Pool`]: one runtime per thread, stopped together (on SIGINT/SIGTERM too) | `signal` |
+//! | `pool` | [`Pool`]: one runtime per thread, stopped together (on SIGINT/SIGTERM too) | `signal`, `time` |
 //! | `futures-io` | `io::copy_bidirectional`, `io::copy_bidirectional_with_sizes` over the futures-io traits (the `futures-io` crate) | |
 //! | `fs` | [`fs`]: tokio's file functions, `File`, `OpenOptions`, `read_dir` (on the blocking pool) | `sync`, `futures-io` |
 //! | `io-std` | [`io::stdin`], [`io::stdout`], [`io::stderr`] (on the blocking pool) | `futures-io` |

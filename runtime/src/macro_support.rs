@@ -15,12 +15,14 @@ thread_local! {
     static STATE: Cell<u64> = Cell::new(seed());
 }
 
+#[inline]
 fn seed() -> u64 {
     // Never 0: xorshift would stay there.
     RandomState::new().hash_one(0x5e1ec7_u64) | 1
 }
 
 /// A branch index in `0..n` (`n > 0`) for `select!` to start polling at.
+#[inline]
 pub fn select_start(n: u32) -> u32 {
     STATE.with(|state| {
         let mut x = state.get();
@@ -38,6 +40,8 @@ pub fn select_start(n: u32) -> u32 {
 /// branch: a loop of `select!`s whose branches charge the budget yields.
 /// Charges nothing.
 #[cfg_attr(not(feature = "macros"), allow(dead_code))]
+// `inline`: compiled in the crates that use it, not in every build of `runtime`.
+#[inline]
 pub fn poll_budget_available(cx: &mut Context<'_>) -> Poll<()> {
     let spent = crate::context::try_with(|scope| {
         let available = scope.budget.try_charge();

@@ -89,6 +89,8 @@ pub struct Metrics {
 }
 
 impl Metrics {
+    // `inline`: compiled in the crates that use it, not in every build of `runtime`.
+    #[inline]
     pub(crate) fn of(scope: &Scope) -> Metrics {
         let reactor = scope.reactor.borrow();
         let driver = reactor.counters();
@@ -118,6 +120,7 @@ impl Metrics {
 /// # Panics
 /// Outside a runtime.
 #[track_caller]
+#[inline]
 pub fn metrics() -> Metrics {
     context::with(|scope| Metrics::of(scope))
 }

@@ -33,6 +33,8 @@ impl Runtime {
     ///
     /// # Errors
     /// As [`Builder::build`](crate::Builder::build).
+    // `inline`: compiled in the crates that use it, not in every build of `runtime`.
+    #[inline]
     pub fn new() -> io::Result<Runtime> {
         Runtime::from_config(&Config::new())
     }
@@ -79,6 +81,7 @@ impl Runtime {
     }
 
     /// A snapshot of this runtime's counters.
+    #[inline]
     pub fn metrics(&self) -> Metrics {
         Metrics::of(&self.scope)
     }
@@ -102,6 +105,7 @@ impl Runtime {
     /// drop(tx);
     /// # std::io::Result::Ok(())
     /// ```
+    #[inline]
     pub fn shutdown_timeout(self, timeout: std::time::Duration) {
         let _guard = context::enter(self.scope.clone());
         self.scope.shutdown_within(Some(timeout));
@@ -109,6 +113,7 @@ impl Runtime {
 
     /// Shuts the runtime down without waiting for running blocking jobs:
     /// [`shutdown_timeout`](Self::shutdown_timeout) with a zero timeout.
+    #[inline]
     pub fn shutdown_background(self) {
         self.shutdown_timeout(std::time::Duration::ZERO);
     }
@@ -124,6 +129,7 @@ impl Drop for Runtime {
 }
 
 impl fmt::Debug for Runtime {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Runtime").field("metrics", &self.metrics()).finish()
     }

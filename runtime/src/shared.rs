@@ -124,6 +124,8 @@ impl Shared {
     }
 
     /// Whether the runtime is gone (its queue closed).
+    // `inline`: compiled in the crates that use it, not in every build of `runtime`.
+    #[inline]
     pub(crate) fn is_closed(&self) -> bool {
         self.lock().closed
     }

@@ -13,7 +13,10 @@
 //! holds (reactor, timers, task core, the shared half): it never names the
 //! executor, whose loop drives a `Scope` from above.
 
+// What only `time`'s futures use: the budget count, a scope's id.
+#[cfg_attr(not(feature = "time"), allow(dead_code))]
 mod budget;
+#[cfg_attr(not(feature = "time"), allow(dead_code))]
 mod scope;
 
 use std::cell::RefCell;
@@ -23,6 +26,7 @@ use std::task::Waker;
 
 use crate::shared::Shared;
 use crate::task::raw::cache as task_cache;
+#[cfg_attr(not(feature = "time"), allow(unused_imports))]
 pub(crate) use budget::{times_spent, Budget};
 pub(crate) use scope::Scope;
 
@@ -56,6 +60,7 @@ pub(crate) fn carry_into_blocking<T>(f: impl FnOnce() -> T + Send) -> impl FnOnc
 struct Restore(Option<Arc<Shared>>);
 
 impl Drop for Restore {
+    #[inline]
     fn drop(&mut self) {
         let prev = self.0.take();
         let _ = BLOCKING_FOR.try_with(|b| *b.borrow_mut() = prev);
@@ -151,6 +156,7 @@ fn no_runtime() -> ! {
 /// The thread-safe half of the current runtime (or, in a blocking job, of
 /// the runtime that started it): `Ok(None)` outside one,
 /// `Err` if the thread-local is gone (the thread is exiting).
+#[inline]
 pub(crate) fn try_current_shared() -> Result<Option<Arc<Shared>>, std::thread::AccessError> {
     let running = CURRENT.try_with(|c| c.borrow().as_ref().map(|scope| scope.shared.clone()))?;
     match running {
@@ -165,6 +171,8 @@ pub(crate) fn try_current_shared() -> Result<Option<Arc<Shared>>, std::thread::A
 /// The scope is borrowed, not cloned: `Scope::defer` runs no code of the
 /// caller's but `waker.clone()`, which may read the thread-local (a shared
 /// borrow) but not enter a runtime.
+// `inline`: compiled in the crates that use it, not in every build of `runtime`.
+#[inline]
 pub(crate) fn defer(waker: &Waker) {
     if try_with(|scope| scope.defer(waker)).is_none() {
         waker.wake_by_ref();

@@ -158,6 +158,8 @@ impl Readiness {
 }
 
 impl fmt::Debug for Readiness {
+    // `inline`: compiled in the crates that use it, not in every build of `runtime`.
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names = [
             (Readiness::READABLE, "READABLE"),
@@ -388,5 +390,11 @@ mod tests {
                 assert_eq!(r.ready_without_error(mask), plain, "{r:?} in {mask:?}");
             }
         }
+    }
+
+    #[test]
+    fn readiness_debug_names_each_state_joined_by_bars() {
+        assert_eq!(format!("{:?}", Readiness::READABLE.union(Readiness::ERROR)), "Readiness(READABLE|ERROR)");
+        assert_eq!(format!("{:?}", Readiness(0)), "Readiness()");
     }
 }

@@ -169,7 +169,11 @@ impl Executor<'_> {
         if !self.scope.run_queue.borrow().is_empty() || self.scope.shared.is_main_woken() {
             return;
         }
+        // Without `time` no timer can exist (see `idle_timeout`).
+        #[cfg(feature = "time")]
         let next = self.scope.timers.borrow_mut().next_deadline();
+        #[cfg(not(feature = "time"))]
+        let next: Option<crate::time::Instant> = None;
         match next {
             Some(deadline) => {
                 self.scope.clock.advance_to(deadline);
@@ -180,9 +184,16 @@ impl Executor<'_> {
     }
 
     /// How long to wait when nothing is runnable: until the next timer.
+    /// Without the `time` feature no timer can be made (only its futures
+    /// insert into the store), so the store is not consulted at all.
     fn idle_timeout(&self) -> Option<Duration> {
-        let deadline = self.scope.timers.borrow_mut().next_deadline()?;
-        Some(deadline.saturating_duration_since(self.scope.clock.now()))
+        #[cfg(feature = "time")]
+        {
+            let deadline = self.scope.timers.borrow_mut().next_deadline()?;
+            Some(deadline.saturating_duration_since(self.scope.clock.now()))
+        }
+        #[cfg(not(feature = "time"))]
+        None
     }
 
     /// One reactor turn plus expired timers; wakes what they release.
@@ -214,8 +225,13 @@ impl Executor<'_> {
             if let Err(e) = result {
                 panic!("the runtime's driver failed to wait for events: {e}");
             }
-            // The timers only collect wakers (no user code runs).
-            scope.timers.borrow_mut().fire(|| scope.clock.now(), &mut wakers)
+            // The timers only collect wakers (no user code runs); there are
+            // none without `time` (see `idle_timeout`).
+            #[cfg(feature = "time")]
+            let orphaned = scope.timers.borrow_mut().fire(|| scope.clock.now(), &mut wakers);
+            #[cfg(not(feature = "time"))]
+            let orphaned: Vec<Waker> = Vec::new();
+            orphaned
         };
         drop(orphaned);
         if !scope.wake_buf.borrow().is_empty() {

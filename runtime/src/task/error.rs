@@ -37,11 +37,14 @@ impl JoinError {
     /// # Panics
     /// If the task was cancelled rather than panicked; see [`try_into_panic`](Self::try_into_panic).
     #[track_caller]
+    // `inline`: compiled in the crates that use it, not in every build of `runtime`.
+    #[inline]
     pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
         self.try_into_panic().expect("`JoinError::into_panic` called on a cancelled task's error")
     }
 
     /// The panic's payload, or the error back if the task was cancelled.
+    #[inline]
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
         match self.repr {
             Repr::Panic(p) => Ok(p),
@@ -51,11 +54,13 @@ impl JoinError {
 }
 
 /// The message of a panic payload, when it is a string.
+#[inline]
 pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> Option<&str> {
     payload.downcast_ref::<&'static str>().copied().or_else(|| payload.downcast_ref::<String>().map(String::as_str))
 }
 
 impl fmt::Display for JoinError {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.repr {
             Repr::Cancelled => f.write_str("task was cancelled"),
@@ -68,6 +73,7 @@ impl fmt::Display for JoinError {
 }
 
 impl fmt::Debug for JoinError {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.repr {
             Repr::Cancelled => f.write_str("JoinError::Cancelled"),
@@ -82,6 +88,7 @@ impl fmt::Debug for JoinError {
 impl std::error::Error for JoinError {}
 
 impl From<JoinError> for std::io::Error {
+    #[inline]
     fn from(e: JoinError) -> std::io::Error {
         std::io::Error::other(e.to_string())
     }

@@ -128,6 +128,7 @@ enum AbortRaw {
 impl AbortHandle {
     /// Cancels the task, as [`JoinHandle::abort`]: at its next turn its
     /// future is dropped instead of polled. A finished task is unaffected.
+    #[inline]
     pub fn abort(&self) {
         match &self.raw {
             AbortRaw::Local(task) => task.abort(),
@@ -136,6 +137,7 @@ impl AbortHandle {
     }
 
     /// Whether the task has completed, panicked or been cancelled.
+    #[inline]
     pub fn is_finished(&self) -> bool {
         match &self.raw {
             AbortRaw::Local(task) => task.is_complete(),
@@ -145,6 +147,7 @@ impl AbortHandle {
 }
 
 impl Clone for AbortHandle {
+    #[inline]
     fn clone(&self) -> AbortHandle {
         let raw = match &self.raw {
             AbortRaw::Local(task) => AbortRaw::Local(task.clone_ref()),
@@ -162,6 +165,7 @@ impl<T> UnwindSafe for JoinHandle<T> {}
 impl<T> RefUnwindSafe for JoinHandle<T> {}
 
 impl fmt::Debug for AbortHandle {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AbortHandle").field("finished", &self.is_finished()).finish()
     }

@@ -133,6 +133,7 @@ fn task_many_spawns_and_yields() {
 }
 
 #[test]
+#[cfg(feature = "time")]
 fn task_woken_by_a_timer_takes_the_local_wake_path() {
     let out = block_on(async {
         let sleeper = spawn(async {

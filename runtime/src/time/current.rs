@@ -81,6 +81,7 @@ fn with_clock(what: &str, op: impl FnOnce(&Clock) -> Result<(), &'static str>) {
 /// # Panics
 /// Outside a runtime, or if the clock is already paused.
 #[track_caller]
+#[cfg(feature = "time")]
 pub fn pause() {
     with_clock("pause", Clock::pause);
 }
@@ -91,6 +92,7 @@ pub fn pause() {
 /// # Panics
 /// Outside a runtime, or if the clock is not paused.
 #[track_caller]
+#[cfg(feature = "time")]
 pub fn resume() {
     with_clock("resume", Clock::resume);
 }
@@ -111,6 +113,7 @@ pub fn resume() {
 ///
 /// # Panics
 /// Outside a runtime, or if the clock is not paused.
+#[cfg(feature = "time")]
 pub async fn advance(duration: Duration) {
     with_clock("advance", |clock| clock.advance(duration));
     // Woken outside the thread-local's borrow: a waker may run any code.

@@ -45,25 +45,44 @@
 //! that first polls it. Polled later in another runtime, it moves there;
 //! polled where no runtime is current, it panics saying so (see [`Sleep`]).
 
+// What only `time`'s futures use in the store and the clock.
+#[cfg_attr(not(feature = "time"), allow(dead_code))]
 pub(crate) mod clock;
+#[cfg_attr(not(feature = "time"), allow(dead_code))]
 mod current;
 pub(crate) mod instant;
+#[cfg(feature = "time")]
 mod interval;
+#[cfg_attr(not(feature = "time"), allow(dead_code))]
 mod orphans;
+#[cfg(feature = "time")]
 mod sleep;
+#[cfg(feature = "time")]
 mod timeout;
+#[cfg_attr(not(feature = "time"), allow(dead_code))]
 pub(crate) mod timers;
 
+#[cfg(feature = "time")]
 use std::future::Future;
 
 pub(crate) use clock::AutoAdvanceInhibit;
+#[cfg(feature = "time")]
+#[cfg_attr(docsrs, doc(cfg(feature = "time")))]
 pub use current::{advance, pause, resume};
 pub use instant::Instant;
+#[cfg(feature = "time")]
+#[cfg_attr(docsrs, doc(cfg(feature = "time")))]
 pub use interval::{Interval, MissedTickBehavior};
+#[cfg(feature = "time")]
+#[cfg_attr(docsrs, doc(cfg(feature = "time")))]
 pub use sleep::Sleep;
 pub use std::time::Duration;
+#[cfg(feature = "time")]
+#[cfg_attr(docsrs, doc(cfg(feature = "time")))]
 pub use timeout::{Elapsed, Timeout};
 
+#[cfg(feature = "time")]
+#[cfg_attr(docsrs, doc(cfg(feature = "time")))]
 /// Completes after `duration` (saturating about 30 years ahead).
 ///
 /// ```
@@ -79,6 +98,8 @@ pub fn sleep(duration: Duration) -> Sleep {
     Sleep::after(duration)
 }
 
+#[cfg(feature = "time")]
+#[cfg_attr(docsrs, doc(cfg(feature = "time")))]
 /// Completes at `deadline` (at once if it has passed).
 ///
 /// ```
@@ -94,6 +115,8 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep::new(deadline)
 }
 
+#[cfg(feature = "time")]
+#[cfg_attr(docsrs, doc(cfg(feature = "time")))]
 /// Runs `future` for at most `duration`.
 ///
 /// ```
@@ -107,6 +130,8 @@ pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
     Timeout::new(future, sleep(duration))
 }
 
+#[cfg(feature = "time")]
+#[cfg_attr(docsrs, doc(cfg(feature = "time")))]
 /// Runs `future` until `deadline` at most.
 ///
 /// ```
@@ -120,6 +145,8 @@ pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<F> {
     Timeout::new(future, sleep_until(deadline))
 }
 
+#[cfg(feature = "time")]
+#[cfg_attr(docsrs, doc(cfg(feature = "time")))]
 /// Ticks now and then every `period` (capped at about 30 years).
 ///
 /// ```
@@ -138,6 +165,8 @@ pub fn interval(period: Duration) -> Interval {
     Interval::new(Instant::now(), period)
 }
 
+#[cfg(feature = "time")]
+#[cfg_attr(docsrs, doc(cfg(feature = "time")))]
 /// Ticks at `start` and then every `period`.
 ///
 /// # Panics

@@ -4,10 +4,9 @@ use std::fmt;
 use std::future::poll_fn;
 use std::rc::Rc;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use super::chan::{Chan, ReserveFail};
-use super::error::{SendError, SendTimeoutError, TryRecvError, TrySendError};
+use super::error::{SendError, TryRecvError, TrySendError};
 use super::permit::{OwnedPermit, Permit, PermitIterator};
 use super::reserve::Reserve;
 
@@ -158,13 +157,19 @@ impl<T> Sender<T> {
     ///
     /// # Panics
     /// When polled outside a runtime (as tokio's, which needs its timer).
-    pub async fn send_timeout(&self, value: T, timeout: Duration) -> Result<(), SendTimeoutError<T>> {
+    #[cfg(feature = "time")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "time")))]
+    pub async fn send_timeout(
+        &self,
+        value: T,
+        timeout: std::time::Duration,
+    ) -> Result<(), super::error::SendTimeoutError<T>> {
         if !crate::context::is_entered() {
             panic!("{}", crate::context::NO_RUNTIME);
         }
         match crate::time::timeout(timeout, self.reserve()).await {
-            Err(_) => Err(SendTimeoutError::Timeout(value)),
-            Ok(Err(_)) => Err(SendTimeoutError::Closed(value)),
+            Err(_) => Err(super::error::SendTimeoutError::Timeout(value)),
+            Ok(Err(_)) => Err(super::error::SendTimeoutError::Closed(value)),
             Ok(Ok(permit)) => {
                 permit.send(value);
                 Ok(())
