@@ -34,12 +34,18 @@
 
 use std::future::Future;
 use std::io::{self, IoSlice, IoSliceMut, Read};
-use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd};
 use std::task::{ready, Context, Poll};
 
-use runtime::io::{AsyncFd, ReadSink, WaitId};
+use runtime::io::{AsyncFd, WaitId};
 
 use crate::sys;
+
+mod sinks;
+
+#[cfg(feature = "hyper")]
+use self::sinks::Cursor;
+use self::sinks::{copy_into, Slices};
 
 /// A connected stream socket std can read.
 pub(crate) trait StreamSocket: AsRawFd + AsFd
@@ -176,76 +182,6 @@ where
         after_read(fd, n, len);
     }
     result
-}
-
-/// The sink a completion-mode read copies queued bytes into: each slice
-/// goes after the last in `buf` (the read asks for at most `buf.len()`),
-/// and a `recv(2)` the driver asks for fills the rest.
-fn copy_into(buf: &mut [u8]) -> Filling<'_> {
-    Filling { buf, filled: 0 }
-}
-
-struct Filling<'a> {
-    buf: &'a mut [u8],
-    filled: usize,
-}
-
-impl ReadSink for Filling<'_> {
-    fn put(&mut self, bytes: &[u8]) {
-        self.buf[self.filled..self.filled + bytes.len()].copy_from_slice(bytes);
-        self.filled += bytes.len();
-    }
-
-    fn recv(&mut self, fd: RawFd) -> io::Result<usize> {
-        let n = sys::recv(fd, &mut self.buf[self.filled..])?;
-        self.filled += n;
-        Ok(n)
-    }
-}
-
-/// hyper's read buffer as a completion read's sink.
-#[cfg(feature = "hyper")]
-struct Cursor<'a, 'b>(&'a mut ::hyper::rt::ReadBufCursor<'b>);
-
-#[cfg(feature = "hyper")]
-impl ReadSink for Cursor<'_, '_> {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0.put_slice(bytes);
-    }
-
-    fn recv(&mut self, fd: RawFd) -> io::Result<usize> {
-        sys::read_into(fd, self.0)
-    }
-}
-
-/// `readv`'s slices as a completion read's sink (a `recv(2)` fills the
-/// current slice only).
-struct Slices<'a, 'b> {
-    bufs: &'a mut [IoSliceMut<'b>],
-    slice: usize,
-    at: usize,
-}
-
-impl ReadSink for Slices<'_, '_> {
-    fn put(&mut self, mut bytes: &[u8]) {
-        while !bytes.is_empty() {
-            let dst = &mut self.bufs[self.slice][self.at..];
-            let n = dst.len().min(bytes.len());
-            dst[..n].copy_from_slice(&bytes[..n]);
-            bytes = &bytes[n..];
-            self.at += n;
-            if self.at == self.bufs[self.slice].len() {
-                (self.slice, self.at) = (self.slice + 1, 0);
-            }
-        }
-    }
-
-    fn recv(&mut self, fd: RawFd) -> io::Result<usize> {
-        let Some(dst) = self.bufs.get_mut(self.slice) else { return Ok(0) };
-        let n = sys::recv(fd, &mut dst[self.at..])?;
-        self.at += n;
-        Ok(n)
-    }
 }
 
 /// A TCP stream's `peek` (`recv(2)` with `MSG_PEEK`), in async form with

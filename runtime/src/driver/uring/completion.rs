@@ -7,30 +7,13 @@
 use std::io;
 use std::os::fd::RawFd;
 
-use super::sys::{self, BufRing, Cqe, Ring, Sqe};
-use super::{
-    poll_add, user_data, Bufs, Conn, Uring, BGID, BUF_COUNT, BUF_SIZE, COMPLETION, EOF, FULL, HIGH_MARK, LOW_MARK,
-    NOTHING, NO_BID, POLL_OUT, RECV_ARMED, RECV_BIT, STARVED,
+use super::conn::{
+    Conn, BGID, BUF_SIZE, COMPLETION, EOF, FULL, HIGH_MARK, LOW_MARK, NO_BID, RECV_ARMED, RECV_BIT, STARVED,
 };
+use super::sys::{self, Cqe, Sqe};
+use super::{poll_add, user_data, Uring, NOTHING, POLL_OUT};
 use crate::driver::syscall::annotate;
 use crate::driver::{Event, Readiness};
-
-impl Bufs {
-    /// The ring, registered with `ring` as group `BGID`, every buffer in it.
-    pub(super) fn new(ring: &Ring) -> io::Result<Box<Bufs>> {
-        let bufs = BufRing::new(BUF_COUNT, BUF_SIZE)?;
-        ring.register_buffers(&bufs, BGID)?;
-        bufs.publish();
-        let count = usize::from(BUF_COUNT);
-        Ok(Box::new(Bufs { ring: bufs, next: vec![NO_BID; count], len: vec![0; count], held: 0, starved: Vec::new() }))
-    }
-
-    /// Gives buffer `bid` back to the kernel (published by the caller).
-    fn give(&mut self, bid: u16) {
-        self.ring.give(bid);
-        self.held -= 1;
-    }
-}
 
 /// A recv of `fd` into one buffer of the group, under `data`. Not
 /// multishot: that one takes buffers in a loop while the socket has bytes

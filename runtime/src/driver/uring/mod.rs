@@ -45,6 +45,7 @@
 //! recv's `user_data` is its registration's with [`RECV_BIT`] set in the
 //! generation.
 
+mod conn;
 mod sys;
 
 pub(crate) use self::waker::RemoteWaker;
@@ -54,7 +55,8 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
 use std::time::Duration;
 
-use self::sys::{BufRing, Ring, Sqe};
+use self::conn::{Bufs, Conn, COMPLETION, RECV_BIT};
+use self::sys::{Ring, Sqe};
 use super::syscall::{annotate, retry};
 use super::{epoll, DriverCounters, Event, Readiness};
 
@@ -69,65 +71,6 @@ const NOTHING: u64 = u32::MAX as u64;
 const POLL_EVENTS: u32 = (libc::POLLIN | libc::POLLOUT | libc::POLLRDHUP) as u32;
 /// A completion-mode source's poll: write edges only (its recv reads).
 const POLL_OUT: u32 = libc::POLLOUT as u32;
-
-/// Set in a generation (never allocated with it) to mark a recv's `user_data`.
-const RECV_BIT: u32 = 1 << 31;
-/// The buffer group of the provided-buffer ring.
-const BGID: u16 = 1;
-/// Buffers in the ring, and their size.
-const BUF_COUNT: u16 = 256;
-const BUF_SIZE: u32 = 16384;
-/// Unread buffers at which a connection's recv is not re-armed, and at or
-/// below which a read re-arms it.
-const HIGH_MARK: u16 = 4;
-const LOW_MARK: u16 = 2;
-/// No buffer: the end of a connection's list.
-const NO_BID: u16 = u16::MAX;
-
-/// `Conn::state` bits.
-const COMPLETION: u8 = 1;
-const RECV_ARMED: u8 = 2;
-const EOF: u8 = 4;
-const STARVED: u8 = 8;
-/// Its last recv filled a whole buffer: the socket likely holds more.
-const FULL: u8 = 16;
-
-/// A completion-mode source's received bytes and its recv's state.
-#[derive(Debug, Clone, Copy)]
-struct Conn {
-    /// The first and last buffer of its queue (`NO_BID`: empty).
-    head: u16,
-    tail: u16,
-    /// Bytes of `head` already read.
-    offset: u16,
-    /// Buffers in its queue.
-    held: u16,
-    state: u8,
-    /// An errno the recv ended with, for the next read.
-    error: i32,
-    /// Where its last recv was written in the submission queue.
-    recv_pos: u32,
-}
-
-impl Default for Conn {
-    fn default() -> Conn {
-        Conn { head: NO_BID, tail: NO_BID, offset: 0, held: 0, state: 0, error: 0, recv_pos: 0 }
-    }
-}
-
-/// The provided-buffer ring and the per-buffer bookkeeping.
-#[derive(Debug)]
-struct Bufs {
-    ring: BufRing,
-    /// Per buffer: the next buffer of its connection's queue, and its length.
-    next: Vec<u16>,
-    len: Vec<u16>,
-    /// Buffers out of the ring (in some connection's queue).
-    held: u64,
-    /// Connections whose recv ended with `ENOBUFS`, re-armed when buffers
-    /// come back.
-    starved: Vec<u32>,
-}
 
 /// One fd's registration: the reactor's token, and the generation that
 /// (with the fd) makes its `user_data`. Generation 0: not registered.
