@@ -169,12 +169,7 @@ impl Executor<'_> {
         if !self.scope.run_queue.borrow().is_empty() || self.scope.shared.is_main_woken() {
             return;
         }
-        // Without `time` no timer can exist (see `idle_timeout`).
-        #[cfg(feature = "time")]
-        let next = self.scope.timers.borrow_mut().next_deadline();
-        #[cfg(not(feature = "time"))]
-        let next: Option<crate::time::Instant> = None;
-        match next {
+        match self.next_deadline() {
             Some(deadline) => {
                 self.scope.clock.advance_to(deadline);
                 self.scope.fire_timers();
@@ -184,14 +179,17 @@ impl Executor<'_> {
     }
 
     /// How long to wait when nothing is runnable: until the next timer.
-    /// Without the `time` feature no timer can be made (only its futures
-    /// insert into the store), so the store is not consulted at all.
     fn idle_timeout(&self) -> Option<Duration> {
+        let deadline = self.next_deadline()?;
+        Some(deadline.saturating_duration_since(self.scope.clock.now()))
+    }
+
+    /// The next timer's deadline. Without the `time` feature no timer can be
+    /// made (only its futures insert into the store), so the store is not
+    /// consulted at all.
+    fn next_deadline(&self) -> Option<crate::time::Instant> {
         #[cfg(feature = "time")]
-        {
-            let deadline = self.scope.timers.borrow_mut().next_deadline()?;
-            Some(deadline.saturating_duration_since(self.scope.clock.now()))
-        }
+        return self.scope.timers.borrow_mut().next_deadline();
         #[cfg(not(feature = "time"))]
         None
     }
@@ -226,7 +224,7 @@ impl Executor<'_> {
                 panic!("the runtime's driver failed to wait for events: {e}");
             }
             // The timers only collect wakers (no user code runs); there are
-            // none without `time` (see `idle_timeout`).
+            // none without `time` (see `next_deadline`).
             #[cfg(feature = "time")]
             let orphaned = scope.timers.borrow_mut().fire(|| scope.clock.now(), &mut wakers);
             #[cfg(not(feature = "time"))]
