@@ -113,20 +113,8 @@ impl Wheel {
     #[inline(always)]
     fn link_to(&mut self, entries: &mut Slab<Entry>, index: usize, code: usize, ns: u64) {
         let code = code % CODES;
-        self.occupied[code / SLOTS] |= 1 << (code % SLOTS);
-        let bound = &mut self.bounds[code];
-        if ns < *bound {
-            *bound = ns;
-        }
-        let list = &mut self.lists[code];
-        let tail = std::mem::replace(&mut list.tail, index);
-        if tail == NIL {
-            list.head = index;
-        } else {
-            entries[tail].next = index;
-        }
-        let entry = &mut entries[index];
-        (entry.slot, entry.prev, entry.next) = (code as u16, tail, NIL);
+        self.mark(code, ns);
+        push_tail(&mut self.lists[code], entries, index, code as u16);
     }
 
     /// Links again, each to a lower level, the timers of the list at `at`,
@@ -159,24 +147,24 @@ impl Wheel {
             LANE => &mut self.lane,
             _ => &mut self.lists[usize::from(code) % CODES],
         };
-        let tail = list.tail;
-        list.tail = index;
-        if tail == NIL {
-            list.head = index;
-        } else {
-            entries[tail].next = index;
-        }
-        let entry = &mut entries[index];
-        (entry.slot, entry.prev, entry.next) = (code, tail, NIL);
+        push_tail(list, entries, index, code);
     }
 
     /// Marks wheel slot `code` occupied, with a bound at most `ns`.
     #[inline]
     pub(super) fn occupy(&mut self, code: u16, ns: u64) {
         if code != LANE {
-            let code = usize::from(code) % CODES;
-            self.occupied[code / SLOTS] |= 1 << (code % SLOTS);
-            self.bounds[code] = self.bounds[code].min(ns);
+            self.mark(usize::from(code) % CODES, ns);
+        }
+    }
+
+    /// Marks wheel slot `code` (< `CODES`) occupied, with a bound at most `ns`.
+    #[inline(always)]
+    fn mark(&mut self, code: usize, ns: u64) {
+        self.occupied[code / SLOTS] |= 1 << (code % SLOTS);
+        let bound = &mut self.bounds[code];
+        if ns < *bound {
+            *bound = ns;
         }
     }
 
@@ -245,4 +233,17 @@ impl Wheel {
         let code = self.code_for(ns);
         (code / SLOTS, code % SLOTS)
     }
+}
+
+/// Appends the timer in slot `index` to `list`, as a member of list `code`.
+#[inline(always)]
+fn push_tail(list: &mut List, entries: &mut Slab<Entry>, index: usize, code: u16) {
+    let tail = std::mem::replace(&mut list.tail, index);
+    if tail == NIL {
+        list.head = index;
+    } else {
+        entries[tail].next = index;
+    }
+    let entry = &mut entries[index];
+    (entry.slot, entry.prev, entry.next) = (code, tail, NIL);
 }
