@@ -30,7 +30,7 @@ impl Timers {
         });
         self.moved.clear();
         self.moved.extend(self.entries.iter().filter(|(_, e)| e.moved).map(|(slot, e)| (e.seq, slot)));
-        self.moved.sort_unstable();
+        sort_by_seq(&mut self.moved);
         self.marked = self.moved.len();
         self.moved.shrink_to_fit();
         // The lists again, from empty, appended to in the old order; the
@@ -46,5 +46,38 @@ impl Timers {
             self.wheel.append(&mut self.entries, index, code);
             self.wheel.occupy(code, self.entries[index].ns);
         }
+    }
+}
+
+/// Sorts the move record by `seq` (the seqs are distinct), in place, in
+/// O(n log n): a heap sort written out for this one type, so that a program
+/// with timers does not link std's whole generic unstable sort (about 5k
+/// bytes) for a path that runs only after a burst.
+pub(super) fn sort_by_seq(v: &mut [(u64, usize)]) {
+    // Builds a max-heap, then moves its top to the end, one by one.
+    for start in (0..v.len() / 2).rev() {
+        sift_down(v, start, v.len());
+    }
+    for end in (1..v.len()).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end);
+    }
+}
+
+/// Moves `v[at]` down the heap `v[..len]` until neither child is greater.
+fn sift_down(v: &mut [(u64, usize)], mut at: usize, len: usize) {
+    loop {
+        let mut child = 2 * at + 1;
+        if child >= len {
+            return;
+        }
+        if child + 1 < len && v[child + 1].0 > v[child].0 {
+            child += 1;
+        }
+        if v[at].0 >= v[child].0 {
+            return;
+        }
+        v.swap(at, child);
+        at = child;
     }
 }
