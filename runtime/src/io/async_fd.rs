@@ -291,14 +291,20 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// before the add that reuses it).
     fn deregister(&mut self) {
         let Some(inner) = &self.inner else { return };
-        let fd = inner.as_raw_fd();
-        let (_result, slot) = self.scope.reactor.borrow_mut().deregister(self.token, fd);
-        // The slot's wakers are dropped here, after the reactor borrow ended.
-        drop(slot);
+        deregister(&self.scope, self.token, inner.as_raw_fd());
     }
 }
 
 // Out of the generic `impl`, so one copy serves every `T`.
+
+/// [`AsyncFd::deregister`]'s work, with the slot's drop glue, compiled
+/// once here rather than into the drop of every type that holds a source.
+#[inline(never)]
+fn deregister(scope: &Scope, token: Token, fd: RawFd) {
+    let (_result, slot) = scope.reactor.borrow_mut().deregister(token, fd);
+    // The slot's wakers are dropped here, after the reactor borrow ended.
+    drop(slot);
+}
 
 /// The error for a source that would wait while its runtime is not
 /// running it: nothing would ever wake the task.
