@@ -229,7 +229,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// The part of the source that does not depend on `T`.
     #[inline(always)]
     pub(super) fn source(&self) -> op::Source<'_> {
-        op::Source { token: self.token, flags: &self.flags, scope: &self.scope }
+        op::Source { token: &self.token, flags: &self.flags, scope: &self.scope }
     }
 
     /// The readiness query behind `ready(interest)`: `Ready` once any state
