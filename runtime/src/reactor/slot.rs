@@ -50,6 +50,7 @@ use std::io;
 use std::rc::Rc;
 use std::task::Waker;
 
+use self::more::More;
 use crate::driver::Readiness;
 
 /// Which way an operation goes.
@@ -72,15 +73,6 @@ impl Direction {
 /// The identity of a future's registration in a slot: 0 while it has none
 /// (and for the `poll_*` callers, which have no future).
 pub(crate) type WaitId = u64;
-
-/// A waiter beyond the first of its direction.
-#[derive(Debug)]
-struct Waiter {
-    dir: Direction,
-    /// The registering future's identity, or 0 for a `poll_*` caller.
-    id: WaitId,
-    waker: Waker,
-}
 
 /// A source's two sets of flags, shared by its slot and its `AsyncFd`, so
 /// that an operation on a ready source reads and clears them without
@@ -174,7 +166,7 @@ pub(crate) struct Slot {
     /// Further waiters, in either direction. Empty (and unallocated) while
     /// the source has at most one waiter per direction, so an edge looks at
     /// it only when it holds one.
-    more: Vec<Waiter>,
+    more: More,
     /// The last identity given to a future's registration.
     last_id: WaitId,
     /// An error the driver reported for this source's registration (the
@@ -193,7 +185,7 @@ impl Slot {
             writer: None,
             reader_id: 0,
             writer_id: 0,
-            more: Vec::new(),
+            more: More::default(),
             last_id: 0,
             error: None,
             error_for_ops: false,
@@ -235,16 +227,19 @@ impl Slot {
     /// `poll_*` caller, which replaces the one before it in `dir`.
     #[inline(always)]
     pub(crate) fn set_waker(&mut self, dir: Direction, waker: &Waker, wait: Option<&mut WaitId>) {
+        let mut poll_caller = 0;
         // A fresh identity has no entry yet: nothing to look for.
-        let (id, fresh) = match wait {
+        let (wait, fresh) = match wait {
             Some(id) if *id == 0 => {
-                self.last_id += 1;
+                // The sequence number lives above the key bits (`more`).
+                self.last_id = self.last_id.wrapping_add(1 << more::KEY_BITS).max(1 << more::KEY_BITS);
                 *id = self.last_id;
-                (*id, true)
+                (id, true)
             }
-            Some(id) => (*id, false),
-            None => (0, false),
+            Some(id) => (id, false),
+            None => (&mut poll_caller, false),
         };
+        let id = *wait;
         let (first, first_id) = match dir {
             Direction::Read => (&mut self.reader, &mut self.reader_id),
             Direction::Write => (&mut self.writer, &mut self.writer_id),
@@ -260,23 +255,26 @@ impl Slot {
                 *first = Some(waker.clone());
                 *first_id = id;
             }
-            _ => self.set_more(dir, id, fresh, waker),
+            _ => self.set_more(dir, wait, waker),
         }
     }
 
     /// The slow path of `set_waker`: a second (or later) waiter in `dir`,
-    /// or the caller's entry is in `more` (never when its identity is
-    /// `fresh`).
+    /// or the caller's entry is in `more`. A future that gets an entry
+    /// there gets a new identity naming it, which its first-field entry
+    /// (in the other direction) follows.
     #[cold]
-    fn set_more(&mut self, dir: Direction, id: WaitId, fresh: bool, waker: &Waker) {
-        if fresh {
-            self.more.push(Waiter { dir, id, waker: waker.clone() });
-            return;
+    fn set_more(&mut self, dir: Direction, wait: &mut WaitId, waker: &Waker) {
+        if *wait == 0 {
+            return self.more.set_poll(dir, waker);
         }
-        match self.more.iter_mut().find(|w| w.id == id && w.dir == dir) {
-            Some(w) if w.waker.will_wake(waker) => {}
-            Some(w) => w.waker.clone_from(waker),
-            None => self.more.push(Waiter { dir, id, waker: waker.clone() }),
+        if let Some(old) = self.more.set(dir, wait, waker) {
+            if self.reader.is_some() && self.reader_id == old {
+                self.reader_id = *wait;
+            }
+            if self.writer.is_some() && self.writer_id == old {
+                self.writer_id = *wait;
+            }
         }
     }
 
@@ -285,20 +283,12 @@ impl Slot {
     /// after its borrow of the reactor ends. Nothing if an edge released
     /// them already.
     pub(crate) fn unlink(&mut self, id: WaitId) -> [Option<Waker>; 2] {
-        let mut out = [None, None];
-        let mut n = 0;
+        let mut out = if self.more.is_empty() { [None, None] } else { self.more.unlink(id) };
         if self.reader.is_some() && self.reader_id == id {
-            out[n] = self.reader.take();
-            n += 1;
+            out[0] = self.reader.take();
         }
         if self.writer.is_some() && self.writer_id == id {
-            out[n] = self.writer.take();
-            n += 1;
-        }
-        while n < 2 {
-            let Some(i) = self.more.iter().position(|w| w.id == id) else { break };
-            out[n] = Some(self.more.swap_remove(i).waker);
-            n += 1;
+            out[1] = self.writer.take();
         }
         out
     }
@@ -360,14 +350,7 @@ impl Slot {
     /// `readiness` releases to `release`.
     #[cold]
     fn release_more(&mut self, readiness: Readiness, release: &mut impl FnMut(Waker)) {
-        let mut i = 0;
-        while i < self.more.len() {
-            if readiness.intersects(self.more[i].dir.mask()) {
-                release(self.more.swap_remove(i).waker);
-            } else {
-                i += 1;
-            }
-        }
+        self.more.release(readiness, release);
     }
 
     /// How many entries the slot holds, in both directions (for tests).
@@ -380,7 +363,7 @@ impl Slot {
     pub(crate) fn release_all(&mut self, wakers: &mut Vec<Waker>) {
         wakers.extend(self.reader.take());
         wakers.extend(self.writer.take());
-        wakers.extend(self.more.drain(..).map(|w| w.waker));
+        self.more.drain_into(wakers);
     }
 
     /// Records an error for the source and releases both waiters. (The
@@ -393,5 +376,6 @@ impl Slot {
     }
 }
 
+mod more;
 #[cfg(test)]
 mod tests;
