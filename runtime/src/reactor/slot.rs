@@ -166,7 +166,7 @@ pub(crate) struct Slot {
     /// Further waiters, in either direction. Empty (and unallocated) while
     /// the source has at most one waiter per direction, so an edge looks at
     /// it only when it holds one.
-    more: More,
+    more: Option<Box<More>>,
     /// The last identity given to a future's registration.
     last_id: WaitId,
     /// An error the driver reported for this source's registration (the
@@ -185,7 +185,7 @@ impl Slot {
             writer: None,
             reader_id: 0,
             writer_id: 0,
-            more: More::default(),
+            more: None,
             last_id: 0,
             error: None,
             error_for_ops: false,
@@ -251,7 +251,7 @@ impl Slot {
                 }
             }
             // (With `more` in use, the caller may have an entry there.)
-            None if fresh || self.more.is_empty() => {
+            None if fresh || self.more.as_ref().is_none_or(|more| more.is_empty()) => {
                 *first = Some(waker.clone());
                 *first_id = id;
             }
@@ -265,10 +265,11 @@ impl Slot {
     /// (in the other direction) follows.
     #[cold]
     fn set_more(&mut self, dir: Direction, wait: &mut WaitId, waker: &Waker) {
+        let more = self.more.get_or_insert_with(Box::default);
         if *wait == 0 {
-            return self.more.set_poll(dir, waker);
+            return more.set_poll(dir, waker);
         }
-        if let Some(old) = self.more.set(dir, wait, waker) {
+        if let Some(old) = more.set(dir, wait, waker) {
             if self.reader.is_some() && self.reader_id == old {
                 self.reader_id = *wait;
             }
@@ -283,7 +284,10 @@ impl Slot {
     /// after its borrow of the reactor ends. Nothing if an edge released
     /// them already.
     pub(crate) fn unlink(&mut self, id: WaitId) -> [Option<Waker>; 2] {
-        let mut out = if self.more.is_empty() { [None, None] } else { self.more.unlink(id) };
+        let mut out = match &mut self.more {
+            Some(more) if !more.is_empty() => more.unlink(id),
+            _ => [None, None],
+        };
         if self.reader.is_some() && self.reader_id == id {
             out[0] = self.reader.take();
         }
@@ -341,21 +345,31 @@ impl Slot {
                 release(waker);
             }
         }
-        if !self.more.is_empty() {
+        if !self.more_is_empty() {
             self.release_more(readiness, release);
         }
+    }
+
+    /// Whether no waiter beyond the first of each direction is held.
+    #[inline(always)]
+    fn more_is_empty(&self) -> bool {
+        self.more.as_ref().is_none_or(|more| more.is_empty())
     }
 
     /// The slow path of `on_event`: hands the further waiters that
     /// `readiness` releases to `release`.
     #[cold]
     fn release_more(&mut self, readiness: Readiness, release: &mut impl FnMut(Waker)) {
-        self.more.release(readiness, release);
+        if let Some(more) = &mut self.more {
+            more.release(readiness, release);
+        }
     }
 
     /// How many entries the slot holds, in both directions (for tests).
     pub(crate) fn waiter_count(&self) -> usize {
-        usize::from(self.reader.is_some()) + usize::from(self.writer.is_some()) + self.more.len()
+        usize::from(self.reader.is_some())
+            + usize::from(self.writer.is_some())
+            + self.more.as_ref().map_or(0, |m| m.len())
     }
 
     /// Moves every waiter, in both directions, into `wakers` (the runtime
@@ -363,7 +377,9 @@ impl Slot {
     pub(crate) fn release_all(&mut self, wakers: &mut Vec<Waker>) {
         wakers.extend(self.reader.take());
         wakers.extend(self.writer.take());
-        self.more.drain_into(wakers);
+        if let Some(more) = &mut self.more {
+            more.drain_into(wakers);
+        }
     }
 
     /// Records an error for the source and releases both waiters. (The

@@ -41,10 +41,12 @@ impl Entry {
     }
 }
 
+/// Boxed in its slot, and only made for a second waiter, so a slot with
+/// one waiter per direction pays a pointer for it.
 #[derive(Debug, Default)]
 pub(super) struct More {
     entries: Slab<Entry>,
-    /// Wakers in `entries` (an entry may hold two).
+    /// Wakers held, in `entries` (an entry may hold two) and `poll`.
     wakers: usize,
     /// The `poll_*` callers' wakers, when the first field was taken.
     poll: [Option<Waker>; 2],
@@ -56,16 +58,20 @@ pub(super) struct More {
 impl More {
     #[inline]
     pub(super) fn is_empty(&self) -> bool {
-        self.wakers == 0 && self.poll[0].is_none() && self.poll[1].is_none()
+        self.wakers == 0
     }
 
     pub(super) fn len(&self) -> usize {
-        self.wakers + self.poll.iter().flatten().count()
+        self.wakers
     }
 
     /// Sets the waker of the `poll_*` caller in `dir`.
     pub(super) fn set_poll(&mut self, dir: Direction, waker: &Waker) {
-        set(&mut self.poll[dir as usize], waker);
+        let slot = &mut self.poll[dir as usize];
+        if slot.is_none() {
+            self.wakers += 1;
+        }
+        set(slot, waker);
     }
 
     /// Sets the waker of the future whose identity is `*id` in `dir`. A
@@ -115,10 +121,11 @@ impl More {
             if !readiness.intersects(dir.mask()) {
                 continue;
             }
+            let mut released = 0;
             if let Some(waker) = self.poll[dir as usize].take() {
+                released += 1;
                 release(waker);
             }
-            let mut released = 0;
             self.entries.retain(|_, entry| {
                 if let Some(waker) = entry.waker(dir).take() {
                     released += 1;
@@ -145,12 +152,6 @@ impl More {
             Direction::Write => e.write.is_some(),
         });
         usize::from(self.poll[dir as usize].is_some()) + entries.count()
-    }
-
-    /// The slab's capacity (for tests).
-    #[cfg(test)]
-    pub(super) fn capacity(&self) -> usize {
-        self.entries.capacity()
     }
 
     fn key_of(&self, id: WaitId) -> Option<usize> {
