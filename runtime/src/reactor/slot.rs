@@ -226,20 +226,20 @@ impl Slot {
     /// entry (the waker, if it changed) instead of adding one. `None`: a
     /// `poll_*` caller, which replaces the one before it in `dir`.
     #[inline(always)]
-    pub(crate) fn set_waker(&mut self, dir: Direction, waker: &Waker, wait: Option<&mut WaitId>) {
-        let mut poll_caller = 0;
+    pub(crate) fn set_waker(&mut self, dir: Direction, waker: &Waker, mut wait: Option<&mut WaitId>) {
         // A fresh identity has no entry yet: nothing to look for.
-        let (wait, fresh) = match wait {
+        let (id, fresh) = match wait.as_deref_mut() {
             Some(id) if *id == 0 => {
-                // The sequence number lives above the key bits (`more`).
-                self.last_id = self.last_id.wrapping_add(1 << more::KEY_BITS).max(1 << more::KEY_BITS);
+                // The sequence number lives above the key bits (`more`);
+                // after 2^40 registrations it wraps through 0, which a
+                // future takes for "no identity yet" (a fresh one next time).
+                self.last_id = self.last_id.wrapping_add(1 << more::KEY_BITS);
                 *id = self.last_id;
-                (id, true)
+                (self.last_id, true)
             }
-            Some(id) => (id, false),
-            None => (&mut poll_caller, false),
+            Some(id) => (*id, false),
+            None => (0, false),
         };
-        let id = *wait;
         let (first, first_id) = match dir {
             Direction::Read => (&mut self.reader, &mut self.reader_id),
             Direction::Write => (&mut self.writer, &mut self.writer_id),
@@ -250,8 +250,8 @@ impl Slot {
                     w.clone_from(waker);
                 }
             }
-            // (With `more` in use, the caller may have an entry there.)
-            None if fresh || self.more.as_ref().is_none_or(|more| more.is_empty()) => {
+            // (Once `more` exists, the caller may have an entry there.)
+            None if fresh || self.more.is_none() => {
                 *first = Some(waker.clone());
                 *first_id = id;
             }
@@ -260,15 +260,26 @@ impl Slot {
     }
 
     /// The slow path of `set_waker`: a second (or later) waiter in `dir`,
-    /// or the caller's entry is in `more`. A future that gets an entry
-    /// there gets a new identity naming it, which its first-field entry
-    /// (in the other direction) follows.
+    /// or the caller may have its entry in `more`. A future that gets an
+    /// entry there gets a new identity naming it, which its first-field
+    /// entry (in the other direction) follows.
     #[cold]
-    fn set_more(&mut self, dir: Direction, wait: &mut WaitId, waker: &Waker) {
+    fn set_more(&mut self, dir: Direction, wait: Option<&mut WaitId>, waker: &Waker) {
         let more = self.more.get_or_insert_with(Box::default);
-        if *wait == 0 {
-            return more.set_poll(dir, waker);
+        let held = match &wait {
+            Some(id) => more.holds(**id),
+            None => more.holds_poll(dir),
+        };
+        let (first, first_id) = match dir {
+            Direction::Read => (&mut self.reader, &mut self.reader_id),
+            Direction::Write => (&mut self.writer, &mut self.writer_id),
+        };
+        if first.is_none() && !held {
+            *first = Some(waker.clone());
+            *first_id = wait.map_or(0, |id| *id);
+            return;
         }
+        let Some(wait) = wait else { return more.set_poll(dir, waker) };
         if let Some(old) = more.set(dir, wait, waker) {
             if self.reader.is_some() && self.reader_id == old {
                 self.reader_id = *wait;
@@ -285,8 +296,8 @@ impl Slot {
     /// them already.
     pub(crate) fn unlink(&mut self, id: WaitId) -> [Option<Waker>; 2] {
         let mut out = match &mut self.more {
-            Some(more) if !more.is_empty() => more.unlink(id),
-            _ => [None, None],
+            Some(more) => more.unlink(id),
+            None => [None, None],
         };
         if self.reader.is_some() && self.reader_id == id {
             out[0] = self.reader.take();
@@ -345,15 +356,9 @@ impl Slot {
                 release(waker);
             }
         }
-        if !self.more_is_empty() {
+        if self.more.is_some() {
             self.release_more(readiness, release);
         }
-    }
-
-    /// Whether no waiter beyond the first of each direction is held.
-    #[inline(always)]
-    fn more_is_empty(&self) -> bool {
-        self.more.as_ref().is_none_or(|more| more.is_empty())
     }
 
     /// The slow path of `on_event`: hands the further waiters that

@@ -42,7 +42,8 @@ impl Entry {
 }
 
 /// Boxed in its slot, and only made for a second waiter, so a slot with
-/// one waiter per direction pays a pointer for it.
+/// one waiter per direction pays a pointer for it, and its hot paths one
+/// test of that pointer.
 #[derive(Debug, Default)]
 pub(super) struct More {
     entries: Slab<Entry>,
@@ -56,9 +57,14 @@ pub(super) struct More {
 }
 
 impl More {
-    #[inline]
-    pub(super) fn is_empty(&self) -> bool {
-        self.wakers == 0
+    /// Whether the future whose identity is `id` has an entry here.
+    pub(super) fn holds(&self, id: WaitId) -> bool {
+        self.key_of(id).is_some()
+    }
+
+    /// Whether the `poll_*` caller of `dir` has its waker here.
+    pub(super) fn holds_poll(&self, dir: Direction) -> bool {
+        self.poll[dir as usize].is_some()
     }
 
     pub(super) fn len(&self) -> usize {
@@ -108,6 +114,9 @@ impl More {
     /// Removes the entry of the future whose identity is `id` and returns
     /// its wakers.
     pub(super) fn unlink(&mut self, id: WaitId) -> [Option<Waker>; 2] {
+        if self.entries.is_empty() {
+            return [None, None];
+        }
         let Some(key) = self.key_of(id) else { return [None, None] };
         let entry = self.entries.remove(key);
         let out = [entry.read, entry.write];
@@ -117,6 +126,9 @@ impl More {
 
     /// Hands every waker that `readiness` releases to `release`.
     pub(super) fn release(&mut self, readiness: Readiness, release: &mut impl FnMut(Waker)) {
+        if self.wakers == 0 {
+            return;
+        }
         for dir in [Direction::Read, Direction::Write] {
             if !readiness.intersects(dir.mask()) {
                 continue;
