@@ -31,8 +31,9 @@
 //! Any number of tasks may wait on one source in one direction (two `recv`s
 //! on a shared `UdpSocket`, two `accept`s on one listener). The first waiter
 //! of each direction has its own field, so the common case of one waiter
-//! never allocates; further waiters go to `more`, which an edge empties
-//! together with the first. An edge wakes every waiter of its direction:
+//! never allocates; further waiters go to `more` (`slot/more.rs`: a slab
+//! whose keys the futures' identities carry, so each one that gives up
+//! finds its entry at once), which an edge empties together with the first. An edge wakes every waiter of its direction:
 //! those that lose the race for the data see `WouldBlock` and wait again.
 //!
 //! A waiter is one of two kinds:
