@@ -124,8 +124,9 @@ impl More {
         out
     }
 
-    /// Hands every waker that `readiness` releases to `release`.
-    pub(super) fn release(&mut self, readiness: Readiness, release: &mut impl FnMut(Waker)) {
+    /// Hands every waker that `readiness` releases to `release` (through
+    /// `dyn`: one copy of this cold path for every caller).
+    pub(super) fn release(&mut self, readiness: Readiness, release: &mut dyn FnMut(Waker)) {
         if self.wakers == 0 {
             return;
         }
@@ -151,9 +152,7 @@ impl More {
 
     /// Moves every waker into `wakers`.
     pub(super) fn drain_into(&mut self, wakers: &mut Vec<Waker>) {
-        wakers.extend(self.poll.iter_mut().filter_map(Option::take));
-        wakers.extend(self.entries.drain().flat_map(|e| [e.read, e.write]).flatten());
-        self.wakers = 0;
+        self.release(Direction::Read.mask().union(Direction::Write.mask()), &mut |waker| wakers.push(waker));
     }
 
     /// How many wakers wait in `dir` (for tests).
