@@ -8,9 +8,9 @@
 //! args.run(|addr, listen| async move { let listener = listen.bind(&addr).await?; .. })
 //! ```
 //!
-//! SIGINT and SIGTERM reach every runtime's `Shutdown` (`common/shutdown.rs`),
-//! so each drains its own connections and the process exits 0 once all
-//! have. With N > 1 the address needs a fixed port: with port 0 each
+//! SIGINT and SIGTERM stop the pool, whose stop reaches every runtime's
+//! `Shutdown` (`common/shutdown.rs`), so each drains its own connections and
+//! the process exits 0 once all have. With N > 1 the address needs a fixed port: with port 0 each
 //! runtime would get a port of its own.
 
 // Not every example uses every item.
@@ -18,6 +18,7 @@
 
 use std::future::Future;
 use std::io;
+use std::time::Duration;
 
 use net::TcpListener;
 
@@ -79,9 +80,15 @@ impl Args {
             let rt = runtime::Runtime::new()?;
             return rt.block_on(serve(self.addr, Listen::Alone));
         }
-        // The servers listen for the signals themselves (`Shutdown`), each
-        // draining its own connections.
-        let pool = runtime::Pool::builder().threads(self.threads).stop_on_signals(false).build()?;
+        // The pool listens for SIGINT and SIGTERM from before any server
+        // starts, and its stop reaches every server's `Shutdown`: a server
+        // whose thread starts after the signal came still stops (its own
+        // listeners would count only later arrivals). It waits the grace
+        // period, and a little more, for each to drain.
+        let pool = runtime::Pool::builder()
+            .threads(self.threads)
+            .shutdown_timeout(crate::shutdown::Shutdown::grace() + Duration::from_secs(5))
+            .build()?;
         let addr = self.addr;
         // `try_run`: a runtime whose server fails (it cannot bind) stops the
         // others, and the error names its thread.

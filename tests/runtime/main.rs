@@ -21,6 +21,7 @@ mod panic_caller;
 mod pool;
 mod pool_errors;
 mod pool_shutdown;
+mod pool_signals;
 mod run_queue;
 mod signal;
 mod spawn;

@@ -93,6 +93,9 @@ pub(crate) struct Shared {
     handles: Mutex<Vec<Handle>>,
     timeout: Duration,
     stop_on_signals: bool,
+    /// SIGINT's and SIGTERM's listeners, made by `run` before any main
+    /// starts and taken by thread 0, which stops the pool when one arrives.
+    signals: Mutex<Option<worker::Signals>>,
 }
 
 impl Shared {
@@ -128,8 +131,13 @@ impl Pool {
 
     fn new(threads: Vec<worker::Thread>, timeout: Duration, stop_on_signals: bool) -> Pool {
         let handles = threads.iter().map(|t| t.handle.clone()).collect();
-        let shared =
-            Shared { stopping: AtomicBool::new(false), handles: Mutex::new(handles), timeout, stop_on_signals };
+        let shared = Shared {
+            stopping: AtomicBool::new(false),
+            handles: Mutex::new(handles),
+            timeout,
+            stop_on_signals,
+            signals: Mutex::new(None),
+        };
         Pool { shared: Arc::new(shared), threads: Mutex::new(threads) }
     }
 
@@ -240,10 +248,21 @@ impl Pool {
                  plain `fn main` (not `#[runtime::main]`), a thread of your own or a `spawn_blocking` job"
             );
         }
-        let threads = std::mem::take(&mut *self.threads.lock().unwrap_or_else(PoisonError::into_inner));
+        let mut threads = self.threads.lock().unwrap_or_else(PoisonError::into_inner);
         if threads.is_empty() {
             return Err(PoolError::AlreadyRun);
         }
+        if self.shared.stop_on_signals {
+            // Listening from now on, before any thread runs its main: an
+            // arrival while thread 0 is still starting is counted.
+            let signals = worker::listen_for_signals().map_err(|error| PoolError::Io {
+                index: 0,
+                thread: worker::thread_name(0),
+                error,
+            })?;
+            *self.shared.signals.lock().unwrap_or_else(PoisonError::into_inner) = Some(signals);
+        }
+        let threads = std::mem::take(&mut *threads);
         let main = Arc::new(main);
         let (report, reports) = mailbox::channel();
         for (index, thread) in threads.iter().enumerate() {

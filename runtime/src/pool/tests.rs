@@ -13,7 +13,13 @@ use super::Shared;
 
 fn shared() -> Arc<Shared> {
     let handles = Mutex::new(vec![crate::Handle::current()]);
-    let shared = Shared { stopping: AtomicBool::new(false), handles, timeout: Duration::ZERO, stop_on_signals: false };
+    let shared = Shared {
+        stopping: AtomicBool::new(false),
+        handles,
+        timeout: Duration::ZERO,
+        stop_on_signals: false,
+        signals: Mutex::new(None),
+    };
     Arc::new(shared)
 }
 

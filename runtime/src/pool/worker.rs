@@ -6,7 +6,7 @@ use std::future::Future;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -15,7 +15,7 @@ use super::mailbox::{Receiver, Sender};
 use super::stop::{self, Stopping};
 use super::{affinity, PoolError, Shared};
 use crate::driver::syscall::annotate;
-use crate::signal::unix::{signal, SignalKind};
+use crate::signal::unix::{Signal, SignalKind};
 use crate::time::{sleep, Sleep};
 use crate::{Builder, Handle, Runtime};
 
@@ -113,33 +113,37 @@ where
     F: Fn(usize) -> Fut,
     Fut: Future<Output = Result<T, PoolError>>,
 {
-    if index == 0 && shared.stop_on_signals {
-        let listener = listen_for_signals(shared.clone()).map_err(|error| PoolError::Io {
-            index,
-            thread: thread_name(index),
-            error,
-        })?;
-        drop(crate::spawn(listener));
+    if index == 0 {
+        let signals = shared.signals.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(signals) = signals {
+            drop(crate::spawn(stop_on_signals(signals, shared.clone())));
+        }
     }
     let drain = Drain { main: Box::pin(main(index)), stop: stop::stopping(), deadline: None, timeout: shared.timeout };
     drain.await.unwrap_or_else(|()| Err(PoolError::TimedOut { index, thread: thread_name(index) }))
 }
 
-/// A task that stops the pool on SIGINT or SIGTERM.
-fn listen_for_signals(shared: Arc<Shared>) -> io::Result<impl Future<Output = ()>> {
+/// SIGINT's and SIGTERM's listeners.
+pub(super) type Signals = (Signal, Signal);
+
+/// Listens for SIGINT and SIGTERM from now on (on any thread).
+pub(super) fn listen_for_signals() -> io::Result<Signals> {
     let what = "listening for SIGINT/SIGTERM";
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| annotate(e, what))?;
-    let mut terminate = signal(SignalKind::terminate()).map_err(|e| annotate(e, what))?;
-    Ok(async move {
-        std::future::poll_fn(|cx| {
-            if interrupt.poll_recv(cx).is_ready() || terminate.poll_recv(cx).is_ready() {
-                return Poll::Ready(());
-            }
-            Poll::Pending
-        })
-        .await;
-        shared.shutdown();
+    let interrupt = Signal::outside_runtime(SignalKind::interrupt()).map_err(|e| annotate(e, what))?;
+    let terminate = Signal::outside_runtime(SignalKind::terminate()).map_err(|e| annotate(e, what))?;
+    Ok((interrupt, terminate))
+}
+
+/// A task that stops the pool on SIGINT or SIGTERM.
+async fn stop_on_signals((mut interrupt, mut terminate): Signals, shared: Arc<Shared>) {
+    std::future::poll_fn(|cx| {
+        if interrupt.poll_recv(cx).is_ready() || terminate.poll_recv(cx).is_ready() {
+            return Poll::Ready(());
+        }
+        Poll::Pending
     })
+    .await;
+    shared.shutdown();
 }
 
 /// A main, bounded once the pool is stopping: `Err(())` if it has not

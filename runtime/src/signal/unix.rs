@@ -187,6 +187,14 @@ pub fn signal(kind: SignalKind) -> io::Result<Signal> {
 }
 
 impl Signal {
+    /// A listener made on a thread without a runtime, counting arrivals from
+    /// now on: a `Pool` makes its own before any of its mains runs, so a
+    /// signal that comes while its thread 0 is still starting is not missed.
+    /// The dispatch task of the runtime that polls it starts at its first poll.
+    pub(crate) fn outside_runtime(kind: SignalKind) -> io::Result<Signal> {
+        Ok(Signal { key: registry::register(kind.0)?, kind })
+    }
+
     /// Waits for the next arrival of the signal: `Some(())` once the signal
     /// arrived since this stream's creation or the last `recv`. It never
     /// returns `None`: a handler, once installed, stays.
