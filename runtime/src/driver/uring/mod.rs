@@ -44,6 +44,10 @@
 //! until [`read`](Uring::read) copies them out and gives them back. A
 //! recv's `user_data` is its registration's with [`RECV_BIT`] set in the
 //! generation.
+//!
+//! Its writes copy into a per-connection send buffer that one `SEND` at a
+//! time carries, submitted by the next wait (`send.rs`); a send's
+//! `user_data` names its slot there (`send::is_send`).
 
 mod conn;
 mod send;
