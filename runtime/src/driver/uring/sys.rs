@@ -38,6 +38,9 @@ pub(super) const IORING_OP_POLL_ADD: u8 = 6;
 pub(super) const IORING_OP_ASYNC_CANCEL: u8 = 14;
 pub(super) const IORING_OP_RECV: u8 = 27;
 
+/// `sqe.ioprio` of a `RECV`: stay armed, a completion per buffer filled
+/// (Linux 6.0).
+pub(super) const IORING_RECV_MULTISHOT: u16 = 1 << 1;
 /// `sqe.flags`: take the buffer from the group named in `buf_index`.
 pub(super) const IOSQE_BUFFER_SELECT: u8 = 1 << 5;
 /// `cqe.flags`: a buffer was taken; its id is `flags >> 16`.
@@ -119,6 +122,8 @@ pub(super) struct Sqe {
     pub(super) user_data: u64,
     pub(super) buf_index: u16,
     pub(super) personality: u16,
+    /// `RECV` with `IORING_RECV_MULTISHOT`: `optlen`, the bytes after which
+    /// it ends (Linux 6.17; older kernels refuse a non-zero value).
     pub(super) file_index: u32,
     pub(super) addr3: u64,
     pub(super) pad: u64,
