@@ -101,6 +101,9 @@ impl Uring {
             }
             bufs.ring.publish();
             self.counters.buffers_held = bufs.held;
+            if conn.head != NO_BID && !bufs.starved.is_empty() {
+                self.rearm_starved()?;
+            }
         }
         // By `user_data` (a hash lookup), not by fd: a cancel by fd scans
         // every request in flight, which with 10,000 connections made their
