@@ -104,13 +104,24 @@ pub(crate) struct Uring {
 
 impl Uring {
     pub(crate) fn new(capacity: usize) -> io::Result<Uring> {
+        Uring::with_defer(capacity, defer_asked())
+    }
+
+    /// `new`, asking for `SINGLE_ISSUER | DEFER_TASKRUN` or not.
+    fn with_defer(capacity: usize, defer_taskrun: bool) -> io::Result<Uring> {
         let entries = capacity.clamp(64, 4096).next_power_of_two() as u32;
         let flags = sys::IORING_SETUP_SUBMIT_ALL | sys::IORING_SETUP_COOP_TASKRUN;
+        let defer = sys::IORING_SETUP_SINGLE_ISSUER | sys::IORING_SETUP_DEFER_TASKRUN;
+        let mut ring = Err(io::Error::from_raw_os_error(libc::EINVAL));
+        // Each set of flags in turn while the kernel refuses one (`EINVAL`).
         // Errors keep their OS error (not annotated): the fallback reports it.
-        let ring = match Ring::new(entries, 4 * entries, flags) {
-            Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Ring::new(entries, 4 * entries, 0),
-            other => other,
-        }?;
+        for flags in [if defer_taskrun { flags | defer } else { flags }, flags, 0] {
+            ring = Ring::new(entries, 4 * entries, flags);
+            if !matches!(&ring, Err(e) if e.raw_os_error() == Some(libc::EINVAL)) {
+                break;
+            }
+        }
+        let ring = ring?;
         let needed = sys::IORING_FEAT_NODROP | sys::IORING_FEAT_EXT_ARG | sys::IORING_FEAT_RSRC_TAGS;
         if ring.features & needed != needed {
             // No multishot poll or timed waits: older than Linux 5.13.
@@ -306,6 +317,13 @@ fn completion_asked() -> bool {
 
 fn completion_wanted(value: Option<&std::ffi::OsStr>) -> bool {
     !matches!(value, Some(v) if v == "0")
+}
+
+/// `SINGLE_ISSUER | DEFER_TASKRUN` unless `RUNTIME_URING_DEFER_TASKRUN=0`
+/// (for measuring one against the other). A ring is made and driven by one
+/// thread (the reactor is per thread), which `SINGLE_ISSUER` requires.
+fn defer_asked() -> bool {
+    completion_wanted(std::env::var_os("RUNTIME_URING_DEFER_TASKRUN").as_deref())
 }
 
 fn user_data(fd: RawFd, generation: u32) -> u64 {
