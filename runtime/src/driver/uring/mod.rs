@@ -27,8 +27,15 @@
 //!   driver re-arms it, unless the file is a regular file or a directory,
 //!   which epoll refuses with `EPERM`: that error goes to the source.
 //! - **Remote wake**: `waker.rs`.
-//! - **Setup**: `io_uring_setup` with `SUBMIT_ALL | COOP_TASKRUN`, or
-//!   without them on a kernel that refuses them (`EINVAL`). A kernel older
+//! - **Setup**: `io_uring_setup` with `SUBMIT_ALL | COOP_TASKRUN |
+//!   SINGLE_ISSUER | DEFER_TASKRUN` (the reactor is per thread: the thread
+//!   that makes the ring is the one that drives it), or without the last
+//!   two, or without any, on a kernel that refuses them (`EINVAL`).
+//!   `RUNTIME_URING_DEFER_TASKRUN=0` leaves the last two out (for measuring).
+//!   With `DEFER_TASKRUN` task work runs only in an enter that asks for
+//!   events, so a submit-only enter asks for them too (waiting for none):
+//!   a cancel's target must drop its file reference before `deregister`
+//!   returns. A kernel older
 //!   than 5.13 (no multishot poll), or no `EXT_ARG` (timed waits), is
 //!   refused with `ENOSYS`, and [`Poller::new`](super::Poller::new) runs the
 //!   epoll driver instead (so does any setup error: `ENOSYS`, `EPERM` from
@@ -37,9 +44,9 @@
 //!   nothing to round.
 //!
 //! **Completion mode** (`docs/URING.md`): a TCP stream switched by
-//! [`set_completion`](Uring::set_completion) has a `RECV` into the
-//! provided-buffer ring (one at a time, re-armed below a high mark) and a
-//! poll for `POLLOUT` only. Its received
+//! [`set_completion`](Uring::set_completion) has a multishot `RECV` into
+//! the provided-buffer ring (cancelled at a high mark of unread buffers,
+//! re-armed at a low mark) and a poll for `POLLOUT` only. Its received
 //! buffers queue in its [`Conn`] (a list threaded through `Bufs::next`)
 //! until [`read`](Uring::read) copies them out and gives them back. A
 //! recv's `user_data` is its registration's with [`RECV_BIT`] set in the

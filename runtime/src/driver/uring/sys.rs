@@ -295,6 +295,7 @@ impl Ring {
     }
 
     /// Whether the ring was set up with `IORING_SETUP_DEFER_TASKRUN`.
+    #[cfg(test)]
     pub(super) fn defers_task_work(&self) -> bool {
         self.defer_taskrun
     }
