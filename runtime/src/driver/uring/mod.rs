@@ -53,6 +53,7 @@
 //! generation.
 
 mod conn;
+mod send;
 mod sys;
 
 pub(crate) use self::waker::RemoteWaker;
@@ -107,6 +108,8 @@ pub(crate) struct Uring {
     /// provided-buffer rings are 5.19, buffer-select recv on sockets 6.0).
     /// After `ring`: the ring's fd closes before this memory is unmapped.
     bufs: Option<Box<Bufs>>,
+    /// Completion mode's send buffers (`send.rs`).
+    sends: send::Sends,
 }
 
 impl Uring {
@@ -149,6 +152,7 @@ impl Uring {
             skip_success: if skip { sys::IOSQE_CQE_SKIP_SUCCESS } else { 0 },
             counters: DriverCounters::default(),
             bufs,
+            sends: send::Sends::default(),
         })
     }
 
@@ -177,6 +181,7 @@ impl Uring {
         };
         let data = user_data(fd, reg.generation);
         if reg.conn.state & COMPLETION != 0 {
+            self.deregister_send(fd, reg.conn.head != conn::NO_BID)?;
             return self.deregister_completion(fd, reg.generation, reg.conn);
         }
         if self.ring.is_unsubmitted(reg.add_pos) {
@@ -241,6 +246,10 @@ impl Uring {
             let cqe = self.ring.cqe(pos);
             pos = pos.wrapping_add(1);
             let data = cqe.user_data;
+            if send::is_send(data) {
+                self.on_send(cqe, &mut on_event)?;
+                continue;
+            }
             if (data >> 32) as u32 & RECV_BIT != 0 && data != WAKE_DATA {
                 self.on_recv(cqe, &mut on_event)?;
                 continue;
@@ -313,6 +322,12 @@ impl Uring {
             self.counters.failed_change_turns += 1;
         }
         Ok(())
+    }
+}
+
+impl Drop for Uring {
+    fn drop(&mut self) {
+        self.drop_sends();
     }
 }
 
