@@ -27,8 +27,15 @@
 //!   driver re-arms it, unless the file is a regular file or a directory,
 //!   which epoll refuses with `EPERM`: that error goes to the source.
 //! - **Remote wake**: `waker.rs`.
-//! - **Setup**: `io_uring_setup` with `SUBMIT_ALL | COOP_TASKRUN`, or
-//!   without them on a kernel that refuses them (`EINVAL`). A kernel older
+//! - **Setup**: `io_uring_setup` with `SUBMIT_ALL | COOP_TASKRUN |
+//!   SINGLE_ISSUER | DEFER_TASKRUN` (the reactor is per thread: the thread
+//!   that makes the ring is the one that drives it), or without the last
+//!   two, or without any, on a kernel that refuses them (`EINVAL`).
+//!   `RUNTIME_URING_DEFER_TASKRUN=0` leaves the last two out (for measuring).
+//!   With `DEFER_TASKRUN` task work runs only in an enter that asks for
+//!   events, so a submit-only enter asks for them too (waiting for none):
+//!   a cancel's target must drop its file reference before `deregister`
+//!   returns. A kernel older
 //!   than 5.13 (no multishot poll), or no `EXT_ARG` (timed waits), is
 //!   refused with `ENOSYS`, and [`Poller::new`](super::Poller::new) runs the
 //!   epoll driver instead (so does any setup error: `ENOSYS`, `EPERM` from
@@ -37,9 +44,9 @@
 //!   nothing to round.
 //!
 //! **Completion mode** (`docs/URING.md`): a TCP stream switched by
-//! [`set_completion`](Uring::set_completion) has a `RECV` into the
-//! provided-buffer ring (one at a time, re-armed below a high mark) and a
-//! poll for `POLLOUT` only. Its received
+//! [`set_completion`](Uring::set_completion) has a multishot `RECV` into
+//! the provided-buffer ring (cancelled at a high mark of unread buffers,
+//! re-armed at a low mark) and a poll for `POLLOUT` only. Its received
 //! buffers queue in its [`Conn`] (a list threaded through `Bufs::next`)
 //! until [`read`](Uring::read) copies them out and gives them back. A
 //! recv's `user_data` is its registration's with [`RECV_BIT`] set in the
@@ -111,13 +118,24 @@ pub(crate) struct Uring {
 
 impl Uring {
     pub(crate) fn new(capacity: usize) -> io::Result<Uring> {
+        Uring::with_defer(capacity, defer_asked())
+    }
+
+    /// `new`, asking for `SINGLE_ISSUER | DEFER_TASKRUN` or not.
+    fn with_defer(capacity: usize, defer_taskrun: bool) -> io::Result<Uring> {
         let entries = capacity.clamp(64, 4096).next_power_of_two() as u32;
         let flags = sys::IORING_SETUP_SUBMIT_ALL | sys::IORING_SETUP_COOP_TASKRUN;
+        let defer = sys::IORING_SETUP_SINGLE_ISSUER | sys::IORING_SETUP_DEFER_TASKRUN;
+        let mut ring = Err(io::Error::from_raw_os_error(libc::EINVAL));
+        // Each set of flags in turn while the kernel refuses one (`EINVAL`).
         // Errors keep their OS error (not annotated): the fallback reports it.
-        let ring = match Ring::new(entries, 4 * entries, flags) {
-            Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Ring::new(entries, 4 * entries, 0),
-            other => other,
-        }?;
+        for flags in [if defer_taskrun { flags | defer } else { flags }, flags, 0] {
+            ring = Ring::new(entries, 4 * entries, flags);
+            if !matches!(&ring, Err(e) if e.raw_os_error() == Some(libc::EINVAL)) {
+                break;
+            }
+        }
+        let ring = ring?;
         let needed = sys::IORING_FEAT_NODROP | sys::IORING_FEAT_EXT_ARG | sys::IORING_FEAT_RSRC_TAGS;
         if ring.features & needed != needed {
             // No multishot poll or timed waits: older than Linux 5.13.
@@ -325,6 +343,13 @@ fn completion_asked() -> bool {
 
 fn completion_wanted(value: Option<&std::ffi::OsStr>) -> bool {
     !matches!(value, Some(v) if v == "0")
+}
+
+/// `SINGLE_ISSUER | DEFER_TASKRUN` unless `RUNTIME_URING_DEFER_TASKRUN=0`
+/// (for measuring one against the other). A ring is made and driven by one
+/// thread (the reactor is per thread), which `SINGLE_ISSUER` requires.
+fn defer_asked() -> bool {
+    completion_wanted(std::env::var_os("RUNTIME_URING_DEFER_TASKRUN").as_deref())
 }
 
 fn user_data(fd: RawFd, generation: u32) -> u64 {
