@@ -160,7 +160,7 @@ impl Sends {
         if let Some(buf) = slot.buf.take() {
             self.held -= 1;
             self.releases = self.releases.wrapping_add(1);
-            if self.releases % DECAY_EVERY == 0 {
+            if self.releases.is_multiple_of(DECAY_EVERY) {
                 self.peak = self.held.max(self.peak - self.peak / 8);
             }
             let keep = self.peak.clamp(POOL_MIN, POOL_MAX) as usize;
