@@ -63,6 +63,7 @@ macro_rules! try_read_buf {
             /// assert_eq!(buf, b"hello");
             /// # std::io::Result::Ok(()) }).unwrap();
             /// ```
+            #[inline]
             pub fn try_read_buf(&self, buf: &mut Vec<u8>) -> io::Result<usize> {
                 done(with_spare(buf, |s| ready_or(self.try_read(s)), |n| *n))
             }

@@ -68,6 +68,7 @@ macro_rules! stream_halves {
 
             /// Puts the stream back together; fails (handing both halves back) if
             /// they come from different streams.
+            #[inline]
             pub fn reunite(self, other: OwnedWriteHalf) -> Result<$stream, ReuniteError> {
                 reunite(self, other)
             }
@@ -81,6 +82,7 @@ macro_rules! stream_halves {
             }
 
             /// Puts the stream back together, like [`OwnedReadHalf::reunite`].
+            #[inline]
             pub fn reunite(self, other: OwnedReadHalf) -> Result<$stream, ReuniteError> {
                 reunite(other, self)
             }

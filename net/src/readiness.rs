@@ -74,6 +74,7 @@ macro_rules! poll_ready_methods {
             /// assert_eq!(a.try_read(&mut buf)?, 1);
             /// # std::io::Result::Ok(()) }).unwrap();
             /// ```
+            #[inline]
             pub fn poll_read_ready(
                 &self,
                 cx: &mut std::task::Context<'_>,
@@ -82,6 +83,7 @@ macro_rules! poll_ready_methods {
             }
 
             /// Polls for write readiness, like `poll_read_ready`.
+            #[inline]
             pub fn poll_write_ready(
                 &self,
                 cx: &mut std::task::Context<'_>,

@@ -30,6 +30,10 @@ fn poll_with(sleep: Pin<&mut Sleep>, counter: &Arc<Counter>) -> Poll<()> {
     std::future::Future::poll(sleep, &mut Context::from_waker(&waker))
 }
 
+/// A sleep that is still pending when first polled, after a runtime is made
+/// on a loaded machine (5 ms once was not: CI's kqueue run, 3 helpers busy).
+const PENDING_AT_FIRST_POLL: Duration = Duration::from_millis(200);
+
 /// One turn of `rt` (which drains sleeps sent back from away).
 fn turn(rt: &runtime::Runtime) {
     rt.block_on(time::sleep(ms(1)));
@@ -40,7 +44,7 @@ fn sleep_polled_in_another_runtime_moves_there_and_leaves_no_entry_behind() {
     bounded(|| {
         let (a, b) = (runtime::Runtime::new().unwrap(), runtime::Runtime::new().unwrap());
         let counter = Arc::new(Counter::default());
-        let mut sleep = Box::pin(time::sleep(ms(20)));
+        let mut sleep = Box::pin(time::sleep(PENDING_AT_FIRST_POLL));
         a.block_on(async { assert!(poll_with(sleep.as_mut(), &counter).is_pending()) });
         assert_eq!(Arc::strong_count(&counter), 2, "runtime a holds the waker");
         // Polled in b: it works there, completing at its deadline.
@@ -86,7 +90,7 @@ fn sleep_reset_outside_its_runtime_leaves_no_entry_behind_and_still_works() {
 #[test]
 fn sleep_whose_runtime_is_gone_works_in_a_new_one() {
     bounded(|| {
-        let mut sleep = Box::pin(time::sleep(ms(5)));
+        let mut sleep = Box::pin(time::sleep(PENDING_AT_FIRST_POLL));
         {
             let old = runtime::Runtime::new().unwrap();
             let counter = Arc::new(Counter::default());
@@ -100,7 +104,7 @@ fn sleep_whose_runtime_is_gone_works_in_a_new_one() {
 #[test]
 fn sleep_polled_with_no_runtime_panics_naming_the_mistake() {
     let text = bounded(|| {
-        let mut sleep = Box::pin(time::sleep(ms(5)));
+        let mut sleep = Box::pin(time::sleep(PENDING_AT_FIRST_POLL));
         {
             let rt = runtime::Runtime::new().unwrap();
             let counter = Arc::new(Counter::default());

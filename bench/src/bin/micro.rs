@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! micro RUNTIME BENCH N      RUNTIME: runtime | tokio | smol
-//!                            BENCH:   spawn | chain | pingpong | mpsc | yield | sleep | timeout
+//!                            BENCH:   spawn | chain | pingpong | mpsc | yield | sleep | timeout | giveup
 //! ```
 //!
 //! - `spawn`: spawn N trivial tasks (in batches of 1,000) and await each handle.
@@ -14,6 +14,9 @@
 //! - `yield`: one task calls the runtime's `yield_now` N times.
 //! - `sleep`: N tasks sleep concurrently, 100–199 ms each; prints the overshoot past
 //!   each deadline and the CPU time per sleep.
+//! - `giveup`: N tasks wait in `recv` on one idle UDP socket, then the main task
+//!   cancels them one by one, the last spawned first (abort and await the handle;
+//!   `Task::cancel` on smol): each gives its waiter back.
 //! - `timeout`: N times `timeout(60 s, f)` where `f` is pending once (it wakes itself),
 //!   so the timer is registered and then cancelled.
 //!
@@ -102,6 +105,23 @@ macro_rules! benches {
                 });
                 join(ping).await;
                 join(pong).await;
+                Vec::new()
+            })
+        }
+
+        pub fn giveups(n: u64) -> Out {
+            block_on(async move {
+                let socket = std::sync::Arc::new(bind_udp().await);
+                let tasks: Vec<_> = (0..n)
+                    .map(|_| {
+                        let socket = socket.clone();
+                        spawn(async move { recv(&socket).await })
+                    })
+                    .collect();
+                yield_now().await; // every task waits in `recv`
+                for task in tasks.into_iter().rev() {
+                    cancel(task).await; // the last to wait gives up first
+                }
                 Vec::new()
             })
         }
@@ -206,6 +226,16 @@ mod on_runtime {
     async fn timeout<F: Future>(d: Duration, f: F) -> bool {
         runtime::time::timeout(d, f).await.is_ok()
     }
+    async fn bind_udp() -> net::UdpSocket {
+        net::UdpSocket::bind("127.0.0.1:0").await.expect("bind")
+    }
+    async fn recv(socket: &net::UdpSocket) {
+        let _ = socket.recv(&mut [0; 8]).await;
+    }
+    async fn cancel<T>(h: runtime::JoinHandle<T>) {
+        h.abort();
+        assert!(h.await.is_err());
+    }
     benches!();
     mpsc_bench!();
 }
@@ -238,6 +268,16 @@ mod on_tokio {
     }
     async fn timeout<F: Future>(d: Duration, f: F) -> bool {
         tokio::time::timeout(d, f).await.is_ok()
+    }
+    async fn bind_udp() -> tokio::net::UdpSocket {
+        tokio::net::UdpSocket::bind("127.0.0.1:0").await.expect("bind")
+    }
+    async fn recv(socket: &tokio::net::UdpSocket) {
+        let _ = socket.recv(&mut [0; 8]).await;
+    }
+    async fn cancel<T>(h: tokio::task::JoinHandle<T>) {
+        h.abort();
+        assert!(h.await.is_err());
     }
     benches!();
     mpsc_bench!();
@@ -282,6 +322,15 @@ mod on_smol {
         )
         .await
     }
+    async fn bind_udp() -> smol::net::UdpSocket {
+        smol::net::UdpSocket::bind("127.0.0.1:0").await.expect("bind")
+    }
+    async fn recv(socket: &smol::net::UdpSocket) {
+        let _ = socket.recv(&mut [0; 8]).await;
+    }
+    async fn cancel<T>(h: smol::Task<T>) {
+        assert!(h.cancel().await.is_none());
+    }
     benches!();
 }
 
@@ -298,7 +347,7 @@ fn cpu_secs() -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 4 {
-        eprintln!("usage: micro runtime|tokio|smol spawn|chain|pingpong|mpsc|yield|sleep|timeout N");
+        eprintln!("usage: micro runtime|tokio|smol spawn|chain|pingpong|mpsc|yield|sleep|timeout|giveup N");
         std::process::exit(2);
     }
     let (rt, bench) = (args[1].as_str(), args[2].as_str());
@@ -316,6 +365,7 @@ fn main() {
                 "yield" => $m::yields,
                 "sleep" => $m::sleeps,
                 "timeout" => $m::timeouts,
+                "giveup" => $m::giveups,
                 _ => {
                     eprintln!("unknown bench {bench}");
                     std::process::exit(2)

@@ -91,6 +91,7 @@ impl TcpStream {
 
     /// Deregisters the stream and returns it as a std stream, still in
     /// nonblocking mode (call `set_nonblocking(false)` to block).
+    #[inline]
     pub fn into_std(self) -> io::Result<std::net::TcpStream> {
         Ok(self.fd.into_inner())
     }
@@ -125,16 +126,19 @@ impl TcpStream {
 
     /// The poll form of [`peek`](Self::peek), on a plain slice: `Ready(Ok(n))`
     /// with `n` bytes copied (0 at end of stream), `Pending` until data comes.
+    #[inline]
     pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         stream_io::poll_peek(&self.fd, cx, None, buf)
     }
 
     /// Reads once if data is ready; `WouldBlock` if not.
+    #[inline]
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
         stream_io::try_read(&self.fd, buf)
     }
 
     /// Writes once if the socket can take data; `WouldBlock` if not.
+    #[inline]
     pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
         stream_io::try_write(&self.fd, buf)
     }
@@ -203,16 +207,19 @@ impl TcpStream {
     /// # std::io::Result::Ok(()) }).unwrap();
     /// ```
     #[deprecated = "`SO_LINGER` causes the socket to block the thread on drop"]
+    #[inline]
     pub fn set_linger(&self, linger: Option<Duration>) -> io::Result<()> {
         sys::set_linger(self.as_fd(), linger)
     }
 
     /// `set_linger(Some(Duration::ZERO))`: dropping the stream resets the connection.
+    #[inline]
     pub fn set_zero_linger(&self) -> io::Result<()> {
         sys::set_linger(self.as_fd(), Some(Duration::ZERO))
     }
 
     /// The `SO_LINGER` setting (see [`set_linger`](Self::set_linger)).
+    #[inline]
     pub fn linger(&self) -> io::Result<Option<Duration>> {
         sys::linger(self.as_fd())
     }
@@ -238,6 +245,7 @@ impl TcpStream {
 
     /// Reads once into `bufs`, in order (one `readv`), if data is ready;
     /// `WouldBlock` if not (which clears the read readiness).
+    #[inline]
     pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
         stream_io::try_read_vectored(&self.fd, bufs)
     }
@@ -264,6 +272,7 @@ impl TcpStream {
     /// }
     /// # std::io::Result::Ok(()) }).unwrap();
     /// ```
+    #[inline]
     pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
         stream_io::try_write_vectored(&self.fd, bufs)
     }
@@ -335,6 +344,7 @@ impl TcpStream {
     /// Owned read and write halves that share the stream (through an `Rc`),
     /// for two tasks of this runtime. [`OwnedReadHalf::reunite`] gives the
     /// stream back. Dropping the write half shuts down the write direction.
+    #[inline]
     pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
         OwnedReadHalf::pair(Rc::new(self))
     }

@@ -214,13 +214,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     }
 
     /// A readiness check: never spends the cooperative budget (see
-    /// `context/budget.rs`). `op`: for an operation, which may act on a
-    /// fresh registration's guess; a query sees known readiness only.
-    /// `wait`: the waiting future's identity (see `waiting.rs`), `None`
-    /// for a `poll_*` form.
-    ///
-    /// A ready source with no error is answered from the shared flags; only
-    /// a wait (or an error to hand on) borrows the reactor.
+    /// `context/budget.rs`); [`Source::poll_ready`](op::Source) has the rules.
     #[inline(always)]
     pub(super) fn poll_ready(
         &self,
@@ -229,40 +223,13 @@ impl<T: AsRawFd> AsyncFd<T> {
         cx: &mut Context<'_>,
         wait: Option<&mut WaitId>,
     ) -> Poll<io::Result<()>> {
-        if self.flags.ready_without_error(dir, op) {
-            // As in `Reactor::poll_ready`: a ready source holds no entry
-            // of this future's in `dir` (the edge released them all).
-            if let Some(w) = wait {
-                w.0 = 0;
-            }
-            return Poll::Ready(Ok(()));
-        }
-        self.poll_ready_slow(dir, op, cx, wait)
+        self.source().poll_ready(dir, op, cx, wait)
     }
 
-    /// [`poll_ready`](Self::poll_ready) through the reactor: store the
-    /// waker, or hand on an error.
+    /// The part of the source that does not depend on `T`.
     #[inline(always)]
-    fn poll_ready_slow(
-        &self,
-        dir: Direction,
-        op: bool,
-        cx: &mut Context<'_>,
-        wait: Option<&mut WaitId>,
-    ) -> Poll<io::Result<()>> {
-        let wait = wait.map(|w| &mut w.0);
-        let ready = self.scope.reactor.borrow_mut().poll_ready(self.token, dir, op, cx, wait);
-        self.unless_orphaned(ready)
-    }
-
-    /// `Pending` becomes an error when the source's runtime is not the one
-    /// running: nothing would ever wake the task.
-    #[inline(always)]
-    fn unless_orphaned<R>(&self, poll: Poll<io::Result<R>>) -> Poll<io::Result<R>> {
-        match poll {
-            Poll::Pending if !self.scope.entered.get() => Poll::Ready(Err(orphaned(&self.scope, self.token))),
-            other => other,
-        }
+    pub(super) fn source(&self) -> op::Source<'_> {
+        op::Source { token: &self.token, flags: &self.flags, scope: &self.scope }
     }
 
     /// The readiness query behind `ready(interest)`: `Ready` once any state
@@ -275,7 +242,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     ) -> Poll<io::Result<Ready>> {
         let mask = ready::wait_mask(interest);
         let flags = self.scope.reactor.borrow_mut().poll_readiness(self.token, mask, cx, Some(&mut wait.0));
-        let flags = ready!(self.unless_orphaned(flags))?;
+        let flags = ready!(self.source().unless_orphaned(flags))?;
         Poll::Ready(Ok(ready::report_mask(interest, flags)))
     }
 
@@ -324,14 +291,20 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// before the add that reuses it).
     fn deregister(&mut self) {
         let Some(inner) = &self.inner else { return };
-        let fd = inner.as_raw_fd();
-        let (_result, slot) = self.scope.reactor.borrow_mut().deregister(self.token, fd);
-        // The slot's wakers are dropped here, after the reactor borrow ended.
-        drop(slot);
+        deregister(&self.scope, self.token, inner.as_raw_fd());
     }
 }
 
 // Out of the generic `impl`, so one copy serves every `T`.
+
+/// [`AsyncFd::deregister`]'s work, with the slot's drop glue, compiled
+/// once here rather than into the drop of every type that holds a source.
+#[inline(never)]
+fn deregister(scope: &Scope, token: Token, fd: RawFd) {
+    let (_result, slot) = scope.reactor.borrow_mut().deregister(token, fd);
+    // The slot's wakers are dropped here, after the reactor borrow ended.
+    drop(slot);
+}
 
 /// The error for a source that would wait while its runtime is not
 /// running it: nothing would ever wake the task.

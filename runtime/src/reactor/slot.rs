@@ -31,8 +31,9 @@
 //! Any number of tasks may wait on one source in one direction (two `recv`s
 //! on a shared `UdpSocket`, two `accept`s on one listener). The first waiter
 //! of each direction has its own field, so the common case of one waiter
-//! never allocates; further waiters go to `more`, which an edge empties
-//! together with the first. An edge wakes every waiter of its direction:
+//! never allocates; further waiters go to `more` (`slot/more.rs`: a slab
+//! whose keys the futures' identities carry, so each one that gives up
+//! finds its entry at once), which an edge empties together with the first. An edge wakes every waiter of its direction:
 //! those that lose the race for the data see `WouldBlock` and wait again.
 //!
 //! A waiter is one of two kinds:
@@ -50,6 +51,7 @@ use std::io;
 use std::rc::Rc;
 use std::task::Waker;
 
+use self::more::More;
 use crate::driver::Readiness;
 
 /// Which way an operation goes.
@@ -72,15 +74,6 @@ impl Direction {
 /// The identity of a future's registration in a slot: 0 while it has none
 /// (and for the `poll_*` callers, which have no future).
 pub(crate) type WaitId = u64;
-
-/// A waiter beyond the first of its direction.
-#[derive(Debug)]
-struct Waiter {
-    dir: Direction,
-    /// The registering future's identity, or 0 for a `poll_*` caller.
-    id: WaitId,
-    waker: Waker,
-}
 
 /// A source's two sets of flags, shared by its slot and its `AsyncFd`, so
 /// that an operation on a ready source reads and clears them without
@@ -174,7 +167,7 @@ pub(crate) struct Slot {
     /// Further waiters, in either direction. Empty (and unallocated) while
     /// the source has at most one waiter per direction, so an edge looks at
     /// it only when it holds one.
-    more: Vec<Waiter>,
+    more: Option<Box<More>>,
     /// The last identity given to a future's registration.
     last_id: WaitId,
     /// An error the driver reported for this source's registration (the
@@ -193,7 +186,7 @@ impl Slot {
             writer: None,
             reader_id: 0,
             writer_id: 0,
-            more: Vec::new(),
+            more: None,
             last_id: 0,
             error: None,
             error_for_ops: false,
@@ -234,13 +227,16 @@ impl Slot {
     /// entry (the waker, if it changed) instead of adding one. `None`: a
     /// `poll_*` caller, which replaces the one before it in `dir`.
     #[inline(always)]
-    pub(crate) fn set_waker(&mut self, dir: Direction, waker: &Waker, wait: Option<&mut WaitId>) {
+    pub(crate) fn set_waker(&mut self, dir: Direction, waker: &Waker, mut wait: Option<&mut WaitId>) {
         // A fresh identity has no entry yet: nothing to look for.
-        let (id, fresh) = match wait {
+        let (id, fresh) = match wait.as_deref_mut() {
             Some(id) if *id == 0 => {
-                self.last_id += 1;
+                // The sequence number lives above the key bits (`more`);
+                // after 2^40 registrations it wraps through 0, which a
+                // future takes for "no identity yet" (a fresh one next time).
+                self.last_id = self.last_id.wrapping_add(1 << more::KEY_BITS);
                 *id = self.last_id;
-                (*id, true)
+                (self.last_id, true)
             }
             Some(id) => (*id, false),
             None => (0, false),
@@ -255,28 +251,43 @@ impl Slot {
                     w.clone_from(waker);
                 }
             }
-            // (With `more` in use, the caller may have an entry there.)
-            None if fresh || self.more.is_empty() => {
+            // (Once `more` exists, the caller may have an entry there.)
+            None if fresh || self.more.is_none() => {
                 *first = Some(waker.clone());
                 *first_id = id;
             }
-            _ => self.set_more(dir, id, fresh, waker),
+            _ => self.set_more(dir, wait, waker),
         }
     }
 
     /// The slow path of `set_waker`: a second (or later) waiter in `dir`,
-    /// or the caller's entry is in `more` (never when its identity is
-    /// `fresh`).
+    /// or the caller may have its entry in `more`. A future that gets an
+    /// entry there gets a new identity naming it, which its first-field
+    /// entry (in the other direction) follows.
     #[cold]
-    fn set_more(&mut self, dir: Direction, id: WaitId, fresh: bool, waker: &Waker) {
-        if fresh {
-            self.more.push(Waiter { dir, id, waker: waker.clone() });
+    fn set_more(&mut self, dir: Direction, wait: Option<&mut WaitId>, waker: &Waker) {
+        let more = self.more.get_or_insert_with(Box::default);
+        let held = match &wait {
+            Some(id) => more.holds(**id),
+            None => more.holds_poll(dir),
+        };
+        let (first, first_id) = match dir {
+            Direction::Read => (&mut self.reader, &mut self.reader_id),
+            Direction::Write => (&mut self.writer, &mut self.writer_id),
+        };
+        if first.is_none() && !held {
+            *first = Some(waker.clone());
+            *first_id = wait.map_or(0, |id| *id);
             return;
         }
-        match self.more.iter_mut().find(|w| w.id == id && w.dir == dir) {
-            Some(w) if w.waker.will_wake(waker) => {}
-            Some(w) => w.waker.clone_from(waker),
-            None => self.more.push(Waiter { dir, id, waker: waker.clone() }),
+        let Some(wait) = wait else { return more.set_poll(dir, waker) };
+        if let Some(old) = more.set(dir, wait, waker) {
+            if self.reader.is_some() && self.reader_id == old {
+                self.reader_id = *wait;
+            }
+            if self.writer.is_some() && self.writer_id == old {
+                self.writer_id = *wait;
+            }
         }
     }
 
@@ -285,20 +296,15 @@ impl Slot {
     /// after its borrow of the reactor ends. Nothing if an edge released
     /// them already.
     pub(crate) fn unlink(&mut self, id: WaitId) -> [Option<Waker>; 2] {
-        let mut out = [None, None];
-        let mut n = 0;
+        let mut out = match &mut self.more {
+            Some(more) => more.unlink(id),
+            None => [None, None],
+        };
         if self.reader.is_some() && self.reader_id == id {
-            out[n] = self.reader.take();
-            n += 1;
+            out[0] = self.reader.take();
         }
         if self.writer.is_some() && self.writer_id == id {
-            out[n] = self.writer.take();
-            n += 1;
-        }
-        while n < 2 {
-            let Some(i) = self.more.iter().position(|w| w.id == id) else { break };
-            out[n] = Some(self.more.swap_remove(i).waker);
-            n += 1;
+            out[1] = self.writer.take();
         }
         out
     }
@@ -351,7 +357,7 @@ impl Slot {
                 release(waker);
             }
         }
-        if !self.more.is_empty() {
+        if self.more.is_some() {
             self.release_more(readiness, release);
         }
     }
@@ -360,19 +366,16 @@ impl Slot {
     /// `readiness` releases to `release`.
     #[cold]
     fn release_more(&mut self, readiness: Readiness, release: &mut impl FnMut(Waker)) {
-        let mut i = 0;
-        while i < self.more.len() {
-            if readiness.intersects(self.more[i].dir.mask()) {
-                release(self.more.swap_remove(i).waker);
-            } else {
-                i += 1;
-            }
+        if let Some(more) = &mut self.more {
+            more.release(readiness, release);
         }
     }
 
     /// How many entries the slot holds, in both directions (for tests).
     pub(crate) fn waiter_count(&self) -> usize {
-        usize::from(self.reader.is_some()) + usize::from(self.writer.is_some()) + self.more.len()
+        usize::from(self.reader.is_some())
+            + usize::from(self.writer.is_some())
+            + self.more.as_ref().map_or(0, |m| m.len())
     }
 
     /// Moves every waiter, in both directions, into `wakers` (the runtime
@@ -380,7 +383,9 @@ impl Slot {
     pub(crate) fn release_all(&mut self, wakers: &mut Vec<Waker>) {
         wakers.extend(self.reader.take());
         wakers.extend(self.writer.take());
-        wakers.extend(self.more.drain(..).map(|w| w.waker));
+        if let Some(more) = &mut self.more {
+            more.drain_into(wakers);
+        }
     }
 
     /// Records an error for the source and releases both waiters. (The
@@ -393,5 +398,6 @@ impl Slot {
     }
 }
 
+mod more;
 #[cfg(test)]
 mod tests;
