@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The io_uring driver (completion reads for TCP streams, its default:
-# runtime-uring-cq; readiness mode with RUNTIME_URING_COMPLETION=0: runtime-uring)
+# runtime-uring-cq; readiness mode with RUNTIME_URING_COMPLETION=0: runtime-uring; the same binary with
+# single-shot recvs and no DEFER_TASKRUN, as before 2026-12-07's s29: runtime-uring-cq1; multishot recvs
+# without DEFER_TASKRUN: runtime-uring-cqm)
 # against the epoll driver, tokio and the hand-written epoll loop, in one run:
 # 64 B echo and HTTP/1.1 keep-alive (APPS, default "echo http"), closed loop,
 # C=64 (and C=1, C=1000). Per server: req/s and server CPU µs/request over REPS interleaved
@@ -10,6 +12,8 @@
 # starts is ended on exit.
 #
 #   bash bench/uring.sh [REPS]     # default 7; writes bench/results/uring.txt
+#   SERVERS="..." APPS="echo http" CONNS="1 64 1000" NO_CG=1 bash bench/uring.sh 7   # a subset
+# At the end: paired ratios (same app, C and repetition) of each server's CPU per request to runtime-epoll's.
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 cd "$BENCH"
@@ -33,6 +37,9 @@ start() { # start NAME [APP]: the server NAME of APP (echo, http) on CPU 0
     runtime-epoll) bin=$REL/${app}_runtime; env=(RUNTIME_DRIVER=epoll) ;;
     runtime-uring) bin=$UR/${app}_runtime; env=(RUNTIME_DRIVER=uring RUNTIME_URING_COMPLETION=0) ;;
     runtime-uring-cq) bin=$UR/${app}_runtime; env=(RUNTIME_DRIVER=uring) ;;
+    runtime-uring-cq1) bin=$UR/${app}_runtime
+      env=(RUNTIME_DRIVER=uring RUNTIME_URING_RECV_MULTISHOT=0 RUNTIME_URING_DEFER_TASKRUN=0) ;;
+    runtime-uring-cqm) bin=$UR/${app}_runtime; env=(RUNTIME_DRIVER=uring RUNTIME_URING_DEFER_TASKRUN=0) ;;
     tokio) bin=$REL/${app}_tokio ;;
   esac
   rm -f "$OUT/userver.out" # else the wait below may read the last server's address
@@ -47,13 +54,24 @@ start() { # start NAME [APP]: the server NAME of APP (echo, http) on CPU 0
 }
 stop() { kill "$SPID" 2>/dev/null || true; wait "$SPID" 2>/dev/null || true; }
 load() { taskset -c 1 "$REL/load" --addr "$SADDR" --pid "$SPID" "$@" | sed -n 's/^result //p'; }
-SERVERS=${SERVERS:-"epoll-loop runtime-epoll runtime-uring runtime-uring-cq tokio"}
+SERVERS=${SERVERS:-"epoll-loop runtime-epoll runtime-uring runtime-uring-cq1 runtime-uring-cq tokio"}
 APPS=${APPS:-"echo http"}
+CONNS=${CONNS:-"1 64 1000"}
+paired() { # median (min-max) over repetitions of each server's CPU per request / runtime-epoll's
+  awk '$1=="sec=load" { for (i=2;i<=NF;i++) { split($i,kv,"="); f[kv[1]]=kv[2] }
+         k=f["app"] " C=" f["C"]; v[k, f["srv"], f["rep"]]=f["srv_us_per_req"]; keys[k]=1; srvs[f["srv"]]=1; reps[f["rep"]]=1 }
+       END { for (k in keys) for (s in srvs) { n=0
+               for (r in reps) if ((k, s, r) in v && (k, "runtime-epoll", r) in v) x[++n]=v[k, s, r]/v[k, "runtime-epoll", r]
+               if (n==0 || s=="runtime-epoll") continue
+               for (i=1;i<=n;i++) { y[i]=x[i]; for (j=i;j>1 && y[j-1]>y[j];j--) { t=y[j]; y[j]=y[j-1]; y[j-1]=t } }
+               m=(n%2)?y[(n+1)/2]:(y[n/2]+y[n/2+1])/2
+               printf "paired app=%s srv=%s n=%d cpu_ratio_to_runtime_epoll=%.3f (%.3f-%.3f)\n", k, s, n, m, y[1], y[n]; delete x; delete y } }' "$RAW" | sort
+}
 
 echo "== closed loop, 64 B echo and HTTP: $REPS interleaved runs"
 for rep in $(seq "$REPS"); do
   for app in $APPS; do
-  for conns in 1 64 1000; do
+  for conns in $CONNS; do
     for srv in $SERVERS; do
       start "$srv" "$app"
       r=$(load --mode "$app" --size 64 --conns "$conns" --warmup 0.5 --duration 2)
@@ -64,9 +82,11 @@ for rep in $(seq "$REPS"); do
   done
 done
 
+paired | tee -a "$RAW"
+
 echo "== syscalls per request (strace -f -c, 20,000 requests after warm-up)"
 for app in $APPS; do
-for conns in 1 64 1000; do
+for conns in $CONNS; do
   for srv in $SERVERS; do
     start "$srv" "$app"
     r=$(load --mode "$app" --size 64 --conns "$conns" --warmup 0.5 --requests 20000 --max-time 60 \

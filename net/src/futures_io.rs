@@ -6,9 +6,11 @@
 //! `BufReader`, `AsyncReadExt::read_to_end`, codecs, TLS and WebSocket
 //! crates. The impls call the same `stream_io` functions as the inherent
 //! `read` and `write`, so they follow the same readiness policy.
-//! `poll_flush` has nothing to do (there is no user-space buffer);
-//! `poll_close` shuts down the write direction (`Ok` if the peer already
-//! reset the connection, as the inherent `shutdown`).
+//! `poll_flush` has nothing to do in readiness mode (there is no
+//! user-space buffer) and waits for the queued bytes in completion mode
+//! (`docs/URING.md`, "Send"); `poll_close` flushes, then shuts down the
+//! write direction (`Ok` if the peer already reset the connection, as the
+//! inherent `shutdown`).
 
 //!
 //! Beware `AsyncReadExt::split`: with that trait in scope, `stream.split()`
@@ -61,11 +63,12 @@ macro_rules! async_write {
                 stream_io::poll_write_vectored(self.fd(), cx, bufs)
             }
 
-            fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-                Poll::Ready(Ok(()))
+            fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                stream_io::poll_flush(self.fd(), cx)
             }
 
-            fn poll_close(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                std::task::ready!(stream_io::poll_flush(self.fd(), cx))?;
                 let $s = &*self;
                 Poll::Ready($close)
             }

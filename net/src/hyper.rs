@@ -84,12 +84,15 @@ macro_rules! hyper_io {
                 true
             }
 
-            fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-                Poll::Ready(Ok(()))
+            /// Waits for the bytes queued in completion mode (`docs/URING.md`).
+            fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                stream_io::poll_flush(self.fd(), cx)
             }
 
-            /// Shuts down the write direction (`Ok` if the peer already reset).
-            fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            /// Flushes, then shuts down the write direction (`Ok` if the
+            /// peer already reset).
+            fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                std::task::ready!(stream_io::poll_flush(self.fd(), cx))?;
                 Poll::Ready(self.shutdown(std::net::Shutdown::Write))
             }
         }

@@ -86,6 +86,10 @@ pub struct Metrics {
     /// completion mode hold now (received, not yet read); 0 elsewhere.
     /// Idle connections hold none.
     pub buffers_held: u64,
+    /// io_uring: send buffers that TCP streams in completion mode hold now
+    /// (written bytes queued or in flight); 0 elsewhere. Idle connections
+    /// hold none.
+    pub send_buffers_held: u64,
 }
 
 impl Metrics {
@@ -111,6 +115,7 @@ impl Metrics {
             submissions: driver.submissions,
             completions: driver.completions,
             buffers_held: driver.buffers_held,
+            send_buffers_held: driver.send_buffers_held,
         }
     }
 }

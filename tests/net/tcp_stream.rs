@@ -271,6 +271,9 @@ fn tcp_stream_from_std_and_into_std() {
         let mut client = TcpStream::from_std(std_client).unwrap();
         assert_nonblocking_cloexec(&client);
         client.write_all(b"async").await.unwrap();
+        // On io_uring in completion mode the bytes wait for the next wait's
+        // submission: flush before blocking this thread on the peer.
+        futures::AsyncWriteExt::flush(&mut client).await.unwrap();
         let mut buf = [0; 5];
         std_server.read_exact(&mut buf).unwrap();
         assert_eq!(&buf, b"async");

@@ -162,7 +162,7 @@ impl TcpStream {
     /// rather than `NotConnected` (the direction is shut either way), as in
     /// tokio.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        stream_io::shutdown(self.fd.get_ref().shutdown(how))
+        stream_io::shutdown(&self.fd, how)
     }
 
     /// The local address.

@@ -178,7 +178,7 @@ impl UnixStream {
     /// Shuts down the read, write or both halves, at once (like std).
     /// `NotConnected` after the peer went counts as done: `Ok(())`.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        stream_io::shutdown(self.fd.get_ref().shutdown(how))
+        stream_io::shutdown(&self.fd, how)
     }
 
     /// Reads once into `bufs`, in order (one `readv`), if data is ready;

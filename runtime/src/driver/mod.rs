@@ -205,6 +205,9 @@ pub(crate) struct DriverCounters {
     pub(crate) submissions: u64,
     pub(crate) completions: u64,
     pub(crate) buffers_held: u64,
+    /// io_uring: send buffers held by TCP streams in completion mode now
+    /// (bytes queued or in flight).
+    pub(crate) send_buffers_held: u64,
     /// This driver runs instead of the one asked for, which could not: the
     /// driver asked for and the OS error that refused it (0: not compiled
     /// in, or not for this platform).

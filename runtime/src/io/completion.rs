@@ -44,7 +44,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     pub fn completion_reads(&self) -> bool {
         #[cfg(all(target_os = "linux", feature = "io-uring"))]
         match self.completion.get() {
-            2 => return true,
+            2 | 3 => return true,
             1 => return false,
             _ => {
                 self.switch_to_completion();
@@ -61,14 +61,14 @@ impl<T: AsRawFd> AsyncFd<T> {
     #[inline(always)]
     pub fn in_completion_mode(&self) -> bool {
         #[cfg(all(target_os = "linux", feature = "io-uring"))]
-        return self.completion.get() == 2;
+        return self.completion.get() >= 2;
         #[cfg(not(all(target_os = "linux", feature = "io-uring")))]
         false
     }
 
     #[cfg(all(target_os = "linux", feature = "io-uring"))]
     #[cold]
-    fn switch_to_completion(&self) {
+    pub(super) fn switch_to_completion(&self) {
         let on = self.scope.reactor.borrow_mut().set_completion(self.get_ref().as_raw_fd());
         self.completion.set(if on { 2 } else { 1 });
     }

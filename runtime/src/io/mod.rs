@@ -4,6 +4,7 @@
 
 mod async_fd;
 mod completion;
+mod completion_write;
 // `Buf` serves both; `Blocking` only the standard streams.
 #[cfg(any(feature = "fs", feature = "io-std"))]
 #[cfg_attr(not(all(feature = "fs", feature = "io-std")), allow(dead_code))]

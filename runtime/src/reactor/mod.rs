@@ -13,6 +13,8 @@
 
 #[cfg(all(target_os = "linux", feature = "io-uring"))]
 mod completion;
+#[cfg(all(target_os = "linux", feature = "io-uring"))]
+mod completion_write;
 #[cfg_attr(not(feature = "process"), allow(dead_code))]
 mod process;
 mod slot;

@@ -1,31 +1,36 @@
-//! Completion mode for TCP streams (`docs/URING.md`): a `RECV` into the
-//! provided-buffer ring, re-armed in each wait while the connection holds
-//! fewer than the high mark of unread buffers; the received buffers queued
-//! per connection until a read copies them out; and cancellation that
-//! gives every buffer back when its completion comes.
+//! Completion mode for TCP streams (`docs/URING.md`): a multishot `RECV`
+//! into the provided-buffer ring, armed once and paused (cancelled) when
+//! the connection holds the high mark of unread buffers; the received
+//! buffers queued per connection until a read copies them out; and
+//! cancellation that gives every buffer back when its completion comes.
 
 use std::io;
 use std::os::fd::RawFd;
 
 use super::conn::{
-    Conn, BGID, BUF_SIZE, COMPLETION, EOF, FULL, HIGH_MARK, LOW_MARK, NO_BID, RECV_ARMED, RECV_BIT, STARVED,
+    Conn, BGID, BUF_COUNT, BUF_SIZE, COMPLETION, EOF, FULL, HIGH_MARK, LOW_MARK, MSHOT_TOTAL, NO_BID, PAUSED,
+    RECV_ARMED, RECV_BIT, STARVED,
 };
 use super::sys::{self, Cqe, Sqe};
 use super::{poll_add, user_data, Uring, NOTHING, POLL_OUT};
 use crate::driver::syscall::annotate;
 use crate::driver::{Event, Readiness};
 
-/// A recv of `fd` into one buffer of the group, under `data`. Not
-/// multishot: that one takes buffers in a loop while the socket has bytes
-/// (a client that sends and never reads would drain the pool in one
-/// wait), where a single recv takes one, and the next is armed only below
-/// the high mark.
-fn recv(fd: RawFd, data: u64) -> Sqe {
+/// A recv of `fd` into buffers of the group, under `data`. Multishot: it
+/// stays armed and completes once per buffer (`IORING_CQE_F_MORE`) until
+/// it has taken `MSHOT_TOTAL` bytes, fails, or is cancelled, so a
+/// connection that keeps up costs no submission per message. Bounded: a
+/// client that sends and never reads would otherwise drain the pool, so
+/// the driver cancels it at the high mark (`on_recv`). Single-shot (one
+/// buffer, re-armed below the high mark) where `multishot` is off.
+fn recv(fd: RawFd, data: u64, multishot: bool) -> Sqe {
     Sqe {
         opcode: sys::IORING_OP_RECV,
         flags: sys::IOSQE_BUFFER_SELECT,
+        ioprio: if multishot { sys::IORING_RECV_MULTISHOT } else { 0 },
         fd,
         buf_index: BGID,
+        file_index: if multishot { MSHOT_TOTAL } else { 0 },
         user_data: data,
         ..Sqe::default()
     }
@@ -56,9 +61,9 @@ impl Uring {
         }
         let generation = self.new_generation();
         let add_pos = self.push(poll_add(fd, user_data(fd, generation), POLL_OUT))?;
-        let recv_pos = self.push(recv(fd, recv_data(fd, generation)))?;
-        let conn = Conn { state: COMPLETION | RECV_ARMED, recv_pos, ..Conn::default() };
+        let conn = Conn { state: COMPLETION, ..Conn::default() };
         self.regs[index] = super::Reg { token: reg.token, generation, add_pos, conn };
+        self.arm_recv(fd)?;
         self.counters.changes += 1;
         Ok(true)
     }
@@ -96,6 +101,9 @@ impl Uring {
             }
             bufs.ring.publish();
             self.counters.buffers_held = bufs.held;
+            if conn.head != NO_BID && !bufs.starved.is_empty() {
+                self.rearm_starved()?;
+            }
         }
         // By `user_data` (a hash lookup), not by fd: a cancel by fd scans
         // every request in flight, which with 10,000 connections made their
@@ -152,22 +160,37 @@ impl Uring {
             }
             (None, _) => {}
         }
-        // One completion per recv: it is re-armed below the high mark,
-        // else by the read that brings the queue down to the low mark.
-        conn.state &= !(RECV_ARMED | FULL);
+        // A recv that ends (no `F_MORE`; a single-shot one always) is
+        // re-armed below the high mark, or, if it was paused, at or below
+        // the low mark; else by the read that brings the queue there.
+        let more = cqe.flags & sys::IORING_CQE_F_MORE != 0;
+        let mark = if conn.state & PAUSED != 0 { LOW_MARK + 1 } else { HIGH_MARK };
+        if !more {
+            conn.state &= !(RECV_ARMED | PAUSED);
+        }
+        conn.state &= !FULL;
         if cqe.res == BUF_SIZE as i32 {
             conn.state |= FULL;
         }
-        let mut arm = false;
+        let (mut arm, mut pause) = (false, false);
         match cqe.res {
             0 => {
                 conn.state |= EOF;
                 readiness = readiness.union(Readiness::READABLE).union(Readiness::READ_CLOSED);
             }
-            r if r > 0 || r == -libc::EINTR || r == -libc::EAGAIN => arm = conn.held < HIGH_MARK,
+            // Still armed at the high mark: paused (cancelled in the next
+            // wait; what it takes until then is queued as usual).
+            r if r > 0 && more => pause = conn.held >= HIGH_MARK && conn.state & PAUSED == 0,
+            r if r > 0 || r == -libc::EINTR || r == -libc::EAGAIN || r == -libc::ECANCELED => arm = conn.held < mark,
             r if r == -libc::ENOBUFS => {
                 conn.state |= STARVED;
-                bufs.starved.push(fd);
+                bufs.starved.push_back(fd);
+            }
+            // A kernel older than 6.17 refuses the multishot's byte cap:
+            // single-shot recvs from now on.
+            r if r == -libc::EINVAL && bufs.multishot => {
+                bufs.multishot = false;
+                arm = true;
             }
             r => {
                 conn.error = -r;
@@ -175,11 +198,13 @@ impl Uring {
                 readiness = readiness.union(Readiness::READABLE);
             }
         }
-        let (token, reg_generation) = (reg.token, reg.generation);
+        let token = reg.token;
+        if pause {
+            reg.conn.state |= PAUSED;
+            self.push(cancel(cqe.user_data, self.skip_success))?;
+        }
         if arm {
-            reg.conn.state |= RECV_ARMED;
-            let pos = self.push(recv(fd as RawFd, recv_data(fd as RawFd, reg_generation)))?;
-            self.regs[fd as usize].conn.recv_pos = pos;
+            self.arm_recv(fd as RawFd)?;
         }
         if readiness != Readiness::default() {
             on_event(Event { token, readiness, error: 0, socket_error: 0 });
@@ -246,10 +271,7 @@ impl Uring {
         if n > 0 {
             let rearm = conn.state & (RECV_ARMED | EOF | STARVED) == 0 && conn.held <= LOW_MARK;
             if rearm {
-                conn.state |= RECV_ARMED;
-                let generation = self.regs[fd as usize].generation;
-                let pos = self.push(recv(fd, recv_data(fd, generation)))?;
-                self.regs[fd as usize].conn.recv_pos = pos;
+                self.arm_recv(fd)?;
             }
             if given && !self.bufs.as_ref().is_some_and(|b| b.starved.is_empty()) {
                 self.rearm_starved()?;
@@ -293,21 +315,34 @@ impl Uring {
         Err(io::ErrorKind::WouldBlock.into())
     }
 
-    /// Re-arms the recvs that ran out of buffers, now that some came back.
+    /// Re-arms the recvs that ran out of buffers, one per buffer free now,
+    /// first starved first: the work follows the buffers given back, not
+    /// the number of connections waiting for one.
     #[cold]
     fn rearm_starved(&mut self) -> io::Result<()> {
-        let Some(bufs) = self.bufs.as_deref_mut() else { return Ok(()) };
-        let starved = std::mem::take(&mut bufs.starved);
-        for &fd in &starved {
+        loop {
+            let Some(bufs) = self.bufs.as_deref_mut() else { return Ok(()) };
+            if bufs.held >= u64::from(BUF_COUNT) {
+                return Ok(());
+            }
+            let Some(fd) = bufs.starved.pop_front() else { return Ok(()) };
             let Some(reg) = self.regs.get_mut(fd as usize) else { continue };
             if reg.conn.state & STARVED == 0 {
                 continue; // deregistered, or a new registration of the fd
             }
-            reg.conn.state = (reg.conn.state & !STARVED) | RECV_ARMED;
-            let generation = reg.generation;
-            let pos = self.push(recv(fd as RawFd, recv_data(fd as RawFd, generation)))?;
-            self.regs[fd as usize].conn.recv_pos = pos;
+            reg.conn.state &= !STARVED;
+            self.arm_recv(fd as RawFd)?;
         }
+    }
+
+    /// Queues `fd`'s recv (registered, in completion mode, none armed).
+    fn arm_recv(&mut self, fd: RawFd) -> io::Result<()> {
+        let multishot = self.bufs.as_ref().is_some_and(|b| b.multishot);
+        let reg = &mut self.regs[fd as usize];
+        reg.conn.state |= RECV_ARMED;
+        let data = recv_data(fd, reg.generation);
+        let pos = self.push(recv(fd, data, multishot))?;
+        self.regs[fd as usize].conn.recv_pos = pos;
         Ok(())
     }
 }

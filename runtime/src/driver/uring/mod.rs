@@ -27,8 +27,15 @@
 //!   driver re-arms it, unless the file is a regular file or a directory,
 //!   which epoll refuses with `EPERM`: that error goes to the source.
 //! - **Remote wake**: `waker.rs`.
-//! - **Setup**: `io_uring_setup` with `SUBMIT_ALL | COOP_TASKRUN`, or
-//!   without them on a kernel that refuses them (`EINVAL`). A kernel older
+//! - **Setup**: `io_uring_setup` with `SUBMIT_ALL | COOP_TASKRUN |
+//!   SINGLE_ISSUER | DEFER_TASKRUN` (the reactor is per thread: the thread
+//!   that makes the ring is the one that drives it), or without the last
+//!   two, or without any, on a kernel that refuses them (`EINVAL`).
+//!   `RUNTIME_URING_DEFER_TASKRUN=0` leaves the last two out (for measuring).
+//!   With `DEFER_TASKRUN` task work runs only in an enter that asks for
+//!   events, so a submit-only enter asks for them too (waiting for none):
+//!   a cancel's target must drop its file reference before `deregister`
+//!   returns. A kernel older
 //!   than 5.13 (no multishot poll), or no `EXT_ARG` (timed waits), is
 //!   refused with `ENOSYS`, and [`Poller::new`](super::Poller::new) runs the
 //!   epoll driver instead (so does any setup error: `ENOSYS`, `EPERM` from
@@ -37,15 +44,20 @@
 //!   nothing to round.
 //!
 //! **Completion mode** (`docs/URING.md`): a TCP stream switched by
-//! [`set_completion`](Uring::set_completion) has a `RECV` into the
-//! provided-buffer ring (one at a time, re-armed below a high mark) and a
-//! poll for `POLLOUT` only. Its received
+//! [`set_completion`](Uring::set_completion) has a multishot `RECV` into
+//! the provided-buffer ring (cancelled at a high mark of unread buffers,
+//! re-armed at a low mark) and a poll for `POLLOUT` only. Its received
 //! buffers queue in its [`Conn`] (a list threaded through `Bufs::next`)
 //! until [`read`](Uring::read) copies them out and gives them back. A
 //! recv's `user_data` is its registration's with [`RECV_BIT`] set in the
 //! generation.
+//!
+//! Its writes copy into a per-connection send buffer that one `SEND` at a
+//! time carries, submitted by the next wait (`send.rs`); a send's
+//! `user_data` names its slot there (`send::is_send`).
 
 mod conn;
+mod send;
 mod sys;
 
 pub(crate) use self::waker::RemoteWaker;
@@ -100,17 +112,30 @@ pub(crate) struct Uring {
     /// provided-buffer rings are 5.19, buffer-select recv on sockets 6.0).
     /// After `ring`: the ring's fd closes before this memory is unmapped.
     bufs: Option<Box<Bufs>>,
+    /// Completion mode's send buffers (`send.rs`).
+    sends: send::Sends,
 }
 
 impl Uring {
     pub(crate) fn new(capacity: usize) -> io::Result<Uring> {
+        Uring::with_defer(capacity, defer_asked())
+    }
+
+    /// `new`, asking for `SINGLE_ISSUER | DEFER_TASKRUN` or not.
+    fn with_defer(capacity: usize, defer_taskrun: bool) -> io::Result<Uring> {
         let entries = capacity.clamp(64, 4096).next_power_of_two() as u32;
         let flags = sys::IORING_SETUP_SUBMIT_ALL | sys::IORING_SETUP_COOP_TASKRUN;
+        let defer = sys::IORING_SETUP_SINGLE_ISSUER | sys::IORING_SETUP_DEFER_TASKRUN;
+        let mut ring = Err(io::Error::from_raw_os_error(libc::EINVAL));
+        // Each set of flags in turn while the kernel refuses one (`EINVAL`).
         // Errors keep their OS error (not annotated): the fallback reports it.
-        let ring = match Ring::new(entries, 4 * entries, flags) {
-            Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Ring::new(entries, 4 * entries, 0),
-            other => other,
-        }?;
+        for flags in [if defer_taskrun { flags | defer } else { flags }, flags, 0] {
+            ring = Ring::new(entries, 4 * entries, flags);
+            if !matches!(&ring, Err(e) if e.raw_os_error() == Some(libc::EINVAL)) {
+                break;
+            }
+        }
+        let ring = ring?;
         let needed = sys::IORING_FEAT_NODROP | sys::IORING_FEAT_EXT_ARG | sys::IORING_FEAT_RSRC_TAGS;
         if ring.features & needed != needed {
             // No multishot poll or timed waits: older than Linux 5.13.
@@ -131,6 +156,7 @@ impl Uring {
             skip_success: if skip { sys::IOSQE_CQE_SKIP_SUCCESS } else { 0 },
             counters: DriverCounters::default(),
             bufs,
+            sends: send::Sends::default(),
         })
     }
 
@@ -159,6 +185,7 @@ impl Uring {
         };
         let data = user_data(fd, reg.generation);
         if reg.conn.state & COMPLETION != 0 {
+            self.deregister_send(fd, reg.conn.head != conn::NO_BID)?;
             return self.deregister_completion(fd, reg.generation, reg.conn);
         }
         if self.ring.is_unsubmitted(reg.add_pos) {
@@ -223,6 +250,10 @@ impl Uring {
             let cqe = self.ring.cqe(pos);
             pos = pos.wrapping_add(1);
             let data = cqe.user_data;
+            if send::is_send(data) {
+                self.on_send(cqe, &mut on_event)?;
+                continue;
+            }
             if (data >> 32) as u32 & RECV_BIT != 0 && data != WAKE_DATA {
                 self.on_recv(cqe, &mut on_event)?;
                 continue;
@@ -298,6 +329,12 @@ impl Uring {
     }
 }
 
+impl Drop for Uring {
+    fn drop(&mut self) {
+        self.drop_sends();
+    }
+}
+
 /// Completion mode is on unless `RUNTIME_URING_COMPLETION=0` turns it off
 /// (`docs/URING.md`): then every source runs in readiness mode.
 fn completion_asked() -> bool {
@@ -306,6 +343,13 @@ fn completion_asked() -> bool {
 
 fn completion_wanted(value: Option<&std::ffi::OsStr>) -> bool {
     !matches!(value, Some(v) if v == "0")
+}
+
+/// `SINGLE_ISSUER | DEFER_TASKRUN` unless `RUNTIME_URING_DEFER_TASKRUN=0`
+/// (for measuring one against the other). A ring is made and driven by one
+/// thread (the reactor is per thread), which `SINGLE_ISSUER` requires.
+fn defer_asked() -> bool {
+    completion_wanted(std::env::var_os("RUNTIME_URING_DEFER_TASKRUN").as_deref())
 }
 
 fn user_data(fd: RawFd, generation: u32) -> u64 {

@@ -21,6 +21,11 @@ pub(super) use self::buf_ring::BufRing;
 pub(super) const IORING_SETUP_CQSIZE: u32 = 1 << 3;
 pub(super) const IORING_SETUP_SUBMIT_ALL: u32 = 1 << 7;
 pub(super) const IORING_SETUP_COOP_TASKRUN: u32 = 1 << 8;
+/// Only the thread that made the ring submits (Linux 6.0).
+pub(super) const IORING_SETUP_SINGLE_ISSUER: u32 = 1 << 12;
+/// Completions' task work runs only in an `io_uring_enter` that asks for
+/// events (Linux 6.1; needs `SINGLE_ISSUER`).
+pub(super) const IORING_SETUP_DEFER_TASKRUN: u32 = 1 << 13;
 
 pub(super) const IORING_FEAT_SINGLE_MMAP: u32 = 1 << 0;
 pub(super) const IORING_FEAT_NODROP: u32 = 1 << 1;
@@ -38,6 +43,9 @@ pub(super) const IORING_OP_POLL_ADD: u8 = 6;
 pub(super) const IORING_OP_ASYNC_CANCEL: u8 = 14;
 pub(super) const IORING_OP_RECV: u8 = 27;
 
+/// `sqe.ioprio` of a `RECV`: stay armed, a completion per buffer filled
+/// (Linux 6.0).
+pub(super) const IORING_RECV_MULTISHOT: u16 = 1 << 1;
 /// `sqe.flags`: take the buffer from the group named in `buf_index`.
 pub(super) const IOSQE_BUFFER_SELECT: u8 = 1 << 5;
 /// `cqe.flags`: a buffer was taken; its id is `flags >> 16`.
@@ -119,6 +127,8 @@ pub(super) struct Sqe {
     pub(super) user_data: u64,
     pub(super) buf_index: u16,
     pub(super) personality: u16,
+    /// `RECV` with `IORING_RECV_MULTISHOT`: `optlen`, the bytes after which
+    /// it ends (Linux 6.17; older kernels refuse a non-zero value).
     pub(super) file_index: u32,
     pub(super) addr3: u64,
     pub(super) pad: u64,
@@ -215,6 +225,10 @@ pub(super) struct Ring {
     cq_mask: u32,
     cqes: *const Cqe,
     pub(super) features: u32,
+    /// Set up with `IORING_SETUP_DEFER_TASKRUN`: every enter asks for
+    /// events (with none to wait for when it only submits), so that the
+    /// task work of what it submits runs before it returns.
+    defer_taskrun: bool,
     // Field order is drop order: the mappings go before the fd.
     _sqe_map: Mapping,
     _cq_map: Option<Mapping>,
@@ -272,11 +286,18 @@ impl Ring {
             cq_mask,
             cqes,
             features: p.features,
+            defer_taskrun: p.flags & IORING_SETUP_DEFER_TASKRUN != 0,
             _sqe_map: sqe_map,
             _cq_map: cq_map,
             _sq_map: sq_map,
             fd,
         })
+    }
+
+    /// Whether the ring was set up with `IORING_SETUP_DEFER_TASKRUN`.
+    #[cfg(test)]
+    pub(super) fn defers_task_work(&self) -> bool {
+        self.defer_taskrun
     }
 
     fn sq_head(&self) -> u32 {
@@ -327,6 +348,10 @@ impl Ring {
         let ts;
         let arg;
         match wait {
+            // Task work (a cancelled request's completion, which drops its
+            // file reference: the close that follows must close) runs
+            // here, not in a later wait.
+            None if self.defer_taskrun => flags |= IORING_ENTER_GETEVENTS,
             None => {}
             Some(timeout) => {
                 flags |= IORING_ENTER_GETEVENTS;
