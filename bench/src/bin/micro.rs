@@ -111,11 +111,11 @@ macro_rules! benches {
 
         pub fn giveups(n: u64) -> Out {
             block_on(async move {
-                let socket = std::sync::Arc::new(bind_udp().await);
+                let socket = std::sync::Arc::new(UdpSocket::bind("127.0.0.1:0").await.expect("bind"));
                 let tasks: Vec<_> = (0..n)
                     .map(|_| {
                         let socket = socket.clone();
-                        spawn(async move { recv(&socket).await })
+                        spawn(async move { socket.recv(&mut [0; 8]).await.map(drop) })
                     })
                     .collect();
                 yield_now().await; // every task waits in `recv`
@@ -203,6 +203,7 @@ macro_rules! mpsc_bench {
 
 mod on_runtime {
     use super::*;
+    use net::UdpSocket;
     use runtime::sync::mpsc::channel as mpsc_channel;
 
     fn block_on<F: Future>(f: F) -> F::Output {
@@ -226,12 +227,6 @@ mod on_runtime {
     async fn timeout<F: Future>(d: Duration, f: F) -> bool {
         runtime::time::timeout(d, f).await.is_ok()
     }
-    async fn bind_udp() -> net::UdpSocket {
-        net::UdpSocket::bind("127.0.0.1:0").await.expect("bind")
-    }
-    async fn recv(socket: &net::UdpSocket) {
-        let _ = socket.recv(&mut [0; 8]).await;
-    }
     async fn cancel<T>(h: runtime::JoinHandle<T>) {
         h.abort();
         assert!(h.await.is_err());
@@ -242,6 +237,7 @@ mod on_runtime {
 
 mod on_tokio {
     use super::*;
+    use tokio::net::UdpSocket;
     use tokio::sync::mpsc::channel as mpsc_channel;
 
     fn block_on<F: Future>(f: F) -> F::Output {
@@ -269,12 +265,6 @@ mod on_tokio {
     async fn timeout<F: Future>(d: Duration, f: F) -> bool {
         tokio::time::timeout(d, f).await.is_ok()
     }
-    async fn bind_udp() -> tokio::net::UdpSocket {
-        tokio::net::UdpSocket::bind("127.0.0.1:0").await.expect("bind")
-    }
-    async fn recv(socket: &tokio::net::UdpSocket) {
-        let _ = socket.recv(&mut [0; 8]).await;
-    }
     async fn cancel<T>(h: tokio::task::JoinHandle<T>) {
         h.abort();
         assert!(h.await.is_err());
@@ -285,6 +275,7 @@ mod on_tokio {
 
 mod on_smol {
     use super::*;
+    use smol::net::UdpSocket;
     use smol::LocalExecutor;
 
     thread_local! {
@@ -321,12 +312,6 @@ mod on_smol {
             },
         )
         .await
-    }
-    async fn bind_udp() -> smol::net::UdpSocket {
-        smol::net::UdpSocket::bind("127.0.0.1:0").await.expect("bind")
-    }
-    async fn recv(socket: &smol::net::UdpSocket) {
-        let _ = socket.recv(&mut [0; 8]).await;
     }
     async fn cancel<T>(h: smol::Task<T>) {
         assert!(h.cancel().await.is_none());

@@ -19,27 +19,21 @@
 //! kernel), unless it had unread bytes (its close is a reset: the send is
 //! cancelled) or an error.
 
-use std::alloc::{self, Layout};
 use std::io::{self, IoSlice};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::ptr::NonNull;
 
 use super::sys::{Cqe, Sqe};
 use super::{Uring, NOTHING};
 use crate::driver::syscall::annotate;
 use crate::driver::{Event, Readiness};
 
+mod slots;
+
+pub(super) use self::slots::Sends;
+
 /// A connection's send buffer: the most bytes a write queues before it
 /// waits (back-pressure).
 pub(super) const SEND_CAP: u32 = 64 * 1024;
-/// Drained buffers kept for the next writes: as many as were held at once
-/// lately (`Sends::peak`), at least `POOL_MIN` and at most `POOL_MAX`
-/// (16 MiB). A fixed small pool made `free` give memory back to the
-/// system and `malloc` take it again: 0.16 `brk` per HTTP request at C=64.
-const POOL_MIN: u64 = 32;
-const POOL_MAX: u64 = 256;
-/// Releases between two decays of `Sends::peak` (by 1/8).
-const DECAY_EVERY: u32 = 4096;
 /// `IORING_OP_SEND`.
 const IORING_OP_SEND: u8 = 26;
 /// A send's `user_data`: its slot with this bit in the low half (bit 30
@@ -55,140 +49,6 @@ pub(super) fn is_send(data: u64) -> bool {
 
 fn send_data(id: usize) -> u64 {
     u64::from(id as u32 | SEND_TAG)
-}
-
-/// [`SEND_CAP`] bytes of heap, written only through the raw pointer (the
-/// kernel reads part of it while a send is in flight).
-#[derive(Debug)]
-struct SendBuf(NonNull<u8>);
-
-impl SendBuf {
-    const LAYOUT: Layout = match Layout::from_size_align(SEND_CAP as usize, 1) {
-        Ok(layout) => layout,
-        Err(_) => panic!("SEND_CAP is a valid size"),
-    };
-
-    fn new() -> SendBuf {
-        // SAFETY: the layout has a non-zero size.
-        let ptr = unsafe { alloc::alloc(Self::LAYOUT) };
-        SendBuf(NonNull::new(ptr).unwrap_or_else(|| alloc::handle_alloc_error(Self::LAYOUT)))
-    }
-}
-
-impl Drop for SendBuf {
-    fn drop(&mut self) {
-        // SAFETY: allocated in `new` with this layout; dropped only when no
-        // send is in flight from it.
-        unsafe { alloc::dealloc(self.0.as_ptr(), Self::LAYOUT) }
-    }
-}
-
-/// One connection's queued bytes: `buf[start..len]`, of which a send is in
-/// flight when `in_flight` (it covers `start..` up to `len` as it was
-/// when it was submitted).
-#[derive(Debug, Default)]
-struct Slot {
-    /// The fd the sends go to: the registration's, or the `dup` once the
-    /// stream is dropped.
-    fd: RawFd,
-    token: u64,
-    /// The stream is still registered (its events are reported).
-    live: bool,
-    dup: Option<OwnedFd>,
-    buf: Option<SendBuf>,
-    start: u32,
-    len: u32,
-    in_flight: bool,
-    /// Where the send in flight was written in the submission queue.
-    sqe_pos: u32,
-    /// An errno a send ended with: the next write's (and flush's) answer.
-    error: i32,
-    /// `shutdown(SHUT_WR)` once the queue drains (then: done).
-    shut: bool,
-    /// A writer (or flush) waits for the next completion's `WRITABLE`.
-    wake: bool,
-    /// Its bytes are given up (the stream was dropped with unread bytes):
-    /// the completion only frees the buffer.
-    discard: bool,
-}
-
-/// The connections' send slots, by fd while registered.
-#[derive(Debug, Default)]
-pub(super) struct Sends {
-    /// Per fd: its slot + 1, or 0.
-    by_fd: Vec<u32>,
-    slots: Vec<Slot>,
-    free: Vec<u32>,
-    pool: Vec<SendBuf>,
-    /// Buffers held by connections (not pooled).
-    pub(super) held: u64,
-    /// The most buffers held at once lately (decays while fewer are).
-    peak: u64,
-    releases: u32,
-}
-
-impl Sends {
-    fn slot_of(&self, fd: RawFd) -> Option<usize> {
-        let id = *self.by_fd.get(usize::try_from(fd).ok()?)?;
-        id.checked_sub(1).map(|id| id as usize)
-    }
-
-    fn open(&mut self, fd: RawFd, token: u64) -> usize {
-        let index = fd as usize;
-        if index >= self.by_fd.len() {
-            self.by_fd.resize(index + 1, 0);
-        }
-        let slot = Slot { fd, token, live: true, ..Slot::default() };
-        let id = match self.free.pop() {
-            Some(id) => {
-                self.slots[id as usize] = slot;
-                id as usize
-            }
-            None => {
-                self.slots.push(slot);
-                self.slots.len() - 1
-            }
-        };
-        self.by_fd[index] = id as u32 + 1;
-        id
-    }
-
-    /// Gives slot `id`'s buffer back to the pool (none in flight).
-    fn release_buf(&mut self, id: usize) {
-        let slot = &mut self.slots[id];
-        (slot.start, slot.len) = (0, 0);
-        if let Some(buf) = slot.buf.take() {
-            self.held -= 1;
-            self.releases = self.releases.wrapping_add(1);
-            if self.releases.is_multiple_of(DECAY_EVERY) {
-                self.peak = self.held.max(self.peak - self.peak / 8);
-            }
-            let keep = self.peak.clamp(POOL_MIN, POOL_MAX) as usize;
-            if self.pool.len() < keep {
-                self.pool.push(buf);
-            } else {
-                self.pool.truncate(keep);
-            }
-        }
-    }
-
-    /// A buffer for a slot: a pooled one, or a new one.
-    fn take_buf(&mut self) -> SendBuf {
-        self.held += 1;
-        self.peak = self.peak.max(self.held);
-        self.pool.pop().unwrap_or_else(SendBuf::new)
-    }
-
-    /// Frees slot `id` (its buffer released, nothing in flight); closes its
-    /// `dup`, if any.
-    fn close(&mut self, id: usize) {
-        self.release_buf(id);
-        let slot = std::mem::take(&mut self.slots[id]);
-        if slot.live {
-            self.by_fd[slot.fd as usize] = 0;
-        }
-        self.free.push(id as u32);
-    }
 }
 
 fn send(fd: RawFd, addr: *const u8, len: u32, data: u64) -> Sqe {
