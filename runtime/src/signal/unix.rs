@@ -191,6 +191,7 @@ impl Signal {
     /// now on: a `Pool` makes its own before any of its mains runs, so a
     /// signal that comes while its thread 0 is still starting is not missed.
     /// The dispatch task of the runtime that polls it starts at its first poll.
+    #[cfg(feature = "pool")]
     pub(crate) fn outside_runtime(kind: SignalKind) -> io::Result<Signal> {
         Ok(Signal { key: registry::register(kind.0)?, kind })
     }
