@@ -56,6 +56,24 @@ pub(crate) async fn join(reader: std::thread::JoinHandle<io::Result<Vec<u8>>>) -
     runtime::spawn_blocking(move || reader.join().unwrap()).await.unwrap().unwrap()
 }
 
+/// Writes `data` in 256 KiB pieces until the writer made no progress in 20
+/// turns in a row (the peer does not read), running `on_stall` at each such
+/// turn; returns how many bytes the writes accepted.
+pub(crate) async fn write_until_stalled(server: &mut net::TcpStream, data: &[u8], mut on_stall: impl FnMut()) -> usize {
+    let (mut at, mut stalls) = (0, 0);
+    while stalls < 20 {
+        match server.write(&data[at..at + (256 << 10)]).now_or_never() {
+            Some(n) => (at, stalls) = (at + n.unwrap(), 0),
+            None => {
+                stalls += 1;
+                on_stall();
+                runtime::time::sleep(Duration::from_millis(1)).await;
+            }
+        }
+    }
+    at
+}
+
 /// A write returns once its bytes are in the send buffer; they leave in the
 /// next wait (not before), and `flush` waits for them.
 #[test]
@@ -98,20 +116,12 @@ fn uring_send_peer_that_never_reads_makes_the_writer_wait() {
         run(|| async {
             let (mut server, client) = switched_pair().await;
             let data = patterned(1, 64 << 20);
-            let (mut at, mut stalls) = (0, 0);
-            // Until the writer made no progress in 20 turns in a row.
-            while stalls < 20 {
-                match server.write(&data[at..at + (256 << 10)]).now_or_never() {
-                    Some(n) => (at, stalls) = (at + n.unwrap(), 0),
-                    None => {
-                        stalls += 1;
-                        if uring() {
-                            assert_eq!(send_held(), 1, "one buffer, however much is written");
-                        }
-                        runtime::time::sleep(Duration::from_millis(1)).await;
-                    }
+            let at = write_until_stalled(&mut server, &data, || {
+                if uring() {
+                    assert_eq!(send_held(), 1, "one buffer, however much is written");
                 }
-            }
+            })
+            .await;
             assert!(at < 32 << 20, "the writer waits: {at} bytes accepted");
             let reader = read_to_end(client);
             server.write_all(&data[at..at + (4 << 20)]).await.unwrap();

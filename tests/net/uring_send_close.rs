@@ -8,12 +8,12 @@ use std::io::Write;
 use std::pin::pin;
 use std::task::Context;
 
-use futures::{AsyncWriteExt, FutureExt};
+use futures::AsyncWriteExt;
 use net::TcpListener;
 
 use crate::support::run;
 use crate::uring_completion::{switched_pair, until, uring};
-use crate::uring_send::{assert_prefix, completion, join, patterned, read_to_end, send_held};
+use crate::uring_send::{assert_prefix, completion, join, patterned, read_to_end, send_held, write_until_stalled};
 
 /// A large `write_all` dropped while it waits, then the stream dropped:
 /// the peer gets a prefix of the data, in order, then the end of the
@@ -49,16 +49,7 @@ fn uring_send_close_with_a_send_in_flight_delivers_every_accepted_byte() {
         run(|| async {
             let (mut server, client) = switched_pair().await;
             let data = patterned(5, 64 << 20);
-            let (mut at, mut stalls) = (0, 0);
-            while stalls < 20 {
-                match server.write(&data[at..at + (256 << 10)]).now_or_never() {
-                    Some(n) => (at, stalls) = (at + n.unwrap(), 0),
-                    None => {
-                        stalls += 1;
-                        runtime::time::sleep(std::time::Duration::from_millis(1)).await;
-                    }
-                }
-            }
+            let at = write_until_stalled(&mut server, &data, || {}).await;
             if uring() {
                 assert_eq!(send_held(), 1, "a send is in flight from the buffer");
             }
