@@ -59,20 +59,26 @@ async fn message_into_its_own_buffer(client: &mut std::net::TcpStream, i: u8, he
     }
 }
 
+/// 100 four-byte round trips on a fresh switched pair, each checked;
+/// returns the submissions they cost.
+async fn round_trips_100() -> u64 {
+    let (mut server, mut client) = switched_pair().await;
+    let before = submissions();
+    for i in 0..100u32 {
+        client.write_all(&i.to_le_bytes()).unwrap();
+        let mut buf = [0; 4];
+        server.read_exact(&mut buf).await.unwrap();
+        assert_eq!(u32::from_le_bytes(buf), i);
+    }
+    submissions() - before
+}
+
 /// 100 round trips cost no submission for the recv: it stays armed.
 #[test]
 fn uring_multishot_recv_is_armed_once_for_many_messages() {
     multishot_test("uring_multishot_recv_is_armed_once_for_many_messages", &[], || {
         run(|| async {
-            let (mut server, mut client) = switched_pair().await;
-            let before = submissions();
-            for i in 0..100u32 {
-                client.write_all(&i.to_le_bytes()).unwrap();
-                let mut buf = [0; 4];
-                server.read_exact(&mut buf).await.unwrap();
-                assert_eq!(u32::from_le_bytes(buf), i);
-            }
-            let spent = submissions() - before;
+            let spent = round_trips_100().await;
             if multishot() {
                 assert!(spent < 10, "a recv armed once, not per message: {spent} submissions");
             }
@@ -87,16 +93,8 @@ fn uring_multishot_switch_0_arms_a_recv_per_message() {
     let env = [("RUNTIME_URING_RECV_MULTISHOT", "0")];
     multishot_test("uring_multishot_switch_0_arms_a_recv_per_message", &env, || {
         run(|| async {
-            let (mut server, mut client) = switched_pair().await;
-            let before = submissions();
-            for i in 0..100u32 {
-                client.write_all(&i.to_le_bytes()).unwrap();
-                let mut buf = [0; 4];
-                server.read_exact(&mut buf).await.unwrap();
-                assert_eq!(u32::from_le_bytes(buf), i);
-            }
+            let spent = round_trips_100().await;
             if uring() {
-                let spent = submissions() - before;
                 assert!(spent >= 99, "a recv per message after the first: {spent} submissions");
             }
         });
