@@ -65,7 +65,8 @@ pub struct AsyncFd<T: AsRawFd> {
     /// source reads and clears them here, without borrowing the reactor.
     pub(super) flags: Rc<Flags>,
     pub(super) scope: Rc<Scope>,
-    /// Completion reads (`io/completion.rs`): 0 not asked yet, 1 no, 2 yes.
+    /// Completion mode (`io/completion.rs`): one of the `completion::`
+    /// states `UNASKED`, `OFF`, `ON`, `READS_ONLY`.
     #[cfg(all(target_os = "linux", feature = "io-uring"))]
     pub(super) completion: std::cell::Cell<u8>,
 }
@@ -102,7 +103,7 @@ impl<T: AsRawFd> AsyncFd<T> {
                 flags,
                 scope,
                 #[cfg(all(target_os = "linux", feature = "io-uring"))]
-                completion: std::cell::Cell::new(0),
+                completion: std::cell::Cell::new(super::completion::UNASKED),
             }),
             Err(e) => Err((inner, e)),
         }

@@ -17,6 +17,18 @@ use super::waiting::WaitId;
 use super::AsyncFd;
 use crate::reactor::Direction;
 
+/// `AsyncFd::completion`: not switched yet (the next read or write asks the
+/// driver); the driver said no; reads and writes go through the driver;
+/// reads do, writes went back to `send(2)` after a failed read.
+#[cfg(all(target_os = "linux", feature = "io-uring"))]
+pub(super) const UNASKED: u8 = 0;
+#[cfg(all(target_os = "linux", feature = "io-uring"))]
+pub(super) const OFF: u8 = 1;
+#[cfg(all(target_os = "linux", feature = "io-uring"))]
+pub(super) const ON: u8 = 2;
+#[cfg(all(target_os = "linux", feature = "io-uring"))]
+pub(super) const READS_ONLY: u8 = 3;
+
 /// Where a completion read puts its bytes: the caller's buffer, behind
 /// `net`'s borrowed-buffer API.
 #[doc(hidden)]
@@ -44,8 +56,8 @@ impl<T: AsRawFd> AsyncFd<T> {
     pub fn completion_reads(&self) -> bool {
         #[cfg(all(target_os = "linux", feature = "io-uring"))]
         match self.completion.get() {
-            2 | 3 => return true,
-            1 => return false,
+            ON | READS_ONLY => return true,
+            OFF => return false,
             _ => {
                 self.switch_to_completion();
                 return false;
@@ -61,7 +73,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     #[inline(always)]
     pub fn in_completion_mode(&self) -> bool {
         #[cfg(all(target_os = "linux", feature = "io-uring"))]
-        return self.completion.get() >= 2;
+        return matches!(self.completion.get(), ON | READS_ONLY);
         #[cfg(not(all(target_os = "linux", feature = "io-uring")))]
         false
     }
@@ -70,7 +82,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     #[cold]
     pub(super) fn switch_to_completion(&self) {
         let on = self.scope.reactor.borrow_mut().set_completion(self.get_ref().as_raw_fd());
-        self.completion.set(if on { 2 } else { 1 });
+        self.completion.set(if on { ON } else { OFF });
     }
 
     /// A read of at most `len` bytes, handed to `put` in order, once bytes

@@ -20,6 +20,8 @@ use std::io::{self, IoSlice};
 use std::os::fd::AsRawFd;
 use std::task::{Context, Poll};
 
+#[cfg(all(target_os = "linux", feature = "io-uring"))]
+use super::completion::{OFF, ON, READS_ONLY};
 use super::waiting::WaitId;
 use super::AsyncFd;
 use crate::reactor::Direction;
@@ -38,11 +40,11 @@ impl<T: AsRawFd> AsyncFd<T> {
     pub fn completion_writes(&self) -> bool {
         #[cfg(all(target_os = "linux", feature = "io-uring"))]
         match self.completion.get() {
-            2 => {
+            ON => {
                 use crate::driver::Readiness;
                 return !self.flags.known().intersects(Readiness::WRITE_CLOSED.union(Readiness::ERROR));
             }
-            1 => return false,
+            OFF | READS_ONLY => return false,
             _ => {
                 self.switch_to_completion();
                 return false;
@@ -59,8 +61,8 @@ impl<T: AsRawFd> AsyncFd<T> {
     #[inline(always)]
     pub fn read_failed(&self) {
         #[cfg(all(target_os = "linux", feature = "io-uring"))]
-        if self.completion.get() == 2 {
-            self.completion.set(3);
+        if self.completion.get() == ON {
+            self.completion.set(READS_ONLY);
         }
     }
 
