@@ -22,6 +22,7 @@
 use std::io::{self, IoSlice};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
+use super::files;
 use super::sys::{Cqe, Sqe};
 use super::{Uring, NOTHING};
 use crate::driver::syscall::annotate;
@@ -84,14 +85,16 @@ impl Uring {
     /// the error a send of this connection ended with.
     pub(crate) fn write(&mut self, fd: RawFd, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
         let reg = usize::try_from(fd).ok().and_then(|i| self.regs.get(i));
-        let Some(token) = reg.filter(|r| r.conn.state & super::conn::COMPLETION != 0).map(|r| r.token) else {
+        let Some((token, fixed)) =
+            reg.filter(|r| r.conn.state & super::conn::COMPLETION != 0).map(|r| (r.token, r.conn.slot))
+        else {
             return Err(io::Error::other("the source is not in completion mode"));
         };
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let id = match self.sends.slot_of(fd) {
             Some(id) => id,
             None if total == 0 => return Ok(0),
-            None => self.sends.open(fd, token),
+            None => self.sends.open(fd, token, fixed),
         };
         let sends = &mut self.sends;
         let slot = &mut sends.slots[id];
@@ -147,7 +150,7 @@ impl Uring {
         let Some(buf) = &slot.buf else { return Ok(()) };
         // SAFETY: `start < len <= SEND_CAP`: inside the buffer.
         let addr = unsafe { buf.0.as_ptr().add(slot.start as usize) };
-        let sqe = send(slot.fd, addr, slot.len - slot.start, send_data(id));
+        let sqe = files::fixed(send(slot.fd, addr, slot.len - slot.start, send_data(id)), slot.fixed);
         match self.push(sqe) {
             Ok(pos) => {
                 let slot = &mut self.sends.slots[id];
@@ -194,6 +197,17 @@ impl Uring {
         true
     }
 
+    /// `fd`'s fixed file was never installed: its sends use the plain fd,
+    /// and one that named the empty slot is sent again.
+    pub(super) fn unfix_send(&mut self, fd: RawFd) {
+        if let Some(id) = self.sends.slot_of(fd) {
+            let slot = &mut self.sends.slots[id];
+            if slot.fixed != files::NO_SLOT {
+                (slot.fixed, slot.unfixed) = (files::NO_SLOT, true);
+            }
+        }
+    }
+
     /// A send's completion: the bytes it took leave the queue; the rest is
     /// sent next; a drained queue gives its buffer back (and shuts the
     /// write direction down if asked); an error is kept. A waiting writer
@@ -207,6 +221,8 @@ impl Uring {
             _ if slot.discard => {}
             r if r > 0 => slot.start = (slot.start + r as u32).min(slot.len),
             r if r == -libc::EINTR || r == -libc::EAGAIN => {}
+            // It named a slot whose install failed: sent again on the plain fd.
+            r if r == -libc::EBADF && std::mem::take(&mut slot.unfixed) => {}
             0 => slot.error = libc::EPIPE,
             r => slot.error = -r,
         }
@@ -262,6 +278,9 @@ impl Uring {
             self.counters.send_buffers_held = self.sends.held;
             return Ok(());
         }
+        // The registration's slot is cleared with it: what is left goes to
+        // the `dup`, by its plain fd (a send in flight holds its file).
+        slot.fixed = files::NO_SLOT;
         let dup = if unread || slot.error != 0 { None } else { dup(fd) };
         match dup {
             Some(dup) => {
