@@ -40,6 +40,8 @@ pub(super) fn update_slot(data: u64) -> Option<u32> {
 pub(super) struct Files {
     free: Vec<u32>,
     fds: Box<[RawFd]>,
+    /// Per slot: the stream's fd while it holds the slot, else -1.
+    owners: Box<[RawFd]>,
     /// Slots in use (for the tests).
     pub(super) used: u32,
 }
@@ -60,7 +62,10 @@ impl Files {
         if count == 0 || ring.register_files_sparse(count).is_err() {
             return None;
         }
-        Some(Files { free: (0..count).rev().collect(), fds: vec![-1; count as usize].into_boxed_slice(), used: 0 })
+        Some(Files { free: (0..count).rev().collect(), fds: vec![-1; count as usize].into_boxed_slice(),
+            owners: vec![-1; count as usize].into_boxed_slice(),
+            used: 0,
+        })
     }
 
     /// A free slot and the update that installs `fd` in it, or `None` when
@@ -68,6 +73,7 @@ impl Files {
     pub(super) fn install(&mut self, fd: RawFd, skip_success: u8) -> Option<(u32, Sqe)> {
         let slot = self.free.pop()?;
         self.fds[slot as usize] = fd;
+        self.owners[slot as usize] = fd;
         self.used += 1;
         Some((slot, self.update(slot, skip_success)))
     }
@@ -75,19 +81,28 @@ impl Files {
     /// The update that clears `slot`, which is free once it is submitted.
     pub(super) fn clear(&mut self, slot: u32, skip_success: u8) -> Sqe {
         self.fds[slot as usize] = -1;
+        self.owners[slot as usize] = -1;
         self.release(slot);
         self.update(slot, skip_success)
     }
 
     /// Frees `slot` (its install failed, or it is being cleared).
     pub(super) fn release(&mut self, slot: u32) {
+        self.owners[slot as usize] = -1;
         self.free.push(slot);
         self.used -= 1;
     }
 
-    /// The fd `slot`'s last update installed (or -1).
+    /// The stream that holds `slot` (or -1).
     pub(super) fn fd_of(&self, slot: u32) -> RawFd {
-        self.fds.get(slot as usize).copied().unwrap_or(-1)
+        self.owners.get(slot as usize).copied().unwrap_or(-1)
+    }
+
+    /// Makes `slot`'s pending install name `fd` instead (a test's way to
+    /// make the kernel refuse one).
+    #[cfg(test)]
+    pub(super) fn poison(&mut self, slot: u32, fd: RawFd) {
+        self.fds[slot as usize] = fd;
     }
 
     fn update(&self, slot: u32, skip_success: u8) -> Sqe {

@@ -259,6 +259,12 @@ impl Ring {
         })
     }
 
+    /// The ring's own fd.
+    #[cfg(test)]
+    pub(super) fn raw_fd(&self) -> std::os::fd::RawFd {
+        self.fd.as_raw_fd()
+    }
+
     /// Whether the ring was set up with `IORING_SETUP_DEFER_TASKRUN`.
     #[cfg(test)]
     pub(super) fn defers_task_work(&self) -> bool {
