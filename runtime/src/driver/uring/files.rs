@@ -62,7 +62,9 @@ impl Files {
         if count == 0 || ring.register_files_sparse(count).is_err() {
             return None;
         }
-        Some(Files { free: (0..count).rev().collect(), fds: vec![-1; count as usize].into_boxed_slice(),
+        Some(Files {
+            free: (0..count).rev().collect(),
+            fds: vec![-1; count as usize].into_boxed_slice(),
             owners: vec![-1; count as usize].into_boxed_slice(),
             used: 0,
         })
