@@ -14,7 +14,7 @@ use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
 use std::time::Duration;
 
-use futures::{AsyncReadExt, AsyncWriteExt, FutureExt};
+use futures::{AsyncWriteExt, FutureExt};
 use net::{TcpListener, TcpStream};
 
 use crate::support::{isolated_with_env, run};
