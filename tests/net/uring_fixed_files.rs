@@ -197,3 +197,36 @@ fn uring_fixed_files_switch_0_registers_no_table() {
         });
     });
 }
+
+/// A stream switched, answered and dropped in one tick (what
+/// `reuseport::two_runtimes_share_a_port_and_both_accept_some_of_200_connections`
+/// does): its install, its recv and its send are still in the submission
+/// queue when it deregisters. The install must still install it (the clear
+/// comes after the send), so the peer gets the answer, then the end.
+#[test]
+fn uring_fixed_files_switched_answered_and_dropped_in_one_tick() {
+    fixed_test("uring_fixed_files_switched_answered_and_dropped_in_one_tick", &[], || {
+        run(|| async {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            for i in 0..50u32 {
+                let mut client = std::net::TcpStream::connect(addr).unwrap();
+                client.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+                client.write_all(b"ping").unwrap();
+                let (mut stream, _) = listener.accept().await.unwrap();
+                let mut request = [0; 4];
+                stream.read_exact(&mut request).await.unwrap();
+                stream.write_all(i.to_string().as_bytes()).await.unwrap();
+                drop(stream);
+                // Read on another thread: this one must go on to its next wait.
+                let reader = std::thread::spawn(move || {
+                    let mut answer = String::new();
+                    client.read_to_string(&mut answer).map(|_| answer)
+                });
+                until(|| reader.is_finished()).await;
+                let answer = reader.join().unwrap().unwrap();
+                assert_eq!(answer, i.to_string(), "connection {i}: every byte, then the end");
+            }
+        });
+    });
+}

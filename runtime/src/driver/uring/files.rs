@@ -25,6 +25,11 @@ const UPDATE_TAG: u32 = 0b11 << 30;
 /// Table size unless `RUNTIME_URING_FIXED_FILES` names one (capped by the
 /// soft `RLIMIT_NOFILE`, which the kernel enforces).
 const DEFAULT_SLOTS: u32 = 4096;
+/// What a clearing update installs. Not the slot's own cell: a stream
+/// switched and dropped in one tick has its install still in the queue,
+/// which must read the stream's fd when it is issued (before the SQEs that
+/// name the slot, and the clear), not -1.
+static EMPTY: RawFd = -1;
 
 /// Whether `data` is an update's `user_data` (only failures complete: the
 /// updates skip their successful completions where the kernel can).
@@ -77,15 +82,13 @@ impl Files {
         self.fds[slot as usize] = fd;
         self.owners[slot as usize] = fd;
         self.used += 1;
-        Some((slot, self.update(slot, skip_success)))
+        Some((slot, update(slot, &self.fds[slot as usize], skip_success)))
     }
 
     /// The update that clears `slot`, which is free once it is submitted.
     pub(super) fn clear(&mut self, slot: u32, skip_success: u8) -> Sqe {
-        self.fds[slot as usize] = -1;
-        self.owners[slot as usize] = -1;
         self.release(slot);
-        self.update(slot, skip_success)
+        update(slot, &EMPTY, skip_success)
     }
 
     /// Frees `slot` (its install failed, or it is being cleared).
@@ -107,17 +110,20 @@ impl Files {
         self.fds[slot as usize] = fd;
     }
 
-    fn update(&self, slot: u32, skip_success: u8) -> Sqe {
-        Sqe {
-            opcode: sys::IORING_OP_FILES_UPDATE,
-            flags: skip_success,
-            fd: -1,
-            off: u64::from(slot),
-            addr: &self.fds[slot as usize] as *const RawFd as u64,
-            len: 1,
-            user_data: u64::from(slot | UPDATE_TAG),
-            ..Sqe::default()
-        }
+}
+
+/// The update that installs `*fd` in `slot`. The kernel reads `*fd` when it
+/// issues the update: the cell must keep its value until then.
+fn update(slot: u32, fd: &RawFd, skip_success: u8) -> Sqe {
+    Sqe {
+        opcode: sys::IORING_OP_FILES_UPDATE,
+        flags: skip_success,
+        fd: -1,
+        off: u64::from(slot),
+        addr: fd as *const RawFd as u64,
+        len: 1,
+        user_data: u64::from(slot | UPDATE_TAG),
+        ..Sqe::default()
     }
 }
 
