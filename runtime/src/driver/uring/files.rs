@@ -109,7 +109,6 @@ impl Files {
     pub(super) fn poison(&mut self, slot: u32, fd: RawFd) {
         self.fds[slot as usize] = fd;
     }
-
 }
 
 /// The update that installs `*fd` in `slot`. The kernel reads `*fd` when it
