@@ -13,6 +13,7 @@ export CARGO_TARGET_DIR=$TOP/target/missing-feature
 cases=(
   "runtime time let _s = runtime::time::sleep(std::time::Duration::ZERO);"
   "runtime sync let _m = runtime::sync::Mutex::new(1);"
+  "runtime stream let _m = runtime::stream::StreamMap::<u8, ()>::new();"
   "runtime signal let _s = runtime::signal::ctrl_c();"
   "runtime fs let _f = runtime::fs::read(\"x\");"
   "runtime process let _c = runtime::process::Command::new(\"true\");"

@@ -72,13 +72,14 @@
 //! what it uses, as a tokio app names `rt`, `net` and `time`. Without any
 //! feature the core remains: [`Runtime`], [`block_on`], [`spawn`],
 //! [`spawn_blocking`], [`task`], [`time::Instant`], [`io`] (`AsyncFd`, `Interest`,
-//! `Ready`), [`stream`], [`Handle`] and [`metrics()`].
+//! `Ready`), [`Handle`] and [`metrics()`].
 //!
 //! | feature | what it adds | needs |
 //! |---|---|---|
 //! | `time` | [`time`]'s futures: `sleep`, `sleep_until`, `timeout`, `interval` (`Sleep`, `Timeout`, `Interval`) and the paused clock's `pause`, `resume`, `advance` (tokio's `time`) | |
 //! | `macros` | `#[runtime::main]`, `#[runtime::test]`, [`select!`], [`join!`], [`try_join!`] (the `runtime-macros` crate) | |
 //! | `sync` | [`sync`]: `mpsc`, `oneshot`, `watch`, `broadcast`, `Notify`, `Mutex`, `RwLock`, `Semaphore`, `Barrier`, `OnceCell`, `SetOnce` | |
+//! | `stream` | [`stream`]: `StreamMap` (tokio-stream's) | |
 //! | `signal` | [`signal`]: `ctrl_c`, `unix::signal` | |
 //! | `pool` | [`Pool`]: one runtime per thread, stopped together (on SIGINT/SIGTERM too) | `signal`, `time` |
 //! | `futures-io` | `io::copy_bidirectional`, `io::copy_bidirectional_with_sizes` over the futures-io traits (the `futures-io` crate) | |
@@ -122,6 +123,8 @@ mod shared;
 #[cfg_attr(docsrs, doc(cfg(feature = "signal")))]
 #[allow(unsafe_code)]
 pub mod signal;
+#[cfg(feature = "stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "stream")))]
 pub mod stream;
 #[cfg(feature = "sync")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sync")))]

@@ -15,6 +15,7 @@ thread_local! {
     static STATE: Cell<u64> = Cell::new(seed());
 }
 
+#[cfg_attr(not(any(feature = "macros", feature = "stream")), allow(dead_code))]
 #[inline]
 fn seed() -> u64 {
     // Never 0: xorshift would stay there.
@@ -22,6 +23,7 @@ fn seed() -> u64 {
 }
 
 /// A branch index in `0..n` (`n > 0`) for `select!` to start polling at.
+#[cfg_attr(not(any(feature = "macros", feature = "stream")), allow(dead_code))]
 #[inline]
 pub fn select_start(n: u32) -> u32 {
     STATE.with(|state| {
