@@ -2,7 +2,8 @@
 # The io_uring driver (completion reads for TCP streams, its default:
 # runtime-uring-cq; readiness mode with RUNTIME_URING_COMPLETION=0: runtime-uring; the same binary with
 # single-shot recvs and no DEFER_TASKRUN, as before 2026-12-07's s29: runtime-uring-cq1; multishot recvs
-# without DEFER_TASKRUN: runtime-uring-cqm)
+# without DEFER_TASKRUN: runtime-uring-cqm; completion mode without registered files, as before 2026-12-07's
+# s30: runtime-uring-cqnf)
 # against the epoll driver, tokio and the hand-written epoll loop, in one run:
 # 64 B echo and HTTP/1.1 keep-alive (APPS, default "echo http"), closed loop,
 # C=64 (and C=1, C=1000). Per server: req/s and server CPU µs/request over REPS interleaved
@@ -40,6 +41,7 @@ start() { # start NAME [APP]: the server NAME of APP (echo, http) on CPU 0
     runtime-uring-cq1) bin=$UR/${app}_runtime
       env=(RUNTIME_DRIVER=uring RUNTIME_URING_RECV_MULTISHOT=0 RUNTIME_URING_DEFER_TASKRUN=0) ;;
     runtime-uring-cqm) bin=$UR/${app}_runtime; env=(RUNTIME_DRIVER=uring RUNTIME_URING_DEFER_TASKRUN=0) ;;
+    runtime-uring-cqnf) bin=$UR/${app}_runtime; env=(RUNTIME_DRIVER=uring RUNTIME_URING_FIXED_FILES=0) ;;
     tokio) bin=$REL/${app}_tokio ;;
   esac
   rm -f "$OUT/userver.out" # else the wait below may read the last server's address

@@ -44,6 +44,7 @@ mod unix_abstract;
 mod unix_surface;
 mod uring_bulk_read;
 mod uring_completion;
+mod uring_fixed_files;
 mod uring_multishot;
 mod uring_send;
 mod uring_send_close;

@@ -9,8 +9,9 @@ use std::os::fd::RawFd;
 
 use super::conn::{
     Conn, BGID, BUF_COUNT, BUF_SIZE, COMPLETION, EOF, FULL, HIGH_MARK, LOW_MARK, MSHOT_TOTAL, NO_BID, PAUSED,
-    RECV_ARMED, RECV_BIT, STARVED,
+    RECV_ARMED, RECV_BIT, STARVED, UNFIXED,
 };
+use super::files::{self, NO_SLOT};
 use super::sys::{self, Cqe, Sqe};
 use super::{poll_add, user_data, Uring, NOTHING, POLL_OUT};
 use crate::driver::syscall::annotate;
@@ -61,7 +62,13 @@ impl Uring {
         }
         let generation = self.new_generation();
         let add_pos = self.push(poll_add(fd, user_data(fd, generation), POLL_OUT))?;
-        let conn = Conn { state: COMPLETION, ..Conn::default() };
+        // The fixed file's install goes before the recv that names its slot.
+        let mut slot = NO_SLOT;
+        if let Some((s, update)) = self.files.as_mut().and_then(|f| f.install(fd, self.skip_success)) {
+            slot = s;
+            self.push(update)?;
+        }
+        let conn = Conn { state: COMPLETION, slot, ..Conn::default() };
         self.regs[index] = super::Reg { token: reg.token, generation, add_pos, conn };
         self.arm_recv(fd)?;
         self.counters.changes += 1;
@@ -111,6 +118,12 @@ impl Uring {
         self.push(cancel(user_data(fd, generation), self.skip_success))?;
         if conn.state & RECV_ARMED != 0 {
             self.push(cancel(recv_data(fd, generation), self.skip_success))?;
+        }
+        // The table's reference to the file goes with the cancels: the
+        // caller's close then closes it.
+        if let Some(files) = self.files.as_mut().filter(|_| conn.slot != NO_SLOT) {
+            let clear = files.clear(conn.slot, self.skip_success);
+            self.push(clear)?;
         }
         self.counters.changes += 1;
         self.submit().map_err(|e| annotate(e, "io_uring_enter (cancel)"))
@@ -192,6 +205,11 @@ impl Uring {
                 bufs.multishot = false;
                 arm = true;
             }
+            // It named a slot whose install failed: the plain fd from now on.
+            r if r == -libc::EBADF && conn.state & UNFIXED != 0 => {
+                conn.state &= !UNFIXED;
+                arm = true;
+            }
             r => {
                 conn.error = -r;
                 conn.state |= EOF;
@@ -210,6 +228,23 @@ impl Uring {
             on_event(Event { token, readiness, error: 0, socket_error: 0 });
         }
         Ok(())
+    }
+
+    /// A fixed file's install failed (its completion is posted only then):
+    /// the stream it was for goes on with its plain fd, and an op that
+    /// named the empty slot (`EBADF`) is submitted again.
+    #[cold]
+    pub(super) fn on_install_failed(&mut self, slot: u32) {
+        let Some(files) = self.files.as_mut() else { return };
+        let fd = files.fd_of(slot);
+        let Some(reg) = usize::try_from(fd).ok().and_then(|i| self.regs.get_mut(i)) else { return };
+        if reg.conn.slot != slot || reg.conn.state & COMPLETION == 0 {
+            return; // cleared meanwhile
+        }
+        reg.conn.slot = NO_SLOT;
+        reg.conn.state |= UNFIXED;
+        files.release(slot);
+        self.unfix_send(fd);
     }
 
     /// Copies up to `len` queued bytes of `fd` to `put`, in order, and gives
@@ -340,8 +375,8 @@ impl Uring {
         let multishot = self.bufs.as_ref().is_some_and(|b| b.multishot);
         let reg = &mut self.regs[fd as usize];
         reg.conn.state |= RECV_ARMED;
-        let data = recv_data(fd, reg.generation);
-        let pos = self.push(recv(fd, data, multishot))?;
+        let (data, slot) = (recv_data(fd, reg.generation), reg.conn.slot);
+        let pos = self.push(files::fixed(recv(fd, data, multishot), slot))?;
         self.regs[fd as usize].conn.recv_pos = pos;
         Ok(())
     }

@@ -37,6 +37,10 @@ pub(super) const FULL: u8 = 16;
 /// it ends, it is re-armed only at or below the low mark.
 pub(super) const PAUSED: u8 = 32;
 
+/// Its fixed file's install failed: a recv that ends with `EBADF` (it named
+/// the empty slot) is re-armed on the plain fd.
+pub(super) const UNFIXED: u8 = 64;
+
 /// A completion-mode source's received bytes and its recv's state.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Conn {
@@ -52,11 +56,22 @@ pub(super) struct Conn {
     pub(super) error: i32,
     /// Where its last recv was written in the submission queue.
     pub(super) recv_pos: u32,
+    /// Its slot in the registered file table (`files.rs`), or `NO_SLOT`.
+    pub(super) slot: u32,
 }
 
 impl Default for Conn {
     fn default() -> Conn {
-        Conn { head: NO_BID, tail: NO_BID, offset: 0, held: 0, state: 0, error: 0, recv_pos: 0 }
+        Conn {
+            head: NO_BID,
+            tail: NO_BID,
+            offset: 0,
+            held: 0,
+            state: 0,
+            error: 0,
+            recv_pos: 0,
+            slot: super::files::NO_SLOT,
+        }
     }
 }
 

@@ -57,6 +57,7 @@
 //! `user_data` names its slot there (`send::is_send`).
 
 mod conn;
+mod files;
 mod send;
 mod sys;
 
@@ -114,6 +115,8 @@ pub(crate) struct Uring {
     bufs: Option<Box<Bufs>>,
     /// Completion mode's send buffers (`send.rs`).
     sends: send::Sends,
+    /// Completion mode's registered file table (`files.rs`), if any.
+    files: Option<files::Files>,
 }
 
 impl Uring {
@@ -147,6 +150,7 @@ impl Uring {
         } else {
             None
         };
+        let files = bufs.as_ref().and_then(|_| files::Files::new(&ring));
         Ok(Uring {
             ring,
             regs: Vec::new(),
@@ -157,6 +161,7 @@ impl Uring {
             counters: DriverCounters::default(),
             bufs,
             sends: send::Sends::default(),
+            files,
         })
     }
 
@@ -268,8 +273,13 @@ impl Uring {
                         on_event(Event { token: reg.token, readiness: readiness(cqe.res), error: 0, socket_error: 0 });
                     }
                 }
-                // Cancelled, an earlier registration of this fd, a cancel or NOP.
-                _ if data != WAKE_DATA || more => {}
+                // Cancelled, an earlier registration of this fd, a cancel or
+                // NOP; or a fixed file's install that failed.
+                _ if data != WAKE_DATA || more => {
+                    if let Some(slot) = files::update_slot(data) {
+                        self.on_install_failed(slot);
+                    }
+                }
                 _ => self.ended.push((u32::MAX, 0, 0)),
             }
         }

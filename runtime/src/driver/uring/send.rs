@@ -6,9 +6,10 @@
 //! send's completion reports. A short send sends the rest; an error stays
 //! with the connection and is the answer of its next write (and flush).
 //!
-//! A connection has a [`Slot`] only while bytes are queued (or an error is
-//! kept), and a buffer only while bytes are queued: idle connections hold
-//! none (`Metrics::send_buffers_held`). Drained buffers go to a small pool,
+//! A connection has a [`Slot`] from its first write until it deregisters
+//! (or, dropped with bytes queued, until they are sent), and a buffer only
+//! while bytes are queued: idle connections hold none
+//! (`Metrics::send_buffers_held`). Drained buffers go to a small pool,
 //! so a request/response exchange allocates nothing.
 //!
 //! While a send is in flight the kernel reads its bytes from the buffer:
@@ -22,6 +23,7 @@
 use std::io::{self, IoSlice};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
+use super::files;
 use super::sys::{Cqe, Sqe};
 use super::{Uring, NOTHING};
 use crate::driver::syscall::annotate;
@@ -84,14 +86,16 @@ impl Uring {
     /// the error a send of this connection ended with.
     pub(crate) fn write(&mut self, fd: RawFd, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
         let reg = usize::try_from(fd).ok().and_then(|i| self.regs.get(i));
-        let Some(token) = reg.filter(|r| r.conn.state & super::conn::COMPLETION != 0).map(|r| r.token) else {
+        let Some((token, fixed)) =
+            reg.filter(|r| r.conn.state & super::conn::COMPLETION != 0).map(|r| (r.token, r.conn.slot))
+        else {
             return Err(io::Error::other("the source is not in completion mode"));
         };
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let id = match self.sends.slot_of(fd) {
             Some(id) => id,
             None if total == 0 => return Ok(0),
-            None => self.sends.open(fd, token),
+            None => self.sends.open(fd, token, fixed),
         };
         let sends = &mut self.sends;
         let slot = &mut sends.slots[id];
@@ -147,7 +151,7 @@ impl Uring {
         let Some(buf) = &slot.buf else { return Ok(()) };
         // SAFETY: `start < len <= SEND_CAP`: inside the buffer.
         let addr = unsafe { buf.0.as_ptr().add(slot.start as usize) };
-        let sqe = send(slot.fd, addr, slot.len - slot.start, send_data(id));
+        let sqe = files::fixed(send(slot.fd, addr, slot.len - slot.start, send_data(id)), slot.fixed);
         match self.push(sqe) {
             Ok(pos) => {
                 let slot = &mut self.sends.slots[id];
@@ -194,6 +198,17 @@ impl Uring {
         true
     }
 
+    /// `fd`'s fixed file was never installed: its sends use the plain fd,
+    /// and one that named the empty slot is sent again.
+    pub(super) fn unfix_send(&mut self, fd: RawFd) {
+        if let Some(id) = self.sends.slot_of(fd) {
+            let slot = &mut self.sends.slots[id];
+            if slot.fixed != files::NO_SLOT {
+                (slot.fixed, slot.unfixed) = (files::NO_SLOT, true);
+            }
+        }
+    }
+
     /// A send's completion: the bytes it took leave the queue; the rest is
     /// sent next; a drained queue gives its buffer back (and shuts the
     /// write direction down if asked); an error is kept. A waiting writer
@@ -207,6 +222,8 @@ impl Uring {
             _ if slot.discard => {}
             r if r > 0 => slot.start = (slot.start + r as u32).min(slot.len),
             r if r == -libc::EINTR || r == -libc::EAGAIN => {}
+            // It named a slot whose install failed: sent again on the plain fd.
+            r if r == -libc::EBADF && std::mem::take(&mut slot.unfixed) => {}
             0 => slot.error = libc::EPIPE,
             r => slot.error = -r,
         }
@@ -235,8 +252,10 @@ impl Uring {
             // (the registration's, or its `dup`). ENOTCONN: reset first.
             unsafe { libc::shutdown(fd, libc::SHUT_WR) };
         }
+        // A live stream keeps its slot (not its buffer) for its next write:
+        // opening and closing one per exchange cost about 110 instructions.
         let slot = &self.sends.slots[id];
-        if slot.buf.is_none() && !slot.in_flight && (!live || slot.error == 0) {
+        if slot.buf.is_none() && !slot.in_flight && !live {
             self.sends.close(id);
         }
         self.counters.send_buffers_held = self.sends.held;
@@ -262,6 +281,9 @@ impl Uring {
             self.counters.send_buffers_held = self.sends.held;
             return Ok(());
         }
+        // The registration's slot is cleared with it: what is left goes to
+        // the `dup`, by its plain fd (a send in flight holds its file).
+        slot.fixed = files::NO_SLOT;
         let dup = if unread || slot.error != 0 { None } else { dup(fd) };
         match dup {
             Some(dup) => {

@@ -111,6 +111,17 @@ struct GeteventsArg {
     ts: u64,
 }
 
+/// `io_uring_rsrc_register`.
+#[repr(C)]
+struct RsrcRegister {
+    nr: u32,
+    flags: u32,
+    resv2: u64,
+    data: u64,
+    tags: u64,
+}
+
+const _: () = assert!(std::mem::size_of::<RsrcRegister>() == 32);
 const _: () = assert!(std::mem::size_of::<Params>() == 120);
 const _: () = assert!(std::mem::size_of::<Sqe>() == 64);
 const _: () = assert!(std::mem::size_of::<Cqe>() == 16);
@@ -248,6 +259,12 @@ impl Ring {
         })
     }
 
+    /// The ring's own fd.
+    #[cfg(test)]
+    pub(super) fn raw_fd(&self) -> std::os::fd::RawFd {
+        self.fd.as_raw_fd()
+    }
+
     /// Whether the ring was set up with `IORING_SETUP_DEFER_TASKRUN`.
     #[cfg(test)]
     pub(super) fn defers_task_work(&self) -> bool {
@@ -351,6 +368,24 @@ impl Ring {
             Err(e) if matches!(e.raw_os_error(), Some(libc::ETIME | libc::EBUSY | libc::EAGAIN)) => Ok(()),
             Err(e) => Err(e),
         }
+    }
+
+    /// `IORING_REGISTER_FILES2` with `IORING_RSRC_REGISTER_SPARSE`: a
+    /// table of `count` empty slots for fixed files (Linux 5.19).
+    pub(super) fn register_files_sparse(&self, count: u32) -> io::Result<()> {
+        let reg = RsrcRegister { nr: count, flags: IORING_RSRC_REGISTER_SPARSE, resv2: 0, data: 0, tags: 0 };
+        // SAFETY: `reg` is a valid io_uring_rsrc_register (no data, no
+        // tags: every slot empty) that lives across the call.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_io_uring_register,
+                self.fd.as_raw_fd(),
+                IORING_REGISTER_FILES2,
+                &reg as *const RsrcRegister,
+                std::mem::size_of::<RsrcRegister>(),
+            )
+        };
+        cvt(r as i32).map(drop)
     }
 
     /// The positions of the completions waiting: `head..tail` (wrapping).

@@ -176,3 +176,39 @@ fn uring_ring_defers_task_work_unless_the_switch_says_0() {
     let asked = std::env::var_os("RUNTIME_URING_DEFER_TASKRUN").is_none_or(|v| v != "0");
     assert_eq!(u.ring.defers_task_work(), new_kernel && asked);
 }
+
+/// A fixed file's install that the kernel refuses (here: the ring's own fd,
+/// which no table may hold) leaves the stream on its plain fd: the slot is
+/// given back and the recv that named the empty slot (`EBADF`) is armed
+/// again by fd, so the peer's bytes still arrive.
+#[test]
+fn uring_failed_fixed_file_install_falls_back_to_the_plain_fd() {
+    let mut u = Uring::new(8).unwrap();
+    if u.files.is_none() {
+        return; // a kernel without the table (or RUNTIME_URING_FIXED_FILES=0)
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (server, _) = listener.accept().unwrap();
+    server.set_nonblocking(true).unwrap();
+    let fd = server.as_raw_fd();
+    u.register(fd, 5).unwrap();
+    assert!(u.set_completion(fd).unwrap());
+    let slot = u.regs[fd as usize].conn.slot;
+    assert_ne!(slot, super::files::NO_SLOT);
+    let ring_fd = u.ring.raw_fd();
+    u.files.as_mut().unwrap().poison(slot, ring_fd);
+    events(&mut u, Some(Duration::ZERO));
+    assert_eq!(u.regs[fd as usize].conn.slot, super::files::NO_SLOT, "the install failed: no slot");
+    assert_eq!(u.files.as_ref().unwrap().used, 0, "the slot is free again");
+    client.write_all(b"still here").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut got = Vec::new();
+    while got.len() < 10 && Instant::now() < deadline {
+        events(&mut u, Some(Duration::from_millis(100)));
+        let mut direct = false;
+        let _ = u.read(fd, 64, false, &mut |b: &[u8]| got.extend_from_slice(b), &mut direct);
+    }
+    assert_eq!(got, b"still here");
+    u.deregister(fd).unwrap();
+}

@@ -65,6 +65,11 @@ pub(super) struct Slot {
     pub(super) shut: bool,
     /// A writer (or flush) waits for the next completion's `WRITABLE`.
     pub(super) wake: bool,
+    /// The slot of its fixed file (`files.rs`), or `NO_SLOT`: the plain fd.
+    pub(super) fixed: u32,
+    /// Its fixed file's install failed: a send that ends with `EBADF` is
+    /// sent again on the plain fd.
+    pub(super) unfixed: bool,
     /// Its bytes are given up (the stream was dropped with unread bytes):
     /// the completion only frees the buffer.
     pub(super) discard: bool,
@@ -91,12 +96,12 @@ impl Sends {
         id.checked_sub(1).map(|id| id as usize)
     }
 
-    pub(super) fn open(&mut self, fd: RawFd, token: u64) -> usize {
+    pub(super) fn open(&mut self, fd: RawFd, token: u64, fixed: u32) -> usize {
         let index = fd as usize;
         if index >= self.by_fd.len() {
             self.by_fd.resize(index + 1, 0);
         }
-        let slot = Slot { fd, token, live: true, ..Slot::default() };
+        let slot = Slot { fd, token, live: true, fixed, ..Slot::default() };
         let id = match self.free.pop() {
             Some(id) => {
                 self.slots[id as usize] = slot;

@@ -24,6 +24,12 @@ pub(crate) const IORING_OP_NOP: u8 = 0;
 pub(crate) const IORING_OP_POLL_ADD: u8 = 6;
 pub(crate) const IORING_OP_ASYNC_CANCEL: u8 = 14;
 pub(crate) const IORING_OP_RECV: u8 = 27;
+pub(crate) const IORING_OP_FILES_UPDATE: u8 = 20;
+/// `sqe.flags`: `sqe.fd` is a slot of the registered file table.
+pub(crate) const IOSQE_FIXED_FILE: u8 = 1 << 0;
+pub(crate) const IORING_REGISTER_FILES2: u32 = 13;
+/// `io_uring_rsrc_register.flags`: a table of empty slots (Linux 5.19).
+pub(crate) const IORING_RSRC_REGISTER_SPARSE: u32 = 1 << 0;
 
 /// `sqe.ioprio` of a `RECV`: stay armed, a completion per buffer filled
 /// (Linux 6.0).
