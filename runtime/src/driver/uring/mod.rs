@@ -43,18 +43,11 @@
 //! - **Timeouts** go to the kernel in nanoseconds (`IORING_ENTER_EXT_ARG`):
 //!   nothing to round.
 //!
-//! **Completion mode** (`docs/URING.md`): a TCP stream switched by
-//! [`set_completion`](Uring::set_completion) has a multishot `RECV` into
-//! the provided-buffer ring (cancelled at a high mark of unread buffers,
-//! re-armed at a low mark) and a poll for `POLLOUT` only. Its received
-//! buffers queue in its [`Conn`] (a list threaded through `Bufs::next`)
-//! until [`read`](Uring::read) copies them out and gives them back. A
-//! recv's `user_data` is its registration's with [`RECV_BIT`] set in the
-//! generation.
-//!
-//! Its writes copy into a per-connection send buffer that one `SEND` at a
-//! time carries, submitted by the next wait (`send.rs`); a send's
-//! `user_data` names its slot there (`send::is_send`).
+//! **Completion mode** (`docs/URING.md`) for TCP streams switched by
+//! [`set_completion`](Uring::set_completion): a multishot `RECV` into the
+//! provided-buffer ring whose buffers queue in a [`Conn`] until
+//! [`read`](Uring::read) copies them out (`conn.rs`, `completion.rs`), and
+//! writes copied into a send slot that one `SEND` carries (`send.rs`).
 
 mod conn;
 mod files;

@@ -14,118 +14,14 @@ use std::time::Duration;
 
 use crate::driver::syscall::cvt;
 
+mod abi;
 mod buf_ring;
 mod consts;
 
+pub(super) use self::abi::{Cqe, Sqe};
+use self::abi::{GeteventsArg, KernelTimespec, Params, RsrcRegister};
 pub(super) use self::buf_ring::BufRing;
 pub(super) use self::consts::*;
-
-#[repr(C)]
-#[derive(Debug, Default, Clone, Copy)]
-struct SqOffsets {
-    head: u32,
-    tail: u32,
-    ring_mask: u32,
-    ring_entries: u32,
-    flags: u32,
-    dropped: u32,
-    array: u32,
-    resv1: u32,
-    user_addr: u64,
-}
-
-#[repr(C)]
-#[derive(Debug, Default, Clone, Copy)]
-struct CqOffsets {
-    head: u32,
-    tail: u32,
-    ring_mask: u32,
-    ring_entries: u32,
-    overflow: u32,
-    cqes: u32,
-    flags: u32,
-    resv1: u32,
-    user_addr: u64,
-}
-
-#[repr(C)]
-#[derive(Debug, Default, Clone, Copy)]
-struct Params {
-    sq_entries: u32,
-    cq_entries: u32,
-    flags: u32,
-    sq_thread_cpu: u32,
-    sq_thread_idle: u32,
-    features: u32,
-    wq_fd: u32,
-    resv: [u32; 3],
-    sq_off: SqOffsets,
-    cq_off: CqOffsets,
-}
-
-/// One submission: 64 bytes, the unions flattened to the fields we use.
-#[repr(C)]
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct Sqe {
-    pub(super) opcode: u8,
-    pub(super) flags: u8,
-    pub(super) ioprio: u16,
-    pub(super) fd: i32,
-    pub(super) off: u64,
-    /// `ASYNC_CANCEL`: the `user_data` to cancel.
-    pub(super) addr: u64,
-    /// `POLL_ADD`: its flags (`IORING_POLL_ADD_MULTI`).
-    pub(super) len: u32,
-    /// `POLL_ADD`: `poll32_events`; `ASYNC_CANCEL`: `cancel_flags`.
-    pub(super) op_flags: u32,
-    pub(super) user_data: u64,
-    pub(super) buf_index: u16,
-    pub(super) personality: u16,
-    /// `RECV` with `IORING_RECV_MULTISHOT`: `optlen`, the bytes after which
-    /// it ends (Linux 6.17; older kernels refuse a non-zero value).
-    pub(super) file_index: u32,
-    pub(super) addr3: u64,
-    pub(super) pad: u64,
-}
-
-/// One completion (16 bytes; the ring is not set up for 32-byte CQEs).
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Cqe {
-    pub(super) user_data: u64,
-    pub(super) res: i32,
-    pub(super) flags: u32,
-}
-
-#[repr(C)]
-struct KernelTimespec {
-    tv_sec: i64,
-    tv_nsec: i64,
-}
-
-#[repr(C)]
-struct GeteventsArg {
-    sigmask: u64,
-    sigmask_sz: u32,
-    min_wait_usec: u32,
-    ts: u64,
-}
-
-/// `io_uring_rsrc_register`.
-#[repr(C)]
-struct RsrcRegister {
-    nr: u32,
-    flags: u32,
-    resv2: u64,
-    data: u64,
-    tags: u64,
-}
-
-const _: () = assert!(std::mem::size_of::<RsrcRegister>() == 32);
-const _: () = assert!(std::mem::size_of::<Params>() == 120);
-const _: () = assert!(std::mem::size_of::<Sqe>() == 64);
-const _: () = assert!(std::mem::size_of::<Cqe>() == 16);
-const _: () = assert!(std::mem::size_of::<GeteventsArg>() == 24);
 
 /// One mmap of the ring fd, unmapped on drop.
 #[derive(Debug)]
