@@ -15,6 +15,9 @@
 #   bash bench/uring.sh [REPS]     # default 7; writes bench/results/uring.txt
 #   SERVERS="..." APPS="echo http" CONNS="1 64 1000" NO_CG=1 bash bench/uring.sh 7   # a subset
 # At the end: paired ratios (same app, C and repetition) of each server's CPU per request to runtime-epoll's.
+# Calibration (echo only): URING_ECHO_REF=PATH adds the server `ref-uring-echo`, the scratch experiment's
+# completion-mode echo (../shared/experiments/uring-echo, built from a copy: cargo build --release), so a run
+# shows whether today's machine gives the reference its measured 5-6% over the epoll loop.
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 cd "$BENCH"
@@ -43,6 +46,7 @@ start() { # start NAME [APP]: the server NAME of APP (echo, http) on CPU 0
     runtime-uring-cqm) bin=$UR/${app}_runtime; env=(RUNTIME_DRIVER=uring RUNTIME_URING_DEFER_TASKRUN=0) ;;
     runtime-uring-cqnf) bin=$UR/${app}_runtime; env=(RUNTIME_DRIVER=uring RUNTIME_URING_FIXED_FILES=0) ;;
     tokio) bin=$REL/${app}_tokio ;;
+    ref-uring-echo) start_ref; return ;;
   esac
   rm -f "$OUT/userver.out" # else the wait below may read the last server's address
   env "${env[@]}" taskset -c 0 ${CG:+valgrind --tool=callgrind --callgrind-out-file=$OUT/ucg.out} "$bin" 127.0.0.1:0 \
@@ -54,20 +58,32 @@ start() { # start NAME [APP]: the server NAME of APP (echo, http) on CPU 0
   done
   echo "server $1 did not start"; cat "$OUT/userver.err"; exit 1
 }
+start_ref() { # the reference prints no address: give it a free port, wait until it listens
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  taskset -c 0 "${URING_ECHO_REF:?URING_ECHO_REF names the reference uring-echo binary}" "127.0.0.1:$port" \
+    > "$OUT/userver.out" 2> "$OUT/userver.err" &
+  SPID=$!; PIDS+=("$SPID"); SADDR=127.0.0.1:$port
+  for _ in $(seq 1200); do
+    ss -ltnH "sport = :$port" | grep -q . && return 0
+    sleep 0.05
+  done
+  echo "server ref-uring-echo did not start"; cat "$OUT/userver.err"; exit 1
+}
 stop() { kill "$SPID" 2>/dev/null || true; wait "$SPID" 2>/dev/null || true; }
 load() { taskset -c 1 "$REL/load" --addr "$SADDR" --pid "$SPID" "$@" | sed -n 's/^result //p'; }
 SERVERS=${SERVERS:-"epoll-loop runtime-epoll runtime-uring runtime-uring-cq1 runtime-uring-cq tokio"}
 APPS=${APPS:-"echo http"}
 CONNS=${CONNS:-"1 64 1000"}
-paired() { # median (min-max) over repetitions of each server's CPU per request / runtime-epoll's
-  awk '$1=="sec=load" { for (i=2;i<=NF;i++) { split($i,kv,"="); f[kv[1]]=kv[2] }
+paired() { # paired BASE: median (min-max) over repetitions of each server's CPU per request / BASE's
+  awk -v base="$1" '$1=="sec=load" { for (i=2;i<=NF;i++) { split($i,kv,"="); f[kv[1]]=kv[2] }
          k=f["app"] " C=" f["C"]; v[k, f["srv"], f["rep"]]=f["srv_us_per_req"]; keys[k]=1; srvs[f["srv"]]=1; reps[f["rep"]]=1 }
        END { for (k in keys) for (s in srvs) { n=0
-               for (r in reps) if ((k, s, r) in v && (k, "runtime-epoll", r) in v) x[++n]=v[k, s, r]/v[k, "runtime-epoll", r]
-               if (n==0 || s=="runtime-epoll") continue
+               for (r in reps) if ((k, s, r) in v && (k, base, r) in v) x[++n]=v[k, s, r]/v[k, base, r]
+               if (n==0 || s==base) continue
                for (i=1;i<=n;i++) { y[i]=x[i]; for (j=i;j>1 && y[j-1]>y[j];j--) { t=y[j]; y[j]=y[j-1]; y[j-1]=t } }
                m=(n%2)?y[(n+1)/2]:(y[n/2]+y[n/2+1])/2
-               printf "paired app=%s srv=%s n=%d cpu_ratio_to_runtime_epoll=%.3f (%.3f-%.3f)\n", k, s, n, m, y[1], y[n]; delete x; delete y } }' "$RAW" | sort
+               printf "paired app=%s srv=%s n=%d cpu_ratio_to_%s=%.3f (%.3f-%.3f)\n", k, s, n, base, m, y[1], y[n]; delete x; delete y } }' "$RAW" | sort
 }
 
 echo "== closed loop, 64 B echo and HTTP: $REPS interleaved runs"
@@ -84,7 +100,8 @@ for rep in $(seq "$REPS"); do
   done
 done
 
-paired | tee -a "$RAW"
+paired runtime-epoll | tee -a "$RAW"
+[[ " $SERVERS " == *" epoll-loop "* ]] && paired epoll-loop | tee -a "$RAW"
 
 echo "== syscalls per request (strace -f -c, 20,000 requests after warm-up)"
 for app in $APPS; do
