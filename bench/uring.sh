@@ -70,7 +70,12 @@ start_ref() { # the reference prints no address: give it a free port, wait until
   done
   echo "server ref-uring-echo did not start"; cat "$OUT/userver.err"; exit 1
 }
-stop() { kill "$SPID" 2>/dev/null || true; wait "$SPID" 2>/dev/null || true; }
+stop() { # SIGTERM; then SIGKILL after 5 s (valgrind does not end a server blocked in io_uring_enter on SIGTERM;
+  # its dump is written by then)
+  kill "$SPID" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.05; done
+  kill -9 "$SPID" 2>/dev/null || true; wait "$SPID" 2>/dev/null || true
+}
 load() { taskset -c 1 "$REL/load" --addr "$SADDR" --pid "$SPID" "$@" | sed -n 's/^result //p'; }
 SERVERS=${SERVERS:-"epoll-loop runtime-epoll runtime-uring runtime-uring-cq1 runtime-uring-cq tokio"}
 APPS=${APPS:-"echo http"}
