@@ -16,6 +16,7 @@ use std::os::fd::RawFd;
 use std::os::fd::{FromRawFd, OwnedFd};
 
 use super::Poller;
+use crate::sys::libc;
 
 impl Poller {
     /// Reports the exit of process `pid` as `READABLE` under `token`
