@@ -57,8 +57,9 @@
 //! # Dependencies
 //!
 //! `libc` (system calls; not on Linux x86_64 and aarch64, where `sys/`
-//! declares the few items used, which saves the build the `libc` crate's
-//! compile before this one can start), `slab` (the reactor's and timers' slots),
+//! declares the items used, which saves a clean build the `libc` crate's
+//! compile before this one can start; `net` reaches the same declarations
+//! through `runtime::__libc`, hidden and not an API), `slab` (the reactor's and timers' slots),
 //! `pin-project-lite` (`Timeout`, `TaskLocalFuture`), `futures-core` (the `Stream` and
 //! `FusedFuture` traits the ecosystem's combinators ask for: `Interval` is a
 //! stream; `Sleep`, `Timeout` and `JoinHandle` are fused), `futures-task`
