@@ -16,6 +16,7 @@ use std::os::fd::RawFd;
 use std::os::fd::{FromRawFd, OwnedFd};
 
 use super::Poller;
+#[cfg(target_os = "linux")]
 use crate::sys::libc;
 
 impl Poller {
