@@ -12,7 +12,7 @@
 //!   the `libc` crate itself, as before.
 //!
 //! `net` reaches the same module through `runtime::__libc` (hidden, not a
-//! public API). `tests.rs` checks every declaration of `linux/` against the
+//! public API). `tests/` checks every declaration of `linux/` against the
 //! `libc` crate (a dev-dependency): layouts, values and function types.
 
 #[cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]

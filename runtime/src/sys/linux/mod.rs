@@ -1,12 +1,12 @@
 //! Our own declarations of the C library on Linux x86_64 and aarch64
 //! (glibc and musl), in place of the `libc` crate: only what `runtime` and
 //! `net` use, each with the type, value or layout the `libc` crate gives it
-//! on these four targets (`../tests.rs` checks that, item by item).
+//! on these four targets (`../tests/` checks that, item by item).
 //!
 //! This file holds the C types, `errno` and the calls on any file
 //! descriptor; the rest is grouped by what uses it: `driver.rs` (epoll,
-//! eventfd, io_uring's system calls, `stat`), `process.rs` (signals, CPU
-//! affinity, pidfd) and `socket.rs` (`net`, and the io_uring driver's
+//! eventfd, the raw system calls, `mmap`, `stat`), `process.rs` (signals, CPU
+//! affinity) and `socket.rs` (`net`, and the io_uring driver's
 //! sockets). Where the targets differ, the item says so with a `cfg`:
 //! `c_char` and `stat` by architecture, `ioctl`'s request type, `getrlimit`'s
 //! resource type and `msghdr` by C library, `epoll_event` packed on x86_64.
