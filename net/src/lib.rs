@@ -131,8 +131,11 @@
 //! needs the reactor, timers and `spawn_blocking`, none of `runtime`'s
 //! optional parts.
 //!
-//! Dependencies: `runtime` (the reactor), `libc` (the socket calls std does
-//! not offer: `accept4`, nonblocking `connect`, `send` flags),
+//! Dependencies: `runtime` (the reactor; and the C declarations of the
+//! socket calls std does not offer: `accept4`, nonblocking `connect`, `send`
+//! flags, through its hidden `runtime::__libc`, which is not an API: the
+//! `libc` crate's items on most targets, `runtime`'s own declarations on
+//! Linux x86_64 and aarch64, where neither crate depends on `libc`),
 //! `futures-core` (the `Stream` of `incoming()`), and `futures-io` and
 //! `hyper` (optional, above). All of `net`'s `unsafe` is in `sys/`.
 

@@ -30,7 +30,9 @@
 //! reads this list and fails on an import that goes up). From the ground:
 //!
 //! 1. `driver/` (epoll and kqueue, the only code that makes the waiting
-//!    system calls), `loom.rs` (the model checker's stand-ins), `config.rs`.
+//!    system calls), `sys/` (the C library's declarations: our own on Linux
+//!    x86_64 and aarch64, the `libc` crate elsewhere), `loom.rs` (the model
+//!    checker's stand-ins), `config.rs`.
 //! 2. `reactor/` (the registered sources and their wakers); the task core,
 //!    `task/raw.rs`, `task/raw/`, `task/state.rs`, `task/waker.rs`,
 //!    `task/error.rs`, `task/join.rs`, `task/remote.rs`, `task/local.rs`,
@@ -54,7 +56,10 @@
 //!
 //! # Dependencies
 //!
-//! `libc` (system calls), `slab` (the reactor's and timers' slots),
+//! `libc` (system calls; not on Linux x86_64 and aarch64, where `sys/`
+//! declares the items used, which saves a clean build the `libc` crate's
+//! compile before this one can start; `net` reaches the same declarations
+//! through `runtime::__libc`, hidden and not an API), `slab` (the reactor's and timers' slots),
 //! `pin-project-lite` (`Timeout`, `TaskLocalFuture`), `futures-core` (the `Stream` and
 //! `FusedFuture` traits the ecosystem's combinators ask for: `Interval` is a
 //! stream; `Sleep`, `Timeout` and `JoinHandle` are fused), `futures-task`
@@ -129,6 +134,8 @@ pub mod stream;
 #[cfg(feature = "sync")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
 pub mod sync;
+#[allow(unsafe_code)]
+mod sys;
 pub mod task;
 pub mod time;
 
@@ -146,6 +153,13 @@ pub use runtime::{block_on, Runtime};
 #[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
 pub use runtime_macros::{join, main, select, test, try_join};
 pub use task::{spawn, JoinError, JoinHandle};
+
+/// The C library's declarations (`libc::X`), for `net`'s system calls:
+/// this crate's own on Linux x86_64 and aarch64, the `libc` crate
+/// elsewhere. Not a public API: it declares only what `runtime` and `net`
+/// use, and may change with them.
+#[doc(hidden)]
+pub use sys::libc as __libc;
 
 /// What `net` calls for its name lookups; not a public API.
 #[doc(hidden)]

@@ -6,6 +6,7 @@
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
+use crate::sys::libc;
 use crate::sys::{cvt, SockAddr};
 
 /// Added to every socket type: created nonblocking and close-on-exec.

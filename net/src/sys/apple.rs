@@ -12,6 +12,7 @@ use super::{cvt, setsockopt_int, SockAddr};
 
 #[path = "not_linux.rs"]
 mod not_linux;
+use crate::sys::libc;
 pub(crate) use not_linux::{abstract_addr, abstract_name, abstract_name_of, peer_cred};
 
 pub(super) const SOCK_FLAGS: libc::c_int = 0;

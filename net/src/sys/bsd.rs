@@ -7,6 +7,7 @@
 mod accept4;
 #[path = "not_linux.rs"]
 mod not_linux;
+use crate::sys::libc;
 pub(super) use accept4::{accept, configure, no_sigpipe, SEND_FLAGS, SOCK_FLAGS};
 pub(crate) use not_linux::{abstract_addr, abstract_name, abstract_name_of, peer_cred};
 

@@ -7,6 +7,7 @@ use std::os::fd::RawFd;
 use ::hyper::rt::ReadBufCursor;
 
 use super::cvt;
+use crate::sys::libc;
 
 /// Reads from `fd` into the unfilled part of `cursor` and advances it by
 /// the bytes read. Returns that count (0 at end of stream, or when the

@@ -16,6 +16,7 @@ use std::os::android::net::SocketAddrExt;
 use std::os::linux::net::SocketAddrExt;
 
 use super::cvt;
+use crate::sys::libc;
 
 #[path = "accept4.rs"]
 mod accept4;

@@ -25,6 +25,11 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
+/// The C library's declarations, through `runtime` (`runtime::__libc`, not
+/// a public API): its own on Linux x86_64 and aarch64, the `libc` crate
+/// elsewhere. Every file of `net` that calls C writes `use crate::sys::libc;`.
+pub(crate) use runtime::__libc as libc;
+
 mod from_raw;
 #[cfg(feature = "hyper")]
 mod hyper_read;

@@ -8,6 +8,7 @@ use std::os::unix::net::SocketAddr;
 use std::path::Path;
 
 use crate::sys::cvt;
+use crate::sys::libc;
 
 /// Abstract names exist only on Linux and Android.
 pub(crate) fn abstract_name(_path: &Path) -> Option<&[u8]> {

@@ -11,6 +11,7 @@ use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::time::Duration;
 
 use super::{cvt, os, zeroed};
+use crate::sys::libc;
 
 /// Plain C values an option is read or written as.
 pub(crate) trait OptValue: Copy {
@@ -105,6 +106,8 @@ pub(crate) fn tclass_v6(fd: BorrowedFd<'_>) -> io::Result<u32> {
 
 /// The socket-level options `TcpSocket` exposes, by name.
 pub(crate) mod name {
+    use crate::sys::libc;
+
     pub(crate) const SOCKET: libc::c_int = libc::SOL_SOCKET;
     pub(crate) const REUSEADDR: libc::c_int = libc::SO_REUSEADDR;
     pub(crate) const REUSEPORT: libc::c_int = libc::SO_REUSEPORT;

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use super::{TcpListener, TcpStream};
 use crate::stream_io;
+use crate::sys::libc;
 use crate::sys::{self, name, Connect, Family, Kind, SockAddr};
 
 /// A TCP socket to configure before it connects or listens.

@@ -9,6 +9,7 @@ use std::os::unix::net::SocketAddr;
 use std::path::Path;
 
 use super::{UnixDatagram, UnixListener, UnixStream};
+use crate::sys::libc;
 use crate::sys::{self, Family, Kind, SockAddr};
 
 /// A Unix socket before it is bound, listening or connected.

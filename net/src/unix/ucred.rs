@@ -1,6 +1,8 @@
 //! [`UCred`]: the credentials of a Unix socket's peer (tokio's
 //! `net::unix::UCred`), read by [`UnixStream::peer_cred`](super::UnixStream::peer_cred).
 
+use crate::sys::libc;
+
 /// The user, group and (where the system says) process of the peer of a
 /// Unix stream, as they were when it connected.
 #[derive(Clone, Copy, Debug, Eq, Hash, PartialEq)]

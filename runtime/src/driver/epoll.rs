@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use super::syscall::{annotate, cvt, retry};
 use super::{DriverCounters, Event, Readiness};
+use crate::sys::libc;
 
 /// The token of the remote-wake eventfd; the reactor never hands it out.
 pub(crate) const WAKER_TOKEN: u64 = u64::MAX;

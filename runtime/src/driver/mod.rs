@@ -33,6 +33,9 @@ use std::io;
 use std::os::fd::RawFd;
 use std::time::Duration;
 
+#[cfg(all(target_os = "linux", feature = "io-uring"))]
+use crate::sys::libc;
+
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 mod epoll;

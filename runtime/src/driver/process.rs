@@ -16,6 +16,8 @@ use std::os::fd::RawFd;
 use std::os::fd::{FromRawFd, OwnedFd};
 
 use super::Poller;
+#[cfg(target_os = "linux")]
+use crate::sys::libc;
 
 impl Poller {
     /// Reports the exit of process `pid` as `READABLE` under `token`

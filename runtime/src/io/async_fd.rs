@@ -32,6 +32,7 @@ use super::Interest;
 use crate::context;
 use crate::context::Scope;
 use crate::reactor::{Direction, Flags, Token};
+use crate::sys::libc;
 
 mod op;
 

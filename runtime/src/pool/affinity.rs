@@ -4,6 +4,7 @@
 //! The only `unsafe` of the pool: two system calls on a `cpu_set_t` that
 //! lives on the stack, and the libc macros that read and set its bits.
 
+use crate::sys::libc;
 use std::io;
 use std::mem;
 

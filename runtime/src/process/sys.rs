@@ -4,6 +4,7 @@ use std::io;
 use std::os::fd::AsRawFd;
 
 use crate::driver::syscall::{annotate, cvt};
+use crate::sys::libc;
 
 /// Sets or clears `O_NONBLOCK` with one `ioctl(FIONBIO)` (tokio makes two
 /// `fcntl` calls per pipe).

@@ -32,6 +32,7 @@ use std::task::{Context, Poll, Waker};
 use slab::Slab;
 
 use crate::driver::syscall::{annotate, cvt};
+use crate::sys::libc;
 
 /// Signal numbers are below this (Linux's real-time signals end at 64;
 /// other systems have fewer, and `sigaction` refuses what they lack).

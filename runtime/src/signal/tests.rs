@@ -6,6 +6,7 @@ use std::task::Poll;
 
 use super::registry;
 use super::unix::{signal, SignalKind};
+use crate::sys::libc;
 
 #[test]
 fn signal_dropped_streams_and_waiters_leave_the_registry() {

@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 
 use super::{dispatch, registry};
 use crate::context;
+use crate::sys::libc;
 
 /// Which signal to listen for: tokio's constructors, or any number through
 /// [`from_raw`](SignalKind::from_raw).

@@ -6,6 +6,7 @@
 //! Only what the driver uses. The constants have FreeBSD's values; the
 //! struct is FreeBSD's before `ext` was added (`kevent` of FreeBSD 11).
 
+use crate::sys::libc;
 use std::os::raw::{c_int, c_short, c_uint, c_ushort, c_void};
 
 pub(crate) const EVFILT_READ: c_short = -1;

@@ -57,6 +57,7 @@ use self::sys::portable::{
 };
 use self::sys::{KEvent, Kq};
 use super::{DriverCounters, Event, Readiness};
+use crate::sys::libc;
 pub(crate) use waker::RemoteWaker;
 
 /// Longest single wait: macOS rejects much longer timeouts with `EINVAL`.

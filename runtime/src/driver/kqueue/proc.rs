@@ -12,6 +12,7 @@ use std::os::fd::RawFd;
 
 use super::sys::portable::EVFILT_PROC;
 use super::Kqueue;
+use crate::sys::libc;
 
 impl Kqueue {
     pub(crate) fn register_process(&mut self, pid: u32, token: u64) -> std::io::Result<()> {

@@ -113,8 +113,9 @@ mod native {
     #[cfg(target_os = "linux")]
     use super::super::libkqueue::AfterClose;
     use crate::driver::syscall::{annotate, cvt};
+    use crate::sys::libc;
     #[cfg(not(target_os = "linux"))]
-    use libc as c;
+    use crate::sys::libc as c;
 
     pub(crate) use c::{
         kevent as KEvent, EVFILT_PROC, EVFILT_READ, EVFILT_WRITE, EV_ADD, EV_CLEAR, EV_DELETE, EV_EOF, EV_ERROR,

@@ -23,6 +23,7 @@ use std::time::Duration;
 use super::sys::portable::{EVFILT_READ, EV_ADD, EV_CLEAR};
 use super::sys::{self, Kq, USER_EVENT, WAKE_UDATA};
 use crate::driver::syscall::{annotate, cvt};
+use crate::sys::libc;
 
 /// The `ident` of the user event.
 const WAKE_IDENT: usize = 0;

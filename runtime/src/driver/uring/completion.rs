@@ -16,6 +16,7 @@ use super::sys::{self, Cqe, Sqe};
 use super::{poll_add, user_data, Uring, NOTHING, POLL_OUT};
 use crate::driver::syscall::annotate;
 use crate::driver::{Event, Readiness};
+use crate::sys::libc;
 
 /// A recv of `fd` into buffers of the group, under `data`. Multishot: it
 /// stays armed and completes once per buffer (`IORING_CQE_F_MORE`) until

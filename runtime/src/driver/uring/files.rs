@@ -15,6 +15,7 @@
 use std::os::fd::RawFd;
 
 use super::sys::{self, Ring, Sqe};
+use crate::sys::libc;
 
 /// No slot: the plain fd.
 pub(super) const NO_SLOT: u32 = u32::MAX;

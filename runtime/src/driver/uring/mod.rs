@@ -64,7 +64,7 @@ use std::time::Duration;
 use self::conn::{Bufs, Conn, COMPLETION, RECV_BIT};
 use self::sys::{Ring, Sqe};
 use super::syscall::{annotate, retry};
-use super::{epoll, DriverCounters, Event, Readiness};
+use super::{epoll, libc, DriverCounters, Event, Readiness};
 
 /// `user_data` of the remote wake's poll.
 const WAKE_DATA: u64 = u64::MAX;

@@ -28,6 +28,7 @@ use super::sys::{Cqe, Sqe};
 use super::{Uring, NOTHING};
 use crate::driver::syscall::annotate;
 use crate::driver::{Event, Readiness};
+use crate::sys::libc;
 
 mod slots;
 

@@ -12,7 +12,7 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use crate::driver::syscall::cvt;
+use crate::{driver::syscall::cvt, sys::libc};
 
 mod abi;
 mod buf_ring;

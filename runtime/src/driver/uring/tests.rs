@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::Uring;
 use crate::driver::{Event, Readiness};
+use crate::sys::libc;
 
 fn events(u: &mut Uring, timeout: Option<Duration>) -> Vec<Event> {
     let mut out = Vec::new();

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::{poll_add, Uring, POLL_EVENTS, WAKE_DATA};
 use crate::driver::syscall::{annotate, cvt};
+use crate::sys::libc;
 
 impl Uring {
     /// The eventfd other threads wake this driver with, watched by a poll

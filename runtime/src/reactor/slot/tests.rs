@@ -1,6 +1,7 @@
 //! Unit tests of `Slot`.
 
 use super::*;
+use crate::sys::libc;
 use std::sync::Arc;
 use std::task::Wake;
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use super::{kevent, Knote, EVFILT_READ, EV_ADD, EV_CLEAR, EV_DELETE, EV_EOF};
 use crate::driver::syscall::{annotate, cvt};
+use crate::sys::libc;
 
 /// The registrations of one filter: an epoll instance keyed by fd.
 #[derive(Debug)]

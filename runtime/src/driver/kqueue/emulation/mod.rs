@@ -39,6 +39,7 @@ use std::time::Duration;
 use self::filters::Filter;
 use self::procs::{ProcKnote, Procs};
 use crate::driver::syscall::{annotate, cvt};
+use crate::sys::libc;
 
 // The FreeBSD values.
 pub(crate) const EVFILT_READ: i16 = -1;

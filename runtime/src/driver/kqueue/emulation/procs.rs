@@ -18,6 +18,7 @@ use std::time::Duration;
 use super::filters::{epoll_create, epoll_ctl, epoll_wait};
 use super::{kevent, EVFILT_PROC, EV_ADD, EV_DELETE, EV_EOF, EV_ONESHOT, NOTE_EXIT};
 use crate::driver::process::pidfd_open;
+use crate::sys::libc;
 
 /// One watched process: its pidfd (closing it removes the epoll entry).
 #[derive(Debug)]

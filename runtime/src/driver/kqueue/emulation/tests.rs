@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::super::tests::{blank_events, bounded, change, closed_fd, pair, pipe, reuse, Fd, BRIEF, SECOND};
 use super::{kevent, Kq, EVFILT_READ, EVFILT_WRITE, EV_ADD, EV_CLEAR, EV_DELETE, EV_ERROR};
 use crate::io::AsyncFd;
+use crate::sys::libc;
 use crate::{Builder, Driver};
 
 fn kevents(kq: &Kq, changes: &[kevent], timeout: Option<Duration>) -> Vec<kevent> {

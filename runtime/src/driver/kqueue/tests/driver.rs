@@ -10,6 +10,7 @@ use super::super::waker::Mechanism;
 use super::super::{readiness, Kqueue};
 use super::{bounded, closed_fd, pair, pipe, BRIEF, SECOND};
 use crate::driver::{Event, Readiness};
+use crate::sys::libc;
 
 fn tokens(events: &[Event]) -> Vec<u64> {
     let mut t: Vec<u64> = events.iter().map(|e| e.token).collect();

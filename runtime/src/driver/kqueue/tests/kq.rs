@@ -10,6 +10,7 @@ use super::super::sys::{
     self, Kq, EVFILT_READ, EVFILT_USER, EVFILT_WRITE, EV_ADD, EV_CLEAR, EV_DELETE, EV_EOF, EV_ERROR,
 };
 use super::{blank_events, change, closed_fd, pair, BRIEF, SECOND};
+use crate::sys::libc;
 
 #[test]
 fn kq_failed_change_is_an_ev_error_entry_and_the_rest_is_applied() {

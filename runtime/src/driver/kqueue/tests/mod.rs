@@ -15,6 +15,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::sys::{self, KEvent};
+use crate::sys::libc;
 
 pub(super) const SECOND: Option<Duration> = Some(Duration::from_secs(1));
 /// A short wait that should see nothing.

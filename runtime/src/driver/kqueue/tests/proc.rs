@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::super::Kqueue;
 use super::{bounded, BRIEF, SECOND};
 use crate::driver::Readiness;
+use crate::sys::libc;
 
 /// A child that runs until its stdin closes.
 fn waiting_child() -> (std::process::Child, std::process::ChildStdin) {

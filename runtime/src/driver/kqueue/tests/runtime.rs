@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::{bounded, closed_fd, pair, reuse, Fd};
 use crate::io::AsyncFd;
+use crate::sys::libc;
 use crate::{Builder, Driver, Runtime};
 
 fn kqueue_runtime() -> Runtime {

@@ -7,6 +7,7 @@ use std::sync::atomic::Ordering;
 
 use super::{Mapping, Ring, IORING_REGISTER_PBUF_RING};
 use crate::driver::syscall::cvt;
+use crate::sys::libc;
 
 /// `struct io_uring_buf_reg`.
 #[repr(C)]
