@@ -17,7 +17,8 @@
 # At the end: paired ratios (same app, C and repetition) of each server's CPU per request to runtime-epoll's.
 # Calibration (echo only): URING_ECHO_REF=PATH adds the server `ref-uring-echo`, the scratch experiment's
 # completion-mode echo (../shared/experiments/uring-echo, built from a copy: cargo build --release), so a run
-# shows whether today's machine gives the reference its measured 5-6% over the epoll loop.
+# shows whether today's machine gives the reference its measured 5-6% over the epoll loop; `ref-uring-echo-single`
+# and `ref-uring-echo-fixed` run it with `--single` and `--fixed`.
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 cd "$BENCH"
@@ -47,6 +48,8 @@ start() { # start NAME [APP]: the server NAME of APP (echo, http) on CPU 0
     runtime-uring-cqnf) bin=$UR/${app}_runtime; env=(RUNTIME_DRIVER=uring RUNTIME_URING_FIXED_FILES=0) ;;
     tokio) bin=$REL/${app}_tokio ;;
     ref-uring-echo) start_ref; return ;;
+    ref-uring-echo-single) start_ref --single; return ;;
+    ref-uring-echo-fixed) start_ref --fixed; return ;;
   esac
   rm -f "$OUT/userver.out" # else the wait below may read the last server's address
   env "${env[@]}" taskset -c 0 ${CG:+valgrind --tool=callgrind --callgrind-out-file=$OUT/ucg.out} "$bin" 127.0.0.1:0 \
@@ -58,10 +61,10 @@ start() { # start NAME [APP]: the server NAME of APP (echo, http) on CPU 0
   done
   echo "server $1 did not start"; cat "$OUT/userver.err"; exit 1
 }
-start_ref() { # the reference prints no address: give it a free port, wait until it listens
+start_ref() { # start_ref [FLAGS]: the reference prints no address: give it a free port, wait until it listens
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  taskset -c 0 "${URING_ECHO_REF:?URING_ECHO_REF names the reference uring-echo binary}" "127.0.0.1:$port" \
+  taskset -c 0 "${URING_ECHO_REF:?URING_ECHO_REF names the reference uring-echo binary}" "127.0.0.1:$port" "$@" \
     > "$OUT/userver.out" 2> "$OUT/userver.err" &
   SPID=$!; PIDS+=("$SPID"); SADDR=127.0.0.1:$port
   for _ in $(seq 1200); do
