@@ -235,9 +235,9 @@ impl Uring {
     /// the stream it was for goes on with its plain fd, and an op that
     /// named the empty slot (`EBADF`) is submitted again.
     #[cold]
-    pub(super) fn on_install_failed(&mut self, slot: u32) {
+    pub(super) fn on_install_failed(&mut self, slot: u32, install: u32) {
         let Some(files) = self.files.as_mut() else { return };
-        let fd = files.fd_of(slot);
+        let fd = files.fd_of(slot, install);
         let Some(reg) = usize::try_from(fd).ok().and_then(|i| self.regs.get_mut(i)) else { return };
         if reg.conn.slot != slot || reg.conn.state & COMPLETION == 0 {
             return; // cleared meanwhile

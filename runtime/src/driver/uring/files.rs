@@ -21,8 +21,11 @@ use crate::sys::libc;
 pub(super) const NO_SLOT: u32 = u32::MAX;
 /// An update's `user_data`: its slot with these two bits in the low half
 /// (a file descriptor never has bit 31; a send's has `0b10`; `NOTHING` and
-/// the waker's are all ones, which a slot below 2^30 - 1 never makes).
+/// the waker's are all ones, which a slot below 2^30 - 1 never makes), and
+/// the slot's install count in the high half, 31 bits (bit 31 there marks
+/// a recv).
 const UPDATE_TAG: u32 = 0b11 << 30;
+const INSTALLS_MASK: u32 = u32::MAX >> 1;
 /// Table size unless `RUNTIME_URING_FIXED_FILES` names one (capped by the
 /// soft `RLIMIT_NOFILE`, which the kernel enforces).
 const DEFAULT_SLOTS: u32 = 4096;
@@ -32,11 +35,12 @@ const DEFAULT_SLOTS: u32 = 4096;
 /// name the slot, and the clear), not -1.
 static EMPTY: RawFd = -1;
 
-/// Whether `data` is an update's `user_data` (only failures complete: the
-/// updates skip their successful completions where the kernel can).
-pub(super) fn update_slot(data: u64) -> Option<u32> {
+/// The slot and install an update's `user_data` names, if it is one (only
+/// failures complete: the updates skip their successful completions where
+/// the kernel can).
+pub(super) fn update_slot(data: u64) -> Option<(u32, u32)> {
     let low = data as u32;
-    (data >> 32 == 0 && low >> 30 == 0b11 && low != u32::MAX).then_some(low & !UPDATE_TAG)
+    (low >> 30 == 0b11 && low != u32::MAX).then_some((low & !UPDATE_TAG, (data >> 32) as u32))
 }
 
 /// The registered table's free slots, and per slot the fd an update
@@ -48,6 +52,10 @@ pub(super) struct Files {
     fds: Box<[RawFd]>,
     /// Per slot: the stream's fd while it holds the slot, else -1.
     owners: Box<[RawFd]>,
+    /// Per slot: its installs so far (31 bits), so that the failure of an
+    /// install reaped after the slot went to another stream is not taken
+    /// for that stream's.
+    installs: Box<[u32]>,
     /// Slots in use (for the tests).
     pub(super) used: u32,
 }
@@ -72,6 +80,7 @@ impl Files {
             free: (0..count).rev().collect(),
             fds: vec![-1; count as usize].into_boxed_slice(),
             owners: vec![-1; count as usize].into_boxed_slice(),
+            installs: vec![0; count as usize].into_boxed_slice(),
             used: 0,
         })
     }
@@ -80,16 +89,18 @@ impl Files {
     /// the table is full.
     pub(super) fn install(&mut self, fd: RawFd, skip_success: u8) -> Option<(u32, Sqe)> {
         let slot = self.free.pop()?;
-        self.fds[slot as usize] = fd;
-        self.owners[slot as usize] = fd;
+        let i = slot as usize;
+        self.fds[i] = fd;
+        self.owners[i] = fd;
+        self.installs[i] = self.installs[i].wrapping_add(1) & INSTALLS_MASK;
         self.used += 1;
-        Some((slot, update(slot, &self.fds[slot as usize], skip_success)))
+        Some((slot, update(slot, self.installs[i], &self.fds[i], skip_success)))
     }
 
     /// The update that clears `slot`, which is free once it is submitted.
     pub(super) fn clear(&mut self, slot: u32, skip_success: u8) -> Sqe {
         self.release(slot);
-        update(slot, &EMPTY, skip_success)
+        update(slot, self.installs[slot as usize], &EMPTY, skip_success)
     }
 
     /// Frees `slot` (its install failed, or it is being cleared).
@@ -99,9 +110,13 @@ impl Files {
         self.used -= 1;
     }
 
-    /// The stream that holds `slot` (or -1).
-    pub(super) fn fd_of(&self, slot: u32) -> RawFd {
-        self.owners.get(slot as usize).copied().unwrap_or(-1)
+    /// The stream that holds `slot` by its install number `install` (or -1:
+    /// the slot is free, or holds a later install).
+    pub(super) fn fd_of(&self, slot: u32, install: u32) -> RawFd {
+        match self.installs.get(slot as usize) {
+            Some(&n) if n == install => self.owners[slot as usize],
+            _ => -1,
+        }
     }
 
     /// Makes `slot`'s pending install name `fd` instead (a test's way to
@@ -112,9 +127,10 @@ impl Files {
     }
 }
 
-/// The update that installs `*fd` in `slot`. The kernel reads `*fd` when it
-/// issues the update: the cell must keep its value until then.
-fn update(slot: u32, fd: &RawFd, skip_success: u8) -> Sqe {
+/// The update that installs `*fd` in `slot` (its install number
+/// `install`). The kernel reads `*fd` when it issues the update: the cell
+/// must keep its value until then.
+fn update(slot: u32, install: u32, fd: &RawFd, skip_success: u8) -> Sqe {
     Sqe {
         opcode: sys::IORING_OP_FILES_UPDATE,
         flags: skip_success,
@@ -122,7 +138,7 @@ fn update(slot: u32, fd: &RawFd, skip_success: u8) -> Sqe {
         off: u64::from(slot),
         addr: fd as *const RawFd as u64,
         len: 1,
-        user_data: u64::from(slot | UPDATE_TAG),
+        user_data: (u64::from(install) << 32) | u64::from(slot | UPDATE_TAG),
         ..Sqe::default()
     }
 }

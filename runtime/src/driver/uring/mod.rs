@@ -269,8 +269,8 @@ impl Uring {
                 // Cancelled, an earlier registration of this fd, a cancel or
                 // NOP; or a fixed file's install that failed.
                 _ if data != WAKE_DATA || more => {
-                    if let Some(slot) = files::update_slot(data) {
-                        self.on_install_failed(slot);
+                    if let Some((slot, install)) = files::update_slot(data) {
+                        self.on_install_failed(slot, install);
                     }
                 }
                 _ => self.ended.push((u32::MAX, 0, 0)),

@@ -213,3 +213,52 @@ fn uring_failed_fixed_file_install_falls_back_to_the_plain_fd() {
     assert_eq!(got, b"still here");
     u.deregister(fd).unwrap();
 }
+
+/// A failed install reaped after its slot went to another stream is not
+/// taken for that stream's: stream A's install fails, A is dropped (its
+/// slot cleared and freed), stream B takes the same slot before the
+/// failure is reaped. B keeps its fixed file, and the slot stays B's (given
+/// back, B's file would stay in the table after B's close).
+#[test]
+fn uring_failed_install_of_a_slot_reused_in_the_same_tick_leaves_the_new_stream_fixed() {
+    let mut u = Uring::new(8).unwrap();
+    if u.files.is_none() {
+        return; // a kernel without the table (or RUNTIME_URING_FIXED_FILES=0)
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let pair = || {
+        let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        server.set_nonblocking(true).unwrap();
+        (client, server)
+    };
+    let (_client_a, server_a) = pair();
+    let (mut client_b, server_b) = pair();
+    let (a, b) = (server_a.as_raw_fd(), server_b.as_raw_fd());
+    u.register(a, 1).unwrap();
+    assert!(u.set_completion(a).unwrap());
+    let slot = u.regs[a as usize].conn.slot;
+    assert_ne!(slot, super::files::NO_SLOT);
+    let ring_fd = u.ring.raw_fd();
+    u.files.as_mut().unwrap().poison(slot, ring_fd);
+    // A's drop submits its queue at once: the poisoned install fails there,
+    // and its completion waits for the next wait to be reaped.
+    u.deregister(a).unwrap();
+    u.register(b, 2).unwrap();
+    assert!(u.set_completion(b).unwrap());
+    assert_eq!(u.regs[b as usize].conn.slot, slot, "B takes the slot A gave back");
+    events(&mut u, Some(Duration::ZERO));
+    assert_eq!(u.regs[b as usize].conn.slot, slot, "A's failure is not B's");
+    assert_eq!(u.files.as_ref().unwrap().used, 1, "the slot is still held, by B");
+    client_b.write_all(b"fixed").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut got = Vec::new();
+    while got.len() < 5 && Instant::now() < deadline {
+        events(&mut u, Some(Duration::from_millis(100)));
+        let mut direct = false;
+        let _ = u.read(b, 64, false, &mut |bytes: &[u8]| got.extend_from_slice(bytes), &mut direct);
+    }
+    assert_eq!(got, b"fixed");
+    u.deregister(b).unwrap();
+    assert_eq!(u.files.as_ref().unwrap().used, 0);
+}
