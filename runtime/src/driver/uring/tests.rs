@@ -15,6 +15,26 @@ fn events(u: &mut Uring, timeout: Option<Duration>) -> Vec<Event> {
     out
 }
 
+/// A connected client and the accepted server side, nonblocking.
+fn accepted(listener: &std::net::TcpListener) -> (std::net::TcpStream, std::net::TcpStream) {
+    let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (server, _) = listener.accept().unwrap();
+    server.set_nonblocking(true).unwrap();
+    (client, server)
+}
+
+/// Completion-mode reads of `fd` until `len` bytes came, or 10 s passed.
+fn read_completion(u: &mut Uring, fd: std::os::fd::RawFd, len: usize) -> Vec<u8> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut got = Vec::new();
+    while got.len() < len && Instant::now() < deadline {
+        events(u, Some(Duration::from_millis(100)));
+        let mut direct = false;
+        let _ = u.read(fd, 64, false, &mut |bytes: &[u8]| got.extend_from_slice(bytes), &mut direct);
+    }
+    got
+}
+
 #[test]
 fn uring_registration_rides_in_the_wait_and_reports_the_initial_write_edge() {
     let mut u = Uring::new(8).unwrap();
@@ -189,9 +209,7 @@ fn uring_failed_fixed_file_install_falls_back_to_the_plain_fd() {
         return; // a kernel without the table (or RUNTIME_URING_FIXED_FILES=0)
     }
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let mut client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    let (server, _) = listener.accept().unwrap();
-    server.set_nonblocking(true).unwrap();
+    let (mut client, server) = accepted(&listener);
     let fd = server.as_raw_fd();
     u.register(fd, 5).unwrap();
     assert!(u.set_completion(fd).unwrap());
@@ -203,14 +221,7 @@ fn uring_failed_fixed_file_install_falls_back_to_the_plain_fd() {
     assert_eq!(u.regs[fd as usize].conn.slot, super::files::NO_SLOT, "the install failed: no slot");
     assert_eq!(u.files.as_ref().unwrap().used, 0, "the slot is free again");
     client.write_all(b"still here").unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut got = Vec::new();
-    while got.len() < 10 && Instant::now() < deadline {
-        events(&mut u, Some(Duration::from_millis(100)));
-        let mut direct = false;
-        let _ = u.read(fd, 64, false, &mut |b: &[u8]| got.extend_from_slice(b), &mut direct);
-    }
-    assert_eq!(got, b"still here");
+    assert_eq!(read_completion(&mut u, fd, 10), b"still here");
     u.deregister(fd).unwrap();
 }
 
@@ -226,14 +237,8 @@ fn uring_failed_install_of_a_slot_reused_in_the_same_tick_leaves_the_new_stream_
         return; // a kernel without the table (or RUNTIME_URING_FIXED_FILES=0)
     }
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let pair = || {
-        let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (server, _) = listener.accept().unwrap();
-        server.set_nonblocking(true).unwrap();
-        (client, server)
-    };
-    let (_client_a, server_a) = pair();
-    let (mut client_b, server_b) = pair();
+    let (_client_a, server_a) = accepted(&listener);
+    let (mut client_b, server_b) = accepted(&listener);
     let (a, b) = (server_a.as_raw_fd(), server_b.as_raw_fd());
     u.register(a, 1).unwrap();
     assert!(u.set_completion(a).unwrap());
@@ -251,14 +256,7 @@ fn uring_failed_install_of_a_slot_reused_in_the_same_tick_leaves_the_new_stream_
     assert_eq!(u.regs[b as usize].conn.slot, slot, "A's failure is not B's");
     assert_eq!(u.files.as_ref().unwrap().used, 1, "the slot is still held, by B");
     client_b.write_all(b"fixed").unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut got = Vec::new();
-    while got.len() < 5 && Instant::now() < deadline {
-        events(&mut u, Some(Duration::from_millis(100)));
-        let mut direct = false;
-        let _ = u.read(b, 64, false, &mut |bytes: &[u8]| got.extend_from_slice(bytes), &mut direct);
-    }
-    assert_eq!(got, b"fixed");
+    assert_eq!(read_completion(&mut u, b, 5), b"fixed");
     u.deregister(b).unwrap();
     assert_eq!(u.files.as_ref().unwrap().used, 0);
 }
