@@ -29,9 +29,12 @@ pub(super) enum Change {
 }
 
 /// The changes waiting for the next `kevent`, in the order first queued.
+/// A pair whose changes cancel out leaves a `None` in its place until the
+/// drain, so that the others keep their order (the driver queues a
+/// source's write filter before its read filter: see `Kqueue::register`).
 #[derive(Debug, Default)]
 pub(super) struct Changelist {
-    entries: Vec<((RawFd, i64), Change)>,
+    entries: Vec<((RawFd, i64), Option<Change>)>,
     index: HashMap<(RawFd, i64), usize>,
 }
 
@@ -53,35 +56,38 @@ impl Changelist {
     }
 
     pub(super) fn get(&self, fd: RawFd, filter: i64) -> Option<Change> {
-        self.index.get(&(fd, filter)).map(|&i| self.entries[i].1)
+        self.index.get(&(fd, filter)).and_then(|&i| self.entries[i].1)
     }
 
     /// How many kernel changes the pending entries make.
     pub(super) fn len(&self) -> usize {
-        self.entries.iter().map(|(_, c)| if matches!(c, Change::DeleteThenAdd(_)) { 2 } else { 1 }).sum()
+        self.entries
+            .iter()
+            .filter_map(|(_, c)| *c)
+            .map(|c| if matches!(c, Change::DeleteThenAdd(_)) { 2 } else { 1 })
+            .sum()
     }
 
     /// Hands every pending change to `emit`, in order, and forgets them.
     pub(super) fn drain(&mut self, mut emit: impl FnMut(RawFd, i64, Change)) {
         self.index.clear();
         for ((fd, filter), change) in self.entries.drain(..) {
-            emit(fd, filter, change);
+            if let Some(change) = change {
+                emit(fd, filter, change);
+            }
         }
     }
 
     fn set(&mut self, fd: RawFd, filter: i64, change: Option<Change>) {
         match (self.index.get(&(fd, filter)).copied(), change) {
-            (Some(i), Some(c)) => self.entries[i].1 = c,
+            (Some(i), Some(c)) => self.entries[i].1 = Some(c),
             (None, Some(c)) => {
                 self.index.insert((fd, filter), self.entries.len());
-                self.entries.push(((fd, filter), c));
+                self.entries.push(((fd, filter), Some(c)));
             }
             (Some(i), None) => {
                 self.index.remove(&(fd, filter));
-                self.entries.swap_remove(i);
-                if let Some((moved, _)) = self.entries.get(i) {
-                    self.index.insert(*moved, i);
-                }
+                self.entries[i].1 = None;
             }
             (None, None) => {}
         }
@@ -120,6 +126,23 @@ mod tests {
         list.delete(3, W);
         assert_eq!(sent(&mut list), vec![(3, W, Change::Delete)]);
         assert_eq!(list.len(), 0);
+    }
+
+    /// A source added and removed in one tick leaves the others in the
+    /// order queued: each source's write filter before its read filter,
+    /// which libkqueue needs to keep `EPOLLRDHUP` (`Kqueue::register`).
+    /// Removing by swapping the last entry in sent fd 6's read filter first.
+    #[test]
+    fn changelist_add_then_delete_keeps_the_others_in_order() {
+        let mut list = Changelist::default();
+        for fd in [5, 6] {
+            list.add(fd, W, fd as u64);
+            list.add(fd, R, fd as u64);
+        }
+        list.delete(5, W);
+        list.delete(5, R);
+        assert_eq!(list.len(), 2);
+        assert_eq!(sent(&mut list), vec![(6, W, Change::Add(6)), (6, R, Change::Add(6))]);
     }
 
     #[test]
